@@ -1,0 +1,22 @@
+"""The ``oncobill`` command. Each stage keeps its commands in its own module here;
+this file only assembles them, so commands stay thin shells over stage services."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="oncobill",
+    help="OncoBill: revenue-cycle billing for oncology practices.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+# Stage command groups (each module defines `app`). Add one line per stage.
+from oncobill.cli import db as _db  # noqa: E402
+
+app.add_typer(_db.app, name="db")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
