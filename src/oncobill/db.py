@@ -49,6 +49,25 @@ class Money(TypeDecorator):
         return None if value is None else from_cents(value)
 
 
+class Quantity(TypeDecorator):
+    """Decimal quantity with up to three decimals (doses, NDC quantities), stored as integer thousandths."""
+
+    impl = BigInteger
+    cache_ok = True
+    _SCALE = Decimal(1000)
+
+    def process_bind_param(self, value: Decimal | None, dialect) -> int | None:
+        if value is None:
+            return None
+        scaled = Decimal(value) * self._SCALE
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"quantity {value} has more than three decimals")
+        return int(scaled)
+
+    def process_result_value(self, value: int | None, dialect) -> Decimal | None:
+        return None if value is None else (Decimal(value) / self._SCALE).normalize()
+
+
 def database_url() -> str:
     """The configured database URL (``ONCOBILL_DATABASE_URL``), else the embedded SQLite file."""
     url = os.environ.get("ONCOBILL_DATABASE_URL")
@@ -69,15 +88,23 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, issue BEGIN, so savepoints and rollbacks are real.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -26,3 +26,12 @@ class NotFound(OncoBillError, LookupError):
         self.kind = kind
         self.key = key
         super().__init__(f"unknown {kind}: {key!r}")
+
+
+def require_enum(enum_cls, value, where: str):
+    """Coerce *value* to a member of *enum_cls*, or raise naming the allowed values."""
+    try:
+        return value if isinstance(value, enum_cls) else enum_cls(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_cls)
+        raise InvalidInput(where, f"{value!r} is not one of: {allowed}") from None

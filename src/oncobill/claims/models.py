@@ -1,0 +1,156 @@
+"""Claims and claim lines as sent to one payer under one coverage, with every status change recorded."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from oncobill.charges.models import ChargeLine
+from oncobill.db import Base, Money, Quantity
+from oncobill.patients.models import Coverage, Patient
+from oncobill.practice.models import BillingEntity, Payer, Provider, ServiceLocation, str_enum
+
+
+class ClaimStatus(str, enum.Enum):
+    """Where a claim stands; the allowed moves between them live in the claims lifecycle."""
+
+    DRAFT = "draft"
+    HELD = "held"  # scrubber findings must be worked before it can go
+    READY = "ready"
+    SUBMITTED = "submitted"
+    ACK_ACCEPTED = "ack_accepted"  # 999 accepted the transaction set
+    ACK_REJECTED = "ack_rejected"
+    PAYER_ACCEPTED = "payer_accepted"  # 277CA A1/A2
+    PAYER_REJECTED = "payer_rejected"  # 277CA A3/A6/A7/A8
+    PAID = "paid"
+    PARTIAL = "partial"
+    DENIED = "denied"
+    CLOSED = "closed"
+
+
+class ClaimForm(str, enum.Enum):
+    PROFESSIONAL = "837P"
+    INSTITUTIONAL = "837I"
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_control_number: Mapped[str] = mapped_column(String(38), unique=True)  # CLM01, echoed in CLP01
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    coverage_id: Mapped[int] = mapped_column(ForeignKey("coverages.id"))
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"))
+    billing_entity_id: Mapped[int] = mapped_column(ForeignKey("billing_entities.id"))
+    rendering_provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("service_locations.id"))
+    form: Mapped[ClaimForm] = mapped_column(str_enum(ClaimForm, "claim_form"))
+    frequency_code: Mapped[str] = mapped_column(String(1), default="1")  # 1 original, 7 replace, 8 void
+    original_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
+    payer_claim_number: Mapped[str | None] = mapped_column(String(50))  # ICN/DCN, REF*F8 on 7/8
+    prior_authorization: Mapped[str | None] = mapped_column(String(50))  # REF*G1
+    status: Mapped[ClaimStatus] = mapped_column(str_enum(ClaimStatus, "claim_status"), index=True)
+    service_from: Mapped[date] = mapped_column(Date)
+    service_to: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    patient: Mapped[Patient] = relationship()
+    coverage: Mapped[Coverage] = relationship()
+    payer: Mapped[Payer] = relationship()
+    billing_entity: Mapped[BillingEntity] = relationship()
+    rendering_provider: Mapped[Provider] = relationship()
+    location: Mapped[ServiceLocation] = relationship()
+    lines: Mapped[list[ClaimLine]] = relationship(
+        back_populates="claim", order_by="ClaimLine.line_number", cascade="all, delete-orphan"
+    )
+    diagnoses: Mapped[list[ClaimDiagnosis]] = relationship(
+        back_populates="claim", order_by="ClaimDiagnosis.sequence", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[ClaimStatusEvent]] = relationship(
+        back_populates="claim", order_by="ClaimStatusEvent.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("frequency_code IN ('1', '7', '8')", name="frequency_code"),
+        CheckConstraint("service_to >= service_from", name="service_dates_ordered"),
+    )
+
+    @property
+    def total_charge(self) -> Decimal:
+        """CLM02: always the sum of the lines, never stored a second time."""
+        return sum((line.charge for line in self.lines), Decimal("0.00"))
+
+
+class ClaimDiagnosis(Base):
+    __tablename__ = "claim_diagnoses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    icd10_code: Mapped[str] = mapped_column(String(8))
+
+    claim: Mapped[Claim] = relationship(back_populates="diagnoses")
+
+    __table_args__ = (
+        UniqueConstraint("claim_id", "sequence"),
+        CheckConstraint("sequence BETWEEN 1 AND 12", name="hi_position"),
+    )
+
+
+class ClaimLine(Base):
+    """A service line as billed; the line control number (REF*6R) lets the 835 match it back."""
+
+    __tablename__ = "claim_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"))
+    charge_line_id: Mapped[int | None] = mapped_column(ForeignKey("charge_lines.id"))
+    line_number: Mapped[int] = mapped_column(Integer)
+    line_control_number: Mapped[str] = mapped_column(String(50), unique=True)
+    service_date: Mapped[date] = mapped_column(Date)
+    code: Mapped[str] = mapped_column(String(5))
+    modifier1: Mapped[str | None] = mapped_column(String(2))
+    modifier2: Mapped[str | None] = mapped_column(String(2))
+    modifier3: Mapped[str | None] = mapped_column(String(2))
+    modifier4: Mapped[str | None] = mapped_column(String(2))
+    units: Mapped[Decimal] = mapped_column(Quantity)
+    charge: Mapped[Decimal] = mapped_column(Money)
+    ndc: Mapped[str | None] = mapped_column(String(11))
+    ndc_quantity: Mapped[Decimal | None] = mapped_column(Quantity)
+    ndc_unit: Mapped[str | None] = mapped_column(String(2))
+    dx_pointers: Mapped[str] = mapped_column(String(7))  # "1:2:3:4", SV107
+    revenue_code: Mapped[str | None] = mapped_column(String(4))  # 837I SV201
+
+    claim: Mapped[Claim] = relationship(back_populates="lines")
+    charge_line: Mapped[ChargeLine | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("claim_id", "line_number"),
+        CheckConstraint("units > 0", name="units_positive"),
+        CheckConstraint("charge >= 0", name="charge_not_negative"),
+        CheckConstraint("line_number BETWEEN 1 AND 50", name="line_number_range"),
+    )
+
+    @property
+    def modifiers(self) -> list[str]:
+        return [m for m in (self.modifier1, self.modifier2, self.modifier3, self.modifier4) if m]
+
+
+class ClaimStatusEvent(Base):
+    """One status change: who moved the claim, when, and why."""
+
+    __tablename__ = "claim_status_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    from_status: Mapped[ClaimStatus | None] = mapped_column(str_enum(ClaimStatus, "from_status"))
+    to_status: Mapped[ClaimStatus] = mapped_column(str_enum(ClaimStatus, "to_status"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(String(500))
+
+    claim: Mapped[Claim] = relationship(back_populates="events")

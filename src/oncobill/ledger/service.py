@@ -1,0 +1,151 @@
+"""Ledger use cases: post a balanced entry, reverse one, and derive balances with SQL sums.
+
+Services flush but never commit: the calling use case owns the transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from oncobill.errors import InvalidInput, NotFound
+from oncobill.ledger.models import JournalEntry, JournalLine
+from oncobill.ledger.rules import AR_ACCOUNTS, Account, EntryDraft, Posting, reversal
+from oncobill.money import ZERO, from_cents
+
+# Sums are taken over the stored integer cents and converted once (PostgreSQL sums bigint as numeric).
+_CENTS = type_coerce(JournalLine.amount, BigInteger)
+
+
+def post(session: Session, draft: EntryDraft, *, effective_date: date, actor: str,
+         source: str | None = None, posted_at: datetime | None = None) -> JournalEntry:
+    """Store one balanced entry (the draft was checked when it was built)."""
+    entry = JournalEntry(
+        kind=draft.kind,
+        effective_date=effective_date,
+        posted_at=posted_at or datetime.now().replace(microsecond=0),
+        actor=actor,
+        memo=draft.memo,
+        reason_code=draft.reason_code,
+        source=source,
+        reverses_entry_id=draft.reverses_entry_id,
+        lines=[
+            JournalLine(account=p.account, amount=p.amount, payer_id=p.payer_id, patient_id=p.patient_id,
+                        charge_line_id=p.charge_line_id, claim_line_id=p.claim_line_id, claim_id=p.claim_id)
+            for p in draft.postings
+        ],
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def draft_of(entry: JournalEntry) -> EntryDraft:
+    """The pure form of a stored entry."""
+    return EntryDraft(
+        kind=entry.kind,
+        postings=tuple(
+            Posting(line.account, line.amount, line.payer_id, line.patient_id, line.charge_line_id,
+                    line.claim_line_id, line.claim_id)
+            for line in entry.lines
+        ),
+        memo=entry.memo,
+        reason_code=entry.reason_code,
+        reverses_entry_id=entry.reverses_entry_id,
+    )
+
+
+def reverse(session: Session, entry_id: int, *, effective_date: date, actor: str, memo: str = "",
+            source: str | None = None) -> JournalEntry:
+    """Undo an entry with its mirror image; an entry can be reversed once."""
+    original = session.get(JournalEntry, entry_id)
+    if original is None:
+        raise NotFound("journal entry", entry_id)
+    already = session.scalar(select(JournalEntry.id).where(JournalEntry.reverses_entry_id == entry_id))
+    if already is not None:
+        raise InvalidInput(f"journal entry {entry_id}", f"already reversed by entry {already}")
+    return post(session, reversal(draft_of(original), entry_id, memo=memo), effective_date=effective_date,
+                actor=actor, source=source)
+
+
+def _sum(session: Session, *conditions) -> Decimal:
+    return from_cents(session.scalar(select(func.coalesce(func.sum(_CENTS), 0)).where(*conditions)))
+
+
+def _ar(*conditions):
+    return (JournalLine.account.in_(list(AR_ACCOUNTS)), *conditions)
+
+
+def charge_line_balance(session: Session, charge_line_id: int) -> Decimal:
+    """What is still owed on one service line, by anyone."""
+    return _sum(session, *_ar(JournalLine.charge_line_id == charge_line_id))
+
+
+def claim_line_balance(session: Session, claim_line_id: int) -> Decimal:
+    """A claim line's balance is the balance of the charge line it bills."""
+    from oncobill.claims.models import ClaimLine
+
+    line = session.get(ClaimLine, claim_line_id)
+    if line is None:
+        raise NotFound("claim line", claim_line_id)
+    if line.charge_line_id is None:
+        return _sum(session, *_ar(JournalLine.claim_line_id == claim_line_id))
+    return charge_line_balance(session, line.charge_line_id)
+
+
+def claim_balance(session: Session, claim_id: int) -> Decimal:
+    from oncobill.claims.models import ClaimLine
+
+    line_ids = select(ClaimLine.charge_line_id).where(ClaimLine.claim_id == claim_id)
+    return _sum(session, *_ar(JournalLine.charge_line_id.in_(line_ids)))
+
+
+def patient_balance(session: Session, patient_id: int) -> Decimal:
+    """What the patient owes (their responsibility only)."""
+    return _sum(session, JournalLine.account == Account.AR_PATIENT, JournalLine.patient_id == patient_id)
+
+
+def patient_total_ar(session: Session, patient_id: int) -> Decimal:
+    """Everything still owed on the patient's services, by payers and patient."""
+    return _sum(session, *_ar(JournalLine.patient_id == patient_id))
+
+
+def payer_balance(session: Session, payer_id: int) -> Decimal:
+    """What a payer owes the practice."""
+    return _sum(session, JournalLine.account == Account.AR_PAYER, JournalLine.payer_id == payer_id)
+
+
+def accounts_receivable(session: Session) -> Decimal:
+    return _sum(session, *_ar())
+
+
+def trial_balance(session: Session) -> dict[Account, Decimal]:
+    """Sum per account; the sums add to zero when every entry balances."""
+    rows = session.execute(select(JournalLine.account, func.sum(_CENTS)).group_by(JournalLine.account))
+    return {Account(account): from_cents(cents) for account, cents in rows}
+
+
+def ar_by_payer(session: Session) -> dict[int, Decimal]:
+    rows = session.execute(
+        select(JournalLine.payer_id, func.sum(_CENTS))
+        .where(JournalLine.account == Account.AR_PAYER)
+        .group_by(JournalLine.payer_id)
+    )
+    return {payer_id: from_cents(cents) for payer_id, cents in rows}
+
+
+def unbalanced_entries(session: Session) -> list[tuple[int, Decimal]]:
+    """Entries whose postings do not sum to zero (always empty unless someone wrote around the ledger)."""
+    rows = session.execute(
+        select(JournalLine.entry_id, func.sum(_CENTS))
+        .group_by(JournalLine.entry_id)
+        .having(func.sum(_CENTS) != 0)
+    )
+    return [(entry_id, from_cents(cents)) for entry_id, cents in rows]
+
+
+def is_balanced(session: Session) -> bool:
+    return not unbalanced_entries(session) and sum(trial_balance(session).values(), ZERO) == ZERO
