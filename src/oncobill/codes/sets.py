@@ -1,0 +1,454 @@
+"""The :class:`CodeSets` object: every code-set look-up, answered as of a date of service.
+
+Bundled defaults (``codes/data/``, derived from the project's reference tables) are the base;
+versions imported with ``oncobill refdata import`` (see :mod:`oncobill.codes.store`) are laid
+over them by effective date.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from oncobill.codes import store
+
+DATA_DIR = Path(__file__).parent / "data"
+
+SETTINGS = ("practitioner", "facility")
+
+
+def _d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _on(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+@dataclass(frozen=True, slots=True)
+class HcpcsCode:
+    """A HCPCS Level II code or CPT number with its validity and billing unit.
+
+    ``valid_from`` None means "on or before the oldest table we hold"; ``valid_to`` None means open.
+    ``billing_unit`` is the descriptor quantity one unit stands for ("0.5 MG", "1000 ML"), None for
+    services. ``name`` is the CMS short descriptor for Level II and our own short name for CPT.
+    """
+
+    code: str
+    name: str
+    valid_from: date | None
+    valid_to: date | None
+    billing_unit: str | None
+    opps_status: str | None
+
+    def valid_on(self, on: date | None) -> bool:
+        if on is None:
+            return True
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
+
+    @property
+    def is_cpt(self) -> bool:
+        return self.code[:1].isdigit()
+
+
+@dataclass(frozen=True, slots=True)
+class Mue:
+    """Medically Unlikely Edit: most units per patient per date of service, and its MAI (1, 2 or 3)."""
+
+    code: str
+    setting: str
+    max_units: int
+    mai: int
+    effective: date
+
+
+@dataclass(frozen=True, slots=True)
+class NcciEdit:
+    """NCCI PTP pair: column 2 is denied with column 1 unless bypassed (modifier_indicator 1)."""
+
+    column1: str
+    column2: str
+    modifier_indicator: int
+    effective: date | None
+    through: date | None
+    setting: str
+
+    def active_on(self, on: date | None) -> bool:
+        if on is None:
+            return self.through is None
+        return (self.effective is None or self.effective <= on) and (self.through is None or on <= self.through)
+
+
+@dataclass(frozen=True, slots=True)
+class AspLimit:
+    """Medicare Part B payment limit per billing unit for one quarter (106% of ASP already applied)."""
+
+    hcpcs: str
+    billing_unit: str
+    payment_limit: Decimal
+    coinsurance_pct: Decimal | None
+    effective: date
+    through: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class NdcCrosswalk:
+    """One NDC's row in the ASP NDC-HCPCS crosswalk."""
+
+    ndc11: str
+    hcpcs: str
+    drug_name: str
+    hcpcs_dosage: str
+    package_size: str
+    package_quantity: str
+    billing_units_per_item: str
+    billing_units_per_package: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeText:
+    """A CARC or RARC: its text, and the date it was deactivated (None while active)."""
+
+    code: str
+    description: str
+    deactivated: date | None
+
+    def active_on(self, on: date | None) -> bool:
+        return self.deactivated is None or (on is not None and on < self.deactivated)
+
+
+class _Versions:
+    """Versions of one code set ordered by effective date; a date picks the one in force."""
+
+    def __init__(self):
+        self.items: list[tuple[date, date | None, str, dict]] = []  # (effective, through, source, rows)
+
+    def add(self, effective: date, through: date | None, source: str, rows: dict) -> None:
+        self.items.append((effective, through, source, rows))
+        self.items.sort(key=lambda item: item[0])
+
+    def pick(self, on: date | None, *, strict: bool = False):
+        """The version in force on *on* (None: the latest). Before the earliest version a lenient
+        pick falls back to the earliest (the best data held); a strict pick returns None."""
+        if not self.items:
+            return None
+        if on is None:
+            return self.items[-1]
+        idx = bisect_right([item[0] for item in self.items], on) - 1
+        if idx < 0:
+            return None if strict else self.items[0]
+        chosen = self.items[idx]
+        if strict and chosen[1] is not None and on > chosen[1]:
+            return None
+        return chosen
+
+
+class CodeSets:
+    """All code sets. Build with :func:`load_code_sets` (or :func:`default_code_sets`, cached)."""
+
+    def __init__(self, bundle: dict, imported: list[tuple[store.Version, dict]] = ()):
+        self._hcpcs_raw: dict[str, list] = dict(bundle["hcpcs"])
+        self._hcpcs_cache: dict[str, HcpcsCode] = {}
+        self._drugs: dict[str, dict] = bundle["drugs"]
+        self._asp = _Versions()
+        self._ndc = _Versions()
+        self._mue = _Versions()
+        self._ncci = {"practitioner": _Versions(), "hospital": _Versions()}
+        self.sources: list[str] = []
+        a = bundle["asp"]
+        self._asp.add(_d(a["effective"]), _d(a["through"]), f"bundled: {a['source']}", a["limits"])
+        n = bundle["ndc"]
+        self._ndc.add(_d(n["effective"]), _d(n["through"]), f"bundled: {n['source']}", n["rows"])
+        m = bundle["mue"]
+        self._mue.add(_d(m["effective"]), None, f"bundled: {m['source']}", m["rows"])
+        p = bundle["ncci"]
+        self._ncci[p["setting"]].add(_d(p["effective"]), None, f"bundled: {p['source']}", _pairs(p["rows"]))
+        self._carc = bundle["carc"]
+        self._rarc = bundle["rarc"]
+        self._pos = bundle["pos"]
+        self._taxonomy = bundle["taxonomy"]
+        self._neoplasm_text = bundle["neoplasm_descriptions"]
+        self._excludes1 = {k.replace(".", ""): v for k, v in bundle["excludes1"].items()}
+        self._icd_lock = threading.Lock()
+        self._icd: tuple[frozenset, frozenset] | None = None
+        self.versions: list[store.Version] = []
+        for version, payload in sorted(imported, key=lambda vp: vp[0].effective):
+            self._apply(version, payload)
+
+    # -- imported versions -------------------------------------------------------------
+    def _apply(self, version: store.Version, payload: dict) -> None:
+        eff, thr = _d(version.effective), _d(version.through)
+        src = f"imported: {version.source} ({version.effective})"
+        rows = payload["rows"]
+        if version.kind == "asp":
+            self._asp.add(eff, thr, src, rows)
+        elif version.kind == "ndc":
+            self._ndc.add(eff, thr, src, rows)
+        elif version.kind == "mue":
+            # A practitioner-only or facility-only file keeps the other setting's values.
+            base = self._mue.pick(eff)
+            merged = {k: list(v) for k, v in base[3].items()} if base else {}
+            for code, (value, mai) in rows.items():
+                slot = merged.setdefault(code, [None, None, None, None])
+                if version.setting == "facility":
+                    slot[2], slot[3] = value, mai
+                else:
+                    slot[0], slot[1] = value, mai
+            self._mue.add(eff, None, src, merged)
+        elif version.kind == "ncci":
+            self._ncci[version.setting or "practitioner"].add(eff, None, src, _pairs(rows))
+        elif version.kind == "hcpcs":
+            for code, rec in rows.items():
+                self._hcpcs_raw[code] = rec
+                self._hcpcs_cache.pop(code, None)
+        self.versions.append(version)
+
+    # -- HCPCS / CPT ---------------------------------------------------------------------
+    def hcpcs_record(self, code: str) -> HcpcsCode | None:
+        """The code whatever the date (None if we have never heard of it)."""
+        rec = self._hcpcs_cache.get(code)
+        if rec is None:
+            raw = self._hcpcs_raw.get(code)
+            if raw is None:
+                return None
+            rec = HcpcsCode(code, raw[0], _d(raw[1]), _d(raw[2]), raw[3], raw[4])
+            self._hcpcs_cache[code] = rec
+        return rec
+
+    def hcpcs(self, code: str, on: date | str | None = None) -> HcpcsCode | None:
+        """The HCPCS/CPT code if it is valid on *on* (None: unknown, or not valid that day)."""
+        rec = self.hcpcs_record(code)
+        if rec is None or not rec.valid_on(_on(on)):
+            return None
+        return rec
+
+    def hcpcs_is_valid(self, code: str, on: date | str | None = None) -> bool:
+        return self.hcpcs(code, on) is not None
+
+    def drug_codes(self, name: str, on: date | str | None = None) -> list[str]:
+        """HCPCS codes a recorded drug name can mean on *on*: the plain product first.
+
+        'ondansetron' matches 'ondansetron hydrochloride'; 'fulphila' or 'pegfilgrastim-jmdb'
+        reach the biosimilar Q-code. An empty list means we cannot code the name.
+        """
+        key = " ".join(name.lower().split())
+        on = _on(on)
+        entry = self._drugs.get(key)
+        if entry is None:
+            hits = [k for k in self._drugs if k.startswith(key + " ")]
+            if len(hits) != 1:
+                return []
+            entry = self._drugs[hits[0]]
+        for group in (entry["primary"], entry["other"]):
+            valid = [c for c in group if self.hcpcs(c, on)]
+            if valid:
+                return valid
+        return []
+
+    # -- ICD-10-CM -----------------------------------------------------------------------
+    def _icd_sets(self) -> tuple[frozenset, frozenset]:
+        if self._icd is None:
+            with self._icd_lock:
+                if self._icd is None:
+                    text = gzip.decompress((DATA_DIR / "icd10cm.tsv.gz").read_bytes()).decode()
+                    all_codes, billable = [], []
+                    for line in text.split("\n")[1:]:
+                        code, flag = line.split("\t")
+                        all_codes.append(code)
+                        if flag == "1":
+                            billable.append(code)
+                    self._icd = (frozenset(all_codes), frozenset(billable))
+        return self._icd
+
+    @staticmethod
+    def icd10_key(code: str) -> str:
+        return code.replace(".", "").strip().upper()
+
+    def icd10_is_valid(self, code: str) -> bool:
+        """A code or category that exists in ICD-10-CM (April 2026 release)."""
+        return self.icd10_key(code) in self._icd_sets()[0]
+
+    def icd10_is_billable(self, code: str) -> bool:
+        """True only for codes with every required character (a category header is not billable)."""
+        return self.icd10_key(code) in self._icd_sets()[1]
+
+    def icd10_description(self, code: str) -> str | None:
+        """Description: neoplasms from the bundle, others from simple-icd-10-cm (loaded once, slowly)."""
+        key = self.icd10_key(code)
+        dotted = key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
+        if dotted in self._neoplasm_text:
+            return self._neoplasm_text[dotted]
+        if not self.icd10_is_valid(key):
+            return None
+        return _simple_icd().get_description(dotted)
+
+    def icd10_excludes1(self, code: str) -> list[tuple[str, list[str]]]:
+        """Excludes1 notes that apply to *code*: its own, its parents' and its block's."""
+        key = self.icd10_key(code)
+        notes = []
+        for length in range(3, len(key) + 1):
+            notes.extend(self._excludes1.get(key[:length], ()))
+        for block, block_notes in self._excludes1.items():
+            if "-" in block:
+                lo, hi = block.split("-")
+                if lo <= key[:3] <= hi:
+                    notes.extend(block_notes)
+        return [(n, refs) for n, refs in notes]
+
+    def icd10_excludes1_conflict(self, first: str, second: str) -> str | None:
+        """The Excludes1 note forbidding *first* and *second* together, or None."""
+        for a, b in ((first, second), (second, first)):
+            target = self.icd10_key(b)
+            for note, refs in self.icd10_excludes1(a):
+                for ref in refs:
+                    if ":" in ref:
+                        lo, hi = ref.split(":")
+                        if lo <= target[: len(lo)] <= hi:
+                            return note
+                    elif target.startswith(ref):
+                        return note
+        return None
+
+    # -- ASP, NDC ------------------------------------------------------------------------
+    def asp_limit(self, hcpcs: str, on: date | str | None = None) -> AspLimit | None:
+        """The quarter's payment limit per billing unit; None outside the loaded quarters."""
+        version = self._asp.pick(_on(on), strict=True)
+        if version is None or hcpcs not in version[3]:
+            return None
+        unit, limit, coins = version[3][hcpcs]
+        return AspLimit(hcpcs, unit, Decimal(limit), Decimal(coins) if coins else None, version[0], version[1])
+
+    def ndc_to_hcpcs(self, ndc11: str, on: date | str | None = None) -> NdcCrosswalk | None:
+        """The crosswalk row for an 11-digit NDC (normalize label NDCs with codes.ndc first)."""
+        version = self._ndc.pick(_on(on))
+        row = version[3].get(ndc11) if version else None
+        return NdcCrosswalk(ndc11, *row) if row else None
+
+    def hcpcs_to_ndcs(self, hcpcs: str, on: date | str | None = None) -> list[str]:
+        version = self._ndc.pick(_on(on))
+        return sorted(n for n, row in version[3].items() if row[0] == hcpcs) if version else []
+
+    # -- NCCI ----------------------------------------------------------------------------
+    def mue(self, code: str, setting: str = "practitioner", on: date | str | None = None) -> Mue | None:
+        """MUE for practitioner claims or facility (outpatient hospital) claims."""
+        if setting not in SETTINGS:
+            raise ValueError(f"MUE setting must be one of {SETTINGS}, not {setting!r}")
+        version = self._mue.pick(_on(on))
+        row = version[3].get(code) if version else None
+        if not row:
+            return None
+        value, mai = (row[0], row[1]) if setting == "practitioner" else (row[2], row[3])
+        if value is None:
+            return None
+        return Mue(code, setting, value, mai, version[0])
+
+    def ncci_pair(
+        self, column1: str, column2: str, on: date | str | None = None, setting: str = "practitioner"
+    ) -> NcciEdit | None:
+        """The PTP edit for (column1, column2) in force on *on*, or None.
+
+        Practitioner look-ups use the hospital (I/OCE) pairs until a practitioner file is
+        imported; the returned edit's ``setting`` says which table answered.
+        """
+        on = _on(on)
+        tables = ("practitioner", "hospital") if setting == "practitioner" else ("hospital",)
+        for table in tables:
+            version = self._ncci[table].pick(on)
+            if version is None:
+                continue
+            row = version[3].get((column1, column2))
+            if row is None:
+                return None
+            edit = NcciEdit(column1, column2, row[0], _d(row[1]), _d(row[2]), table)
+            return edit if edit.active_on(on) else None
+        return None
+
+    # -- administrative lists ------------------------------------------------------------
+    def carc(self, code: str, on: date | str | None = None) -> CodeText | None:
+        row = self._carc.get(code)
+        text = CodeText(code, row[0], _d(row[1])) if row else None
+        return text if text and (on is None or text.active_on(_on(on))) else None
+
+    def rarc(self, code: str, on: date | str | None = None) -> CodeText | None:
+        row = self._rarc.get(code)
+        text = CodeText(code, row[0], _d(row[1])) if row else None
+        return text if text and (on is None or text.active_on(_on(on))) else None
+
+    def pos(self, code: str) -> str | None:
+        """Place-of-service name for a two-digit POS code."""
+        return self._pos.get(code)
+
+    def taxonomy(self, code: str) -> str | None:
+        """NUCC provider taxonomy display name."""
+        return self._taxonomy.get(code)
+
+    def describe_versions(self) -> list[dict]:
+        """What is loaded, per code set, for ``oncobill refdata status``."""
+        out = []
+        for kind, versions in (("asp", self._asp), ("ndc", self._ndc), ("mue", self._mue),
+                               ("ncci practitioner", self._ncci["practitioner"]),
+                               ("ncci hospital", self._ncci["hospital"])):
+            for eff, thr, src, rows in versions.items:
+                out.append({"kind": kind, "effective": eff.isoformat(), "through": thr.isoformat() if thr else None,
+                            "rows": len(rows), "source": src})
+        out.append({"kind": "hcpcs", "effective": None, "through": None, "rows": len(self._hcpcs_raw),
+                    "source": "bundled HCPCS 2026 + I/OCE v27.1"
+                    + "".join(f" + imported {v.source}" for v in self.versions if v.kind == "hcpcs")})
+        return out
+
+
+def _pairs(rows) -> dict:
+    if isinstance(rows, dict):
+        return {tuple(k.split(":")): v for k, v in rows.items()}
+    return {(c1, c2): [mod, eff, thr] for c1, c2, mod, eff, thr in rows}
+
+
+@lru_cache(maxsize=1)
+def _simple_icd():
+    import simple_icd_10_cm  # seconds to import: only when a non-neoplasm description is asked for
+
+    return simple_icd_10_cm
+
+
+@lru_cache(maxsize=1)
+def _bundle() -> dict:
+    return json.loads(gzip.decompress((DATA_DIR / "codesets.json.gz").read_bytes()))
+
+
+def load_code_sets(root: Path | None = None, *, icd10: bool = False) -> CodeSets:
+    """Bundled defaults plus every version imported into the reference-data folder."""
+    root = store.refdata_dir() if root is None else root
+    imported = [(v, store.load_payload(v, root)) for v in store.read_manifest(root)]
+    sets = CodeSets(_bundle(), imported)
+    if icd10:
+        sets._icd_sets()
+    return sets
+
+
+_default: CodeSets | None = None
+_default_lock = threading.Lock()
+
+
+def default_code_sets() -> CodeSets:
+    """The process-wide code sets (loaded on first use, then shared)."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = load_code_sets()
+    return _default
+
+
+def reset_default_code_sets() -> None:
+    """Forget the shared code sets (after an import, or between tests)."""
+    global _default
+    _default = None
