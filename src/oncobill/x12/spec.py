@@ -1,0 +1,188 @@
+"""Declarative transaction specs: loops, segments, repeats, usage and the qualifiers that
+identify a loop, in the spirit of implementation-guide maps.
+
+A spec is written as indented text (see ``specs/*.py``), one line per segment slot or loop::
+
+    LOOP 2100 R >1 Claim Payment Information
+      CLP R 1
+      CAS S 99 01=CO|OA|PI|PR
+      NM1 R 1 @01=QC
+
+``R``/``S`` is usage (required/situational), then the maximum use (``>1`` = unbounded).
+``@NN=A|B`` is the qualifier that identifies the slot (or, on a loop's first segment, the
+loop); ``NN=A|B`` lists the codes allowed at that element (checked by the validator).
+``LOOP 2300 R 100 Claim Information = 2300`` reuses an already declared loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(eq=False)
+class SegmentSpec:
+    """A segment position in a loop."""
+
+    id: str
+    usage: str = "S"
+    max_use: int | None = 1
+    qual_index: int = 0
+    qual_codes: frozenset[str] = frozenset()
+    codes: dict[int | tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    order: int = 0
+
+    @property
+    def required(self) -> bool:
+        return self.usage == "R"
+
+    def matches(self, seg) -> bool:
+        qi = self.qual_index
+        return not qi or (qi < len(seg) and seg[qi] in self.qual_codes)
+
+    def label(self) -> str:
+        if self.qual_index:
+            return f"{self.id}{self.qual_index:02d}={'|'.join(sorted(self.qual_codes))}"
+        return self.id
+
+
+@dataclass(eq=False)
+class LoopSpec:
+    """A loop: its first segment identifies it; ``items`` are segment slots and child loops in order."""
+
+    id: str
+    name: str = ""
+    usage: str = "S"
+    max_use: int | None = 1
+    items: list = field(default_factory=list)
+    # Built by compile():
+    segments: dict = field(default_factory=dict)  # segment id -> [SegmentSpec] (not the trigger)
+    children: dict = field(default_factory=dict)  # trigger segment id -> [LoopSpec]
+    trailing: frozenset[str] = frozenset()  # segment ids written after the child loops
+    loops: list = field(default_factory=list)
+
+    @property
+    def trigger(self) -> SegmentSpec:
+        return self.items[0]
+
+    @property
+    def required(self) -> bool:
+        return self.usage == "R"
+
+    def compile(self, is_root: bool = False) -> LoopSpec:
+        segs: dict[str, list] = {}
+        children: dict[str, list] = {}
+        trailing = set()
+        seen_loop = False
+        start = 0 if is_root else 1
+        for order, item in enumerate(self.items):
+            if isinstance(item, LoopSpec):
+                seen_loop = True
+                children.setdefault(item.trigger.id, []).append(item)
+                self.loops.append(item)
+            elif order >= start:
+                item.order = order
+                segs.setdefault(item.id, []).append(item)
+                if seen_loop:
+                    trailing.add(item.id)
+        self.segments, self.children, self.trailing = segs, children, frozenset(trailing)
+        return self
+
+    def find_loop(self, loop_id: str) -> LoopSpec | None:
+        for loop in self.loops:
+            if loop.id == loop_id:
+                return loop
+            found = loop.find_loop(loop_id)
+            if found is not None:
+                return found
+        return None
+
+    def walk(self):
+        """This loop and every loop under it (each reused loop once per place)."""
+        yield self
+        for loop in self.loops:
+            yield from loop.walk()
+
+
+@dataclass(eq=False)
+class TransactionSpec:
+    """One implementation guide: transaction set code, version (GS08/ST03), functional group code."""
+
+    code: str
+    version: str
+    group: str
+    name: str
+    root: LoopSpec
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}/{self.version}"
+
+
+def _max(text: str) -> int | None:
+    return None if text.startswith(">") else int(text)
+
+
+def _segment_line(words: list[str]) -> SegmentSpec:
+    seg = SegmentSpec(words[0], words[1], _max(words[2]))
+    for word in words[3:]:
+        key, _, values = word.partition("=")
+        codes = frozenset(v for v in values.split("|") if v)
+        if key.startswith("@"):
+            seg.qual_index = int(key[1:])
+            seg.qual_codes = codes
+            seg.codes[seg.qual_index] = codes
+        elif "-" in key:
+            element, component = key.split("-")
+            seg.codes[(int(element), int(component))] = codes
+        else:
+            seg.codes[int(key)] = codes
+    return seg
+
+
+def parse_spec(code: str, version: str, group: str, name: str, text: str) -> TransactionSpec:
+    """Build a TransactionSpec from the indented text form."""
+    root = LoopSpec("ST", name, "R", 1)
+    stack: list[tuple[int, LoopSpec]] = [(-1, root)]
+    declared: dict[str, LoopSpec] = {}
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].rstrip()
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        while stack[-1][0] >= indent:
+            stack.pop()
+        parent = stack[-1][1]
+        words = line.split()
+        if words[0] == "LOOP":
+            loop_id, usage, max_use = words[1], words[2], _max(words[3])
+            rest = " ".join(words[4:])
+            loop_name, _, same_as = rest.partition(" = ")
+            if same_as:
+                base = declared[same_as.strip()]
+                loop = LoopSpec(loop_id, loop_name or base.name, usage, max_use, base.items)
+            else:
+                loop = LoopSpec(loop_id, loop_name, usage, max_use)
+                declared[loop_id] = loop
+            parent.items.append(loop)
+            stack.append((indent, loop))
+        else:
+            parent.items.append(_segment_line(words))
+    _compile_all(root)
+    return TransactionSpec(code, version, group, name, root)
+
+
+def _compile_all(root: LoopSpec) -> None:
+    compiled: dict[int, LoopSpec] = {}
+
+    def visit(loop: LoopSpec, is_root: bool) -> None:
+        base = compiled.get(id(loop.items))
+        if base is not None:  # a reused loop shares the compiled tables of its first declaration
+            loop.segments, loop.children = base.segments, base.children
+            loop.trailing, loop.loops = base.trailing, base.loops
+            return
+        compiled[id(loop.items)] = loop
+        loop.compile(is_root)
+        for child in loop.loops:
+            visit(child, False)
+
+    visit(root, True)
