@@ -17,6 +17,12 @@ from oncobill.cli import db as _db  # noqa: E402
 
 app.add_typer(_db.app, name="db")
 
+from oncobill.cli import code as _code  # noqa: E402
+from oncobill.cli import refdata as _refdata  # noqa: E402
+
+app.command("code")(_code.code)
+app.add_typer(_refdata.app, name="refdata")
+
 
 def main() -> None:  # pragma: no cover - console entry point
     app()

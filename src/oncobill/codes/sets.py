@@ -365,11 +365,14 @@ class CodeSets:
             version = self._ncci[table].pick(on)
             if version is None:
                 continue
-            row = version[3].get((column1, column2))
-            if row is None:
+            periods = version[3].get((column1, column2))
+            if periods is None:
                 return None
-            edit = NcciEdit(column1, column2, row[0], _d(row[1]), _d(row[2]), table)
-            return edit if edit.active_on(on) else None
+            for mod, eff, thr in periods:
+                edit = NcciEdit(column1, column2, mod, _d(eff), _d(thr), table)
+                if edit.active_on(on):
+                    return edit
+            return None
         return None
 
     # -- administrative lists ------------------------------------------------------------
@@ -407,9 +410,15 @@ class CodeSets:
 
 
 def _pairs(rows) -> dict:
+    """(column1, column2) -> periods [modifier, effective, through]; a pair can be deleted and re-added."""
+    out: dict[tuple, list] = {}
     if isinstance(rows, dict):
-        return {tuple(k.split(":")): v for k, v in rows.items()}
-    return {(c1, c2): [mod, eff, thr] for c1, c2, mod, eff, thr in rows}
+        for k, v in rows.items():
+            out.setdefault(tuple(k.split(":")), []).append(v)
+        return out
+    for c1, c2, mod, eff, thr in rows:
+        out.setdefault((c1, c2), []).append([mod, eff, thr])
+    return out
 
 
 @lru_cache(maxsize=1)

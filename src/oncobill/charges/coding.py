@@ -1,0 +1,52 @@
+"""Code one encounter or one radiation course: administration, drug and radiation lines, then
+diagnoses in claim order and each line's pointers."""
+
+from __future__ import annotations
+
+from oncobill.charges.diagnoses import assign_pointers, sequence
+from oncobill.charges.drugs import code_drugs
+from oncobill.charges.infusion import code_administrations, family_of
+from oncobill.charges.radiation import code_course
+from oncobill.charges.records import CodingResult, EncounterRecord
+from oncobill.codes import CodeSets, default_code_sets
+from oncobill.errors import InvalidInput
+
+
+def therapies_given(enc: EncounterRecord) -> set[str]:
+    """Antineoplastic therapy types actually given (leucovorin is not one)."""
+    given: set[str] = set()
+    for adm in enc.administrations:
+        family, _ = family_of(adm)
+        if family == "chemo":
+            given.add("immunotherapy" if adm.purpose == "immunotherapy" else "chemotherapy")
+    if enc.radiation_course is not None and enc.radiation_course.fractions > 0:
+        given.add("radiation")
+    return given
+
+
+def _chief(enc: EncounterRecord, given: set[str]) -> str | None:
+    reason = (enc.primary_reason or "").lower()
+    if reason in ("chemotherapy", "immunotherapy", "radiation"):
+        return reason
+    if reason == "hormonal":
+        return "chemotherapy"
+    for adm in enc.administrations:  # a drug name as the primary reason
+        if adm.drug.lower() == reason and family_of(adm)[0] == "chemo":
+            return "immunotherapy" if adm.purpose == "immunotherapy" else "chemotherapy"
+    if enc.radiation_course is not None and not enc.administrations:
+        return "radiation"
+    return None
+
+
+def code_encounter(enc: EncounterRecord, codes: CodeSets | None = None) -> CodingResult:
+    """All charge lines for one encounter, each explained, with diagnoses in claim order."""
+    codes = default_code_sets() if codes is None else codes
+    if enc.setting not in ("office", "facility"):
+        raise InvalidInput("setting", f"{enc.setting!r} is not 'office' or 'facility'")
+    if not enc.administrations and enc.radiation_course is None:
+        raise InvalidInput("encounter", "nothing to code: give administrations or a radiation_course")
+    lines = code_administrations(enc) + code_drugs(enc, codes) + code_course(enc, codes)
+    given = therapies_given(enc)
+    diagnoses, notes = sequence(enc.diagnoses, given, _chief(enc, given), codes)
+    assign_pointers(lines, diagnoses)
+    return CodingResult(diagnoses, lines, notes)

@@ -1,0 +1,92 @@
+"""Diagnosis sequencing and line pointers (ICD-10-CM guideline I.C.2.e.2, domain section 5.3).
+
+Z51.11 / Z51.12 / Z51.0 go first when the encounter is chiefly for that therapy, the malignancy
+right after; drug lines point to the malignancy (LCD edits look for it there); no Z51.1- code
+when no antineoplastic was given.
+"""
+
+from __future__ import annotations
+
+from oncobill.charges.records import CodedLine
+from oncobill.codes import CodeSets
+from oncobill.errors import InvalidInput
+
+Z_CHEMO, Z_IMMUNO, Z_RADIATION = "Z51.11", "Z51.12", "Z51.0"
+_THERAPY_Z = {"chemotherapy": Z_CHEMO, "immunotherapy": Z_IMMUNO, "radiation": Z_RADIATION}
+_ALL_Z = {"Z5111", "Z5112", "Z510"}
+MAX_DIAGNOSES = 12  # 837P HI segment
+MAX_POINTERS = 4  # SV107
+
+
+def dotted(code: str) -> str:
+    key = code.replace(".", "").strip().upper()
+    return key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
+
+
+def is_malignancy(code: str) -> bool:
+    """C00-C96 (malignant, including secondary) and D00-D09 (in situ) direct oncology therapy."""
+    key = code.replace(".", "").upper()
+    return (key[0] == "C" and key[1:3].isdigit() and int(key[1:3]) <= 96) or key[0] == "C" and key[1:3] == "7A" \
+        or key[0] == "C" and key[1:3] == "7B" or key[0] == "C" and key[1:3] == "4A" \
+        or (key[0] == "D" and key[1:3].isdigit() and int(key[1:3]) <= 9)
+
+
+def sequence(diagnoses: tuple[str, ...], therapies: set[str], chief: str | None,
+             codes: CodeSets, where: str = "diagnoses") -> tuple[list[str], list[str]]:
+    """(diagnoses in claim order, notes). ``therapies`` given today; ``chief`` the one the visit is for."""
+    notes: list[str] = []
+    seen: set[str] = set()
+    cleaned: list[str] = []
+    for i, code in enumerate(diagnoses):
+        if not isinstance(code, str) or not code.strip():
+            raise InvalidInput(f"{where}[{i}]", f"diagnosis must be an ICD-10-CM code, got {code!r}")
+        d = dotted(code)
+        if not codes.icd10_is_valid(d):
+            raise InvalidInput(f"{where}[{i}]", f"{code!r} is not an ICD-10-CM code")
+        if not codes.icd10_is_billable(d):
+            raise InvalidInput(f"{where}[{i}]", f"{d} is a category, not billable: add the remaining characters")
+        if d in seen:
+            continue
+        seen.add(d)
+        cleaned.append(d)
+    given_z = [d for d in cleaned if d.replace(".", "") in _ALL_Z]
+    rest = [d for d in cleaned if d.replace(".", "") not in _ALL_Z]
+    wanted_z = [_THERAPY_Z[t] for t in ("chemotherapy", "immunotherapy", "radiation") if t in therapies]
+    for z in given_z:
+        if z not in wanted_z:
+            notes.append(f"{z} dropped: no {'radiation' if z == Z_RADIATION else 'antineoplastic'} therapy given")
+    malignancies = [d for d in rest if is_malignancy(d)]
+    others = [d for d in rest if not is_malignancy(d)]
+    if wanted_z and not malignancies:
+        raise InvalidInput(where, "antineoplastic therapy was given but no malignancy (C00-C96, D00-D09) is listed")
+    lead = _THERAPY_Z.get(chief or "")
+    if lead in wanted_z:
+        ordered = [lead, *malignancies, *[z for z in wanted_z if z != lead], *others]
+        notes.append(f"{lead} first: the encounter is chiefly for {chief}; the malignancy follows")
+    else:
+        ordered = [*malignancies, *wanted_z, *others]
+    if len(ordered) > MAX_DIAGNOSES:
+        raise InvalidInput(where, f"{len(ordered)} diagnoses; a professional claim holds {MAX_DIAGNOSES}")
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            note = codes.icd10_excludes1_conflict(a, b)
+            if note:
+                notes.append(f"WARNING {a} and {b} conflict (Excludes1: {note})")
+    return ordered, notes
+
+
+def assign_pointers(lines: list[CodedLine], ordered: list[str]) -> None:
+    """Administration and radiation lines point to the therapy Z code and the malignancy; drug
+    lines to the malignancy (antineoplastics) or the malignancy and the supporting conditions."""
+    idx = {d: i + 1 for i, d in enumerate(ordered)}
+    z = [idx[d] for d in ordered if d.replace(".", "") in _ALL_Z]
+    malig = [idx[d] for d in ordered if is_malignancy(d)]
+    others = [idx[d] for d in ordered if d.replace(".", "") not in _ALL_Z and not is_malignancy(d)]
+    for line in lines:
+        if line.role == "drug":
+            ptrs = malig + ([] if line.antineoplastic else others)
+            if not ptrs:
+                ptrs = others or z
+        else:
+            ptrs = z[:1] + malig + others
+        line.dx_pointers = tuple(ptrs[:MAX_POINTERS]) if ptrs else ((1,) if ordered else ())

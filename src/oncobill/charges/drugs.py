@@ -1,0 +1,263 @@
+"""Drug lines: dose to HCPCS units, vials and waste (JW/JZ), NDC for the 2410 loop.
+
+Domain reference section 3: round up to the billing unit, at least one unit, the same HCPCS on
+the same day summed once; JW units = units in the opened single-dose containers - units billed
+(never rounded on their own); JZ when nothing was discarded; never on multi-dose vials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from itertools import product
+
+from oncobill.charges.records import AdministrationRecord, CodedLine, EncounterRecord, PayerRules, Vial
+from oncobill.codes import CodeSets
+from oncobill.codes.ndc import normalize_ndc
+from oncobill.errors import InvalidInput
+
+# Each unit word -> (dimension, factor to the dimension's base: mg, mL, units).
+_UNITS = {
+    "mg": ("mass", Decimal(1)), "mcg": ("mass", Decimal("0.001")), "ug": ("mass", Decimal("0.001")),
+    "microgram": ("mass", Decimal("0.001")), "g": ("mass", Decimal(1000)), "gm": ("mass", Decimal(1000)),
+    "gram": ("mass", Decimal(1000)),
+    "ml": ("volume", Decimal(1)), "cc": ("volume", Decimal(1)), "l": ("volume", Decimal(1000)),
+    "units": ("units", Decimal(1)), "unit": ("units", Decimal(1)), "iu": ("units", Decimal(1)),
+    "mci": ("mci", Decimal(1)), "uci": ("mci", Decimal("0.001")),
+}
+# 2410 CTP05 unit when we fall back to the measured amount.
+_NDC_UNIT_BY_DIMENSION = {"mass": "ME", "volume": "ML", "units": "F2"}
+_SALINE_BAGS = (("J7030", Decimal(1000)), ("J7040", Decimal(500)), ("J7050", Decimal(250)))
+
+
+def to_base(amount: Decimal, unit: str, where: str) -> tuple[str, Decimal]:
+    """(dimension, amount in mg / mL / units)."""
+    key = unit.strip().lower()
+    if key not in _UNITS:
+        raise InvalidInput(where, f"unknown unit {unit!r}; use one of mg, mcg, g, mL, L, units")
+    dim, factor = _UNITS[key]
+    return dim, amount * factor
+
+
+def billing_unit(code: str, text: str | None, where: str) -> tuple[str, Decimal]:
+    """'0.5 MG' -> ('mass', Decimal('0.5'))."""
+    if not text:
+        raise InvalidInput(where, f"{code} has no measurable billing unit in the code sets; it cannot be "
+                           "converted from a dose")
+    amount, unit = text.split(" ", 1)
+    return to_base(Decimal(amount), unit, where)
+
+
+def units_for_dose(dose_base: Decimal, unit_base: Decimal) -> int:
+    """Round up to whole billing units, at least one."""
+    return max(1, int((dose_base / unit_base).to_integral_value(rounding=ROUND_CEILING)))
+
+
+def smallest_waste_vials(dose_base: Decimal, sizes: list[Decimal], max_each: int = 40) -> dict[Decimal, int]:
+    """The vial combination covering the dose with the least left over, then the fewest vials.
+
+    Counts of the larger sizes are enumerated; the smallest size fills what remains (rounded up).
+    """
+    sizes = sorted(set(sizes), reverse=True)
+    if not sizes:
+        return {}
+    smallest, larger = sizes[-1], sizes[:-1]
+    limits = [min(max_each, int((dose_base / s).to_integral_value(rounding=ROUND_CEILING))) for s in larger]
+    best = None
+    for counts in product(*(range(lim + 1) for lim in limits)):
+        part = sum((c * s for c, s in zip(counts, larger)), Decimal(0))
+        rest = dose_base - part
+        fill = max(0, int((rest / smallest).to_integral_value(rounding=ROUND_CEILING))) if rest > 0 else 0
+        total = part + fill * smallest
+        key = (total - dose_base, sum(counts) + fill)
+        if best is None or key < best[0]:
+            best = (key, counts + (fill,))
+    return {s: c for s, c in zip(sizes, best[1]) if c}
+
+
+@dataclass(slots=True)
+class _Group:
+    hcpcs: str
+    ndc: str | None
+    day: date
+    administrations: list[AdministrationRecord]
+
+
+def resolve_hcpcs(adm: AdministrationRecord, codes: CodeSets, dos: date) -> str:
+    """The HCPCS for an administration: the recorded code (checked on the date) or the drug's code."""
+    if adm.hcpcs:
+        code = adm.hcpcs.strip().upper()
+        rec = codes.hcpcs_record(code)
+        if rec is None:
+            raise InvalidInput(f"{adm.where}.hcpcs", f"unknown HCPCS code {code!r}")
+        if not rec.valid_on(dos):
+            when = f"ended {rec.valid_to}" if rec.valid_to and rec.valid_to < dos else f"starts {rec.valid_from}"
+            raise InvalidInput(f"{adm.where}.hcpcs", f"{code} is not valid on {dos} ({when})")
+        return code
+    found = codes.drug_codes(adm.drug, dos)
+    if not found:
+        raise InvalidInput(f"{adm.where}.drug", f"no HCPCS code valid on {dos} for drug {adm.drug!r}; give 'hcpcs'")
+    if len(found) > 1:
+        if adm.drug.lower().strip() == "normal saline":
+            return _saline_code(adm)
+        raise InvalidInput(f"{adm.where}.drug", f"drug {adm.drug!r} matches several HCPCS codes on {dos} "
+                           f"({', '.join(found)}); give 'hcpcs'")
+    return found[0]
+
+
+def _saline_code(adm: AdministrationRecord) -> str:
+    _dim, ml = to_base(adm.dose, adm.dose_unit, f"{adm.where}.dose_unit")
+    for code, size in _SALINE_BAGS:
+        if ml % size == 0:
+            return code
+    return "J7050"
+
+
+def _fmt(q: Decimal) -> Decimal:
+    q = q.quantize(Decimal("0.001")).normalize()
+    return q if q.as_tuple().exponent <= 0 else q.quantize(Decimal(1))
+
+
+def _plain(q: Decimal) -> str:
+    return format(q.normalize(), "f")
+
+
+def code_drugs(enc: EncounterRecord, codes: CodeSets) -> list[CodedLine]:
+    """Drug lines for every administration (oral and injectable alike), grouped per HCPCS and day."""
+    payer = enc.payer
+    groups: dict[tuple, _Group] = {}
+    order: list[tuple] = []
+    for i, adm in enumerate(enc.administrations):
+        code = resolve_hcpcs(adm, codes, enc.date_of_service)
+        ndc = normalize_ndc(adm.ndc, f"{adm.where}.ndc") if adm.ndc else None
+        if ndc:
+            row = codes.ndc_to_hcpcs(ndc, enc.date_of_service)
+            if row is not None and row.hcpcs != code:
+                raise InvalidInput(f"{adm.where}.ndc", f"NDC {ndc} is crosswalked to {row.hcpcs} ({row.drug_name}), "
+                                   f"not {code}")
+        key = (code, ndc, enc.date_of_service) if payer.sum_same_hcpcs else (code, ndc, enc.date_of_service, i)
+        if key not in groups:
+            groups[key] = _Group(code, ndc, enc.date_of_service, [])
+            order.append(key)
+        groups[key].administrations.append(adm)
+    lines: list[CodedLine] = []
+    for key in order:
+        lines.extend(_drug_lines(groups[key], codes, enc, payer))
+    return lines
+
+
+def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: PayerRules) -> list[CodedLine]:
+    code = group.hcpcs
+    rec = codes.hcpcs_record(code)
+    first = group.administrations[0]
+    where = first.where
+    unit_dim, unit_base = billing_unit(code, rec.billing_unit, f"{where}.hcpcs")
+    total = Decimal(0)
+    for adm in group.administrations:
+        dim, amount = to_base(adm.dose, adm.dose_unit, f"{adm.where}.dose_unit")
+        if dim != unit_dim:
+            raise InvalidInput(f"{adm.where}.dose_unit", f"dose in {adm.dose_unit} cannot be converted to {code}'s "
+                               f"billing unit ({rec.billing_unit})")
+        total += amount
+    units = units_for_dose(total, unit_base)
+    doses = " + ".join(f"{_plain(a.dose)} {a.dose_unit}" for a in group.administrations)
+    exact = total / unit_base
+    how = (f"{code} x{units}: {doses}" + (f" = {_plain(total)} {_BASE_NAME[unit_dim]}" if
+           len(group.administrations) > 1 else "") + f" / {rec.billing_unit} per unit = {_plain(exact)}")
+    if exact != units:
+        how += f", rounded up to {units}" if units > exact else f", minimum 1 unit"
+    if code.startswith("Q51"):
+        how += " (biosimilar Q-code)"
+    antineoplastic = any(a.purpose in ("chemotherapy", "immunotherapy", "hormonal") for a in group.administrations) \
+        and not any(a.drug.lower().startswith(("leucovorin", "levoleucovorin")) for a in group.administrations)
+
+    # Containers: recorded as opened, or the smallest-waste combination of the sizes on the shelf.
+    vials: list[Vial] = []
+    for adm in group.administrations:
+        if adm.vials_opened:
+            vials.extend(adm.vials_opened)
+    chosen_note = ""
+    if not vials:
+        shelf = [v for adm in group.administrations for v in (adm.vial_sizes or ())]
+        if shelf:
+            sizes = {to_base(v.size, v.unit, f"{where}.vial_sizes")[1]: v for v in shelf}
+            combo = smallest_waste_vials(total, list(sizes))
+            vials = [Vial(sizes[s].size, sizes[s].unit, c, sizes[s].single_dose, sizes[s].volume_ml)
+                     for s, c in combo.items()]
+            chosen_note = " (smallest-waste combination of the vial sizes)"
+    waste_units = 0
+    modifier: str | None = None
+    content = Decimal(0)
+    if vials:
+        for v in vials:
+            dim, amount = to_base(v.size, v.unit, f"{where}.vials_opened")
+            if dim != unit_dim:
+                raise InvalidInput(f"{where}.vials_opened", f"vial size in {v.unit} does not match {code}'s billing "
+                                   f"unit ({rec.billing_unit})")
+            content += amount * v.count
+        opened_units = int((content / unit_base).to_integral_value(rounding=ROUND_FLOOR))
+        desc = " + ".join(f"{v.count} x {_plain(v.size)} {v.unit}" for v in vials)
+        if content < total:
+            raise InvalidInput(f"{where}.vials_opened", f"{_plain(content)} {_BASE_NAME[unit_dim]} opened is less "
+                               f"than the {_plain(total)} given")
+        single = all(v.single_dose for v in vials)
+        packaged = enc.setting == "facility" and rec.opps_status == "N"
+        if not single:
+            how += f"; vials {desc} include a multiple-dose vial, so no JW/JZ"
+        elif not payer.jw_jz:
+            how += f"; payer {payer.name} does not use JW/JZ"
+        elif packaged:
+            how += "; packaged drug under OPPS (status N), no JW/JZ"
+        else:
+            waste_units = max(0, opened_units - units)
+            if waste_units:
+                how += (f"; opened {desc}{chosen_note} = {opened_units} units, {opened_units} - {units} billed = "
+                        f"{waste_units} discarded, reported on a JW line")
+            else:
+                modifier = "JZ"
+                how += f"; opened {desc}{chosen_note} = {opened_units} units, nothing discarded: JZ"
+    elif payer.jw_jz:
+        how += "; containers not recorded, so JW/JZ cannot be decided (record vials_opened)"
+
+    mods: tuple[str, ...] = (modifier,) if modifier else ()
+    extra_mod: tuple[str, ...] = ()
+    if payer.modifier_340b and any(a.acquired_340b for a in group.administrations):
+        extra_mod = (payer.modifier_340b,)
+        how += f"; 340B-acquired, {payer.modifier_340b} as the payer asks"
+    mue = codes.mue(code, "facility" if enc.setting == "facility" else "practitioner", enc.date_of_service)
+    if mue and units + waste_units > mue.max_units:
+        how += f"; WARNING above MUE {mue.max_units} per day (MAI {mue.mai})"
+
+    ndc_admin = ndc_waste = None
+    ndc_unit = None
+    if group.ndc:
+        ndc_unit, ndc_admin, ndc_waste = _ndc_quantities(group, vials, content, total, units, waste_units,
+                                                         unit_dim, payer)
+    lines = [CodedLine(code, units, how, mods + extra_mod, ndc=group.ndc, ndc_quantity=ndc_admin, ndc_unit=ndc_unit,
+                       date_of_service=group.day, role="drug", antineoplastic=antineoplastic)]
+    if waste_units:
+        lines.append(CodedLine(code, waste_units,
+                               f"{code}-JW x{waste_units}: discarded from single-dose containers "
+                               f"({opened_units} opened - {units} given)",
+                               ("JW",) + extra_mod, ndc=group.ndc, ndc_quantity=ndc_waste, ndc_unit=ndc_unit,
+                               date_of_service=group.day, role="drug", antineoplastic=antineoplastic))
+    return lines
+
+
+_BASE_NAME = {"mass": "mg", "volume": "mL", "units": "units", "mci": "mCi"}
+
+
+def _ndc_quantities(group, vials, content, total, units, waste_units, unit_dim, payer):
+    """(CTP05 unit, quantity on the given line, quantity on the JW line)."""
+    billed = units + waste_units
+    if payer.ndc_unit == "UN" and vials:
+        count = Decimal(sum(v.count for v in vials))
+        return "UN", _fmt(count * units / billed), (_fmt(count * waste_units / billed) if waste_units else None)
+    if payer.ndc_unit == "ML" and vials and all(v.volume_ml for v in vials):
+        ml = sum(v.volume_ml * v.count for v in vials)
+        return "ML", _fmt(ml * units / billed), (_fmt(ml * waste_units / billed) if waste_units else None)
+    # Fall back to the measured amount: milligrams (ME), millilitres (ML) or international units (F2).
+    unit = _NDC_UNIT_BY_DIMENSION.get(unit_dim, "UN")
+    waste = content - total if waste_units else None
+    return unit, _fmt(total), (_fmt(waste) if waste is not None else None)

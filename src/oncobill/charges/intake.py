@@ -1,0 +1,195 @@
+"""Read the documented JSON form of an encounter (``oncobill code FILE.json``; docs/charge-capture.md)
+into plain records, naming the field of every error."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from oncobill.charges.records import (
+    NDC_UNITS,
+    PURPOSES,
+    ROUTES,
+    SETTINGS,
+    AdministrationRecord,
+    EncounterRecord,
+    PayerRules,
+    RadiationCourse,
+    Vial,
+)
+from oncobill.errors import InvalidInput
+
+_PAYER_FIELDS = set(PayerRules.__dataclass_fields__)
+
+
+def _req(obj: dict, key: str, where: str):
+    if not isinstance(obj, dict):
+        raise InvalidInput(where, f"expected an object, got {type(obj).__name__}")
+    if key not in obj or obj[key] in (None, ""):
+        raise InvalidInput(f"{where}.{key}" if where else key, "missing")
+    return obj[key]
+
+
+def _decimal(value, where: str) -> Decimal:
+    if isinstance(value, float):
+        value = repr(value)  # JSON numbers arrive as float: keep the digits as written
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(where, f"not a number: {value!r}") from None
+    if not d.is_finite() or d <= 0:
+        raise InvalidInput(where, f"must be a positive number, got {value!r}")
+    return d
+
+
+def _date(value, where: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(where, f"not an ISO date (YYYY-MM-DD): {value!r}") from None
+
+
+def _moment(value, dos: date, where: str) -> datetime:
+    text = str(value)
+    try:
+        if "T" in text or " " in text or len(text) > 8:
+            return datetime.fromisoformat(text).replace(tzinfo=None)
+        return datetime.combine(dos, time.fromisoformat(text))
+    except ValueError:
+        raise InvalidInput(where, f"not an ISO datetime or HH:MM time: {value!r}") from None
+
+
+def _choice(value, allowed, where: str) -> str:
+    if value not in allowed:
+        raise InvalidInput(where, f"{value!r} is not one of: {', '.join(allowed)}")
+    return value
+
+
+def _vials(raw, where: str) -> tuple[Vial, ...] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raise InvalidInput(where, "expected a list of {size, unit, count, single_dose}")
+    out = []
+    for i, v in enumerate(raw):
+        w = f"{where}[{i}]"
+        count = v.get("count", 1) if isinstance(v, dict) else None
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise InvalidInput(f"{w}.count", f"must be a whole number >= 1, got {count!r}")
+        single = v.get("single_dose", True)
+        if not isinstance(single, bool):
+            raise InvalidInput(f"{w}.single_dose", "must be true or false")
+        vol = v.get("volume_ml")
+        out.append(Vial(_decimal(_req(v, "size", w), f"{w}.size"), str(_req(v, "unit", w)), count, single,
+                        _decimal(vol, f"{w}.volume_ml") if vol is not None else None))
+    return tuple(out)
+
+
+def administration_from_json(raw: dict, dos: date, where: str) -> AdministrationRecord:
+    route = _choice(_req(raw, "route", where), ROUTES, f"{where}.route")
+    purpose = _choice(_req(raw, "purpose", where), PURPOSES, f"{where}.purpose")
+    start = _moment(_req(raw, "start", where), dos, f"{where}.start")
+    stop = None
+    if raw.get("stop") not in (None, ""):
+        stop = _moment(raw["stop"], dos, f"{where}.stop")
+        if stop < start:
+            if "T" in str(raw["stop"]):
+                raise InvalidInput(f"{where}.stop", "stop is before start")
+            stop += timedelta(days=1)  # HH:MM past midnight: the same encounter, next calendar day
+    return AdministrationRecord(
+        drug=str(_req(raw, "drug", where)).strip(),
+        dose=_decimal(_req(raw, "dose", where), f"{where}.dose"),
+        dose_unit=str(_req(raw, "dose_unit", where)),
+        route=route,
+        start=start,
+        stop=stop,
+        purpose=purpose,
+        site=raw.get("site"),
+        hcpcs=raw.get("hcpcs"),
+        ndc=raw.get("ndc"),
+        vials_opened=_vials(raw.get("vials_opened"), f"{where}.vials_opened"),
+        vial_sizes=_vials(raw.get("vial_sizes"), f"{where}.vial_sizes"),
+        second_access=bool(raw.get("second_access", False)),
+        acquired_340b=bool(raw.get("acquired_340b", False)),
+        where=where,
+    )
+
+
+def payer_from_json(raw) -> PayerRules:
+    if raw is None:
+        return PayerRules()
+    if isinstance(raw, str):
+        return PayerRules(name=raw)
+    if not isinstance(raw, dict):
+        raise InvalidInput("payer", "expected a payer name or an object of payer rules")
+    unknown = set(raw) - _PAYER_FIELDS
+    if unknown:
+        raise InvalidInput("payer", f"unknown payer rule(s): {', '.join(sorted(unknown))}")
+    if "ndc_unit" in raw:
+        _choice(raw["ndc_unit"], NDC_UNITS, "payer.ndc_unit")
+    if "radiation_codes" in raw:
+        _choice(raw["radiation_codes"], ("medicare_pfs", "cpt"), "payer.radiation_codes")
+    if "physics_remainder" in raw:
+        _choice(raw["physics_remainder"], ("strict", "three_or_four"), "payer.physics_remainder")
+    if "line_dates" in raw:
+        _choice(raw["line_dates"], ("encounter", "furnished"), "payer.line_dates")
+    return PayerRules(**raw)
+
+
+def course_from_json(raw: dict, where: str = "radiation_course") -> RadiationCourse:
+    fractions = _req(raw, "fractions", where)
+    if not isinstance(fractions, int) or isinstance(fractions, bool) or fractions < 0:
+        raise InvalidInput(f"{where}.fractions", f"must be a whole number >= 0, got {fractions!r}")
+    devices = raw.get("devices") or {}
+    if not isinstance(devices, dict):
+        raise InvalidInput(f"{where}.devices", "expected an object like {\"complex\": 2}")
+    energy = raw.get("energy_mev")
+    fields = set(RadiationCourse.__dataclass_fields__)
+    unknown = set(raw) - fields
+    if unknown:
+        raise InvalidInput(where, f"unknown field(s): {', '.join(sorted(unknown))}")
+    return RadiationCourse(
+        technique=str(_req(raw, "technique", where)),
+        fractions=fractions,
+        complexity=raw.get("complexity", "intermediate"),
+        course_complete=bool(raw.get("course_complete", True)),
+        planning=raw.get("planning"),
+        simulation=raw.get("simulation"),
+        respiratory_motion=bool(raw.get("respiratory_motion", False)),
+        plan=raw.get("plan"),
+        basic_dosimetry=int(raw.get("basic_dosimetry", 0)),
+        isodose=raw.get("isodose"),
+        special_port_plan=bool(raw.get("special_port_plan", False)),
+        special_dosimetry=int(raw.get("special_dosimetry", 0)),
+        devices=tuple((k, int(v)) for k, v in devices.items()),
+        mlc_device=bool(raw.get("mlc_device", False)),
+        special_physics=bool(raw.get("special_physics", False)),
+        image_guidance=bool(raw.get("image_guidance", False)),
+        energy_mev=_decimal(energy, f"{where}.energy_mev") if energy is not None else None,
+        fraction_dates=tuple(_date(d, f"{where}.fraction_dates[{i}]")
+                             for i, d in enumerate(raw.get("fraction_dates") or ())),
+    )
+
+
+def encounter_from_json(raw: dict) -> EncounterRecord:
+    """The encounter described by one JSON object (see docs/charge-capture.md)."""
+    if not isinstance(raw, dict):
+        raise InvalidInput("encounter", "expected a JSON object")
+    setting = _choice(_req(raw, "setting", ""), SETTINGS, "setting")
+    dos = _date(_req(raw, "date_of_service", ""), "date_of_service")
+    diagnoses = raw.get("diagnoses")
+    if not isinstance(diagnoses, list) or not diagnoses:
+        raise InvalidInput("diagnoses", "missing: give at least one ICD-10-CM code")
+    adms = raw.get("administrations") or []
+    if not isinstance(adms, list):
+        raise InvalidInput("administrations", "expected a list")
+    course = raw.get("radiation_course")
+    return EncounterRecord(
+        setting=setting,
+        date_of_service=dos,
+        diagnoses=tuple(diagnoses),
+        administrations=tuple(administration_from_json(a, dos, f"administrations[{i}]") for i, a in enumerate(adms)),
+        primary_reason=raw.get("primary_reason"),
+        payer=payer_from_json(raw.get("payer")),
+        radiation_course=course_from_json(course) if course is not None else None,
+    )

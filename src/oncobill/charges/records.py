@@ -1,0 +1,160 @@
+"""Plain data the charge rules read and write: what was documented, what the payer wants, what we bill.
+
+These are not the database tables (``charges/models.py``); a service converts rows to these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+ROUTES = ("iv_infusion", "iv_push", "iv_pump", "sc", "im", "oral")
+PURPOSES = ("chemotherapy", "immunotherapy", "hormonal", "therapeutic", "hydration")
+SETTINGS = ("office", "facility")
+NDC_UNITS = ("UN", "ML", "GR", "F2", "ME")
+
+
+@dataclass(frozen=True, slots=True)
+class Vial:
+    """Containers of one size: ``size`` of drug in ``unit`` each; ``volume_ml`` when known (for ML)."""
+
+    size: Decimal
+    unit: str
+    count: int = 1
+    single_dose: bool = True
+    volume_ml: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdministrationRecord:
+    """One row of the medication administration record.
+
+    ``purpose``: chemotherapy (any antineoplastic given by the chemo family of codes), immunotherapy
+    (antineoplastic immunotherapy: chemo-family codes, Z51.12), hormonal (hormonal antineoplastic:
+    96402 when SC/IM), therapeutic (supportive and other non-chemo drugs) or hydration.
+    ``vials_opened`` are the containers actually opened; ``vial_sizes`` are the sizes on the shelf,
+    from which the smallest-waste combination is chosen when nothing was recorded as opened.
+    """
+
+    drug: str
+    dose: Decimal
+    dose_unit: str
+    route: str
+    start: datetime
+    stop: datetime | None
+    purpose: str
+    site: str | None = None
+    hcpcs: str | None = None
+    ndc: str | None = None
+    vials_opened: tuple[Vial, ...] | None = None
+    vial_sizes: tuple[Vial, ...] | None = None
+    second_access: bool = False
+    acquired_340b: bool = False
+    where: str = "administration"
+
+    @property
+    def minutes(self) -> int:
+        if self.stop is None:
+            return 0
+        return int((self.stop - self.start).total_seconds() // 60)
+
+
+@dataclass(frozen=True, slots=True)
+class PayerRules:
+    """Conventions a payer can change (defaults: Medicare Part B); data, not code."""
+
+    name: str = "medicare"
+    combine_split_hydration: bool = True  # pre + post hydration summed into one time total
+    second_site_modifier: str = "XU"  # or "59": second initial service at a second access site
+    injection_with_iv_modifier: str | None = None  # e.g. "XU" on 96372 billed with an IV service
+    jw_jz: bool = True  # report discarded amounts (JW) or none discarded (JZ)
+    sum_same_hcpcs: bool = True  # same HCPCS twice on a day: sum the doses, round once
+    ndc_unit: str = "UN"  # preferred 2410 CTP05 unit when container counts are known
+    modifier_340b: str | None = None  # "JG" or "TB" when the payer wants 340B drugs identified
+    radiation_codes: str = "medicare_pfs"  # or "cpt": delivery code family before 2026
+    physics_remainder: str = "strict"  # 77336 leftover 3-4 fractions: "strict" (nothing) or "three_or_four"
+    line_dates: str = "encounter"  # add-on hours after midnight: "encounter" date or day "furnished"
+
+
+@dataclass(frozen=True, slots=True)
+class RadiationCourse:
+    """A course of external-beam radiation as the therapists and physicists documented it."""
+
+    technique: str  # conventional, 3d, imrt, electron, sbrt, srs
+    fractions: int
+    complexity: str = "intermediate"  # simple, intermediate, complex (delivery level)
+    course_complete: bool = True
+    planning: str | None = None  # clinical treatment planning: simple, intermediate, complex
+    simulation: str | None = None  # simple, intermediate, complex
+    respiratory_motion: bool = False
+    plan: str | None = None  # "3d" (77295) or "imrt" (77301)
+    basic_dosimetry: int = 0  # 77300 calculations
+    isodose: str | None = None  # teletherapy isodose plan: simple, complex
+    special_port_plan: bool = False
+    special_dosimetry: int = 0
+    devices: tuple[tuple[str, int], ...] = ()  # (simple|intermediate|complex, count)
+    mlc_device: bool = False  # 77338, with an IMRT plan
+    special_physics: bool = False
+    image_guidance: bool = False
+    energy_mev: Decimal | None = None  # conventional G-code level before 2026
+    fraction_dates: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EncounterRecord:
+    """One treatment day (or one radiation course) to code."""
+
+    setting: str
+    date_of_service: date
+    diagnoses: tuple[str, ...]
+    administrations: tuple[AdministrationRecord, ...] = ()
+    primary_reason: str | None = None
+    payer: PayerRules = field(default_factory=PayerRules)
+    radiation_course: RadiationCourse | None = None
+
+
+@dataclass(slots=True)
+class CodedLine:
+    """A charge line as a careful coder writes it, with its reason in billing words."""
+
+    code: str
+    units: int
+    explanation: str
+    modifiers: tuple[str, ...] = ()
+    dx_pointers: tuple[int, ...] = ()
+    ndc: str | None = None
+    ndc_quantity: Decimal | None = None
+    ndc_unit: str | None = None
+    date_of_service: date | None = None
+    role: str = "admin"  # admin | drug | radiation: how diagnosis pointers are chosen
+    antineoplastic: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "modifiers": list(self.modifiers),
+            "units": self.units,
+            "dx_pointers": list(self.dx_pointers),
+            "ndc": self.ndc,
+            "ndc_quantity": None if self.ndc_quantity is None else str(self.ndc_quantity),
+            "ndc_unit": self.ndc_unit,
+            "date_of_service": None if self.date_of_service is None else self.date_of_service.isoformat(),
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(slots=True)
+class CodingResult:
+    """Diagnoses in claim order and the lines pointing to them."""
+
+    diagnoses: list[str]
+    lines: list[CodedLine]
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "diagnoses": self.diagnoses,
+            "lines": [line.as_dict() for line in self.lines],
+            "notes": self.notes,
+        }
