@@ -115,10 +115,18 @@ def _slot_order(spec: LoopSpec, seg: Segment) -> int:
 class Transaction:
     """One ST..SE transaction set, read by its implementation-guide spec."""
 
-    __slots__ = ("body", "se", "spec", "st")
+    __slots__ = ("body", "delimiters", "se", "spec", "st")
 
-    def __init__(self, spec: TransactionSpec, st: Segment, body: Loop, se: Segment | None = None) -> None:
+    def __init__(
+        self,
+        spec: TransactionSpec,
+        st: Segment,
+        body: Loop,
+        se: Segment | None = None,
+        delimiters: Delimiters = DEFAULT_DELIMITERS,
+    ) -> None:
         self.spec, self.st, self.body, self.se = spec, st, body, se
+        self.delimiters = delimiters  # of the interchange it was read from (composites split with them)
 
     @property
     def code(self) -> str:

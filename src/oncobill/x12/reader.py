@@ -17,7 +17,7 @@ from oncobill.x12.findings import Finding
 from oncobill.x12.model import Group, Interchange, Loop, Transaction, X12File
 from oncobill.x12.spec import LoopSpec, TransactionSpec
 from oncobill.x12.specs import spec_for
-from oncobill.x12.tokenizer import Segment, Tokenizer
+from oncobill.x12.tokenizer import DEFAULT_DELIMITERS, Segment, Tokenizer
 
 
 @contextmanager
@@ -164,7 +164,7 @@ class _Parser:
                 ik5=F.SET_NOT_SUPPORTED,
             )
             spec = _generic_spec(st.get(1), version)
-        txn = Transaction(spec, st, Loop(spec.root))
+        txn = Transaction(spec, st, Loop(spec.root), delimiters=self.tokens.delimiters or DEFAULT_DELIMITERS)
         group.transactions.append(txn)
         root = txn.body
         stack = [root]
@@ -201,23 +201,30 @@ class _Parser:
                     segment_id=sid,
                 )
             count += 1
+            # Fast path: the current loop takes this segment (most segments of a claim).
+            take = lspec.take.get(sid)
+            if take is not None:
+                qi = take[0]
+                if qi == 0 or (qi > 0 and qi < len(seg) and seg[qi] in take[1]):
+                    node.segments.append(seg)
+                    continue
             if generic:
                 node.segments.append(seg)
                 continue
             depth = len(stack) - 1
             fallback = -1  # innermost loop that has slots for this segment ID, qualifier aside
             while True:
-                slots = lspec.segments.get(sid)
+                take = lspec.take.get(sid)
                 target = None
-                if slots is not None:
-                    if len(slots) == 1 and not slots[0].qual_index:
+                if take is not None:
+                    qi = take[0]
+                    if (
+                        qi == 0
+                        or (qi > 0 and qi < len(seg) and seg[qi] in take[1])
+                        or qi < 0
+                        and any(slot.matches(seg) for slot in lspec.segments[sid])
+                    ):
                         target = node
-                    else:
-                        for slot in slots:
-                            qi = slot.qual_index
-                            if not qi or (qi < len(seg) and seg[qi] in slot.qual_codes):
-                                target = node
-                                break
                 opened = None
                 if target is None:
                     kids = lspec.children.get(sid)
@@ -229,7 +236,7 @@ class _Parser:
                                 opened = kid
                                 break
                 if target is None and opened is None:
-                    if slots is not None and fallback < 0:
+                    if take is not None and fallback < 0:
                         fallback = depth
                     if depth == 0 and fallback >= 0:
                         # Known segment with a qualifier the guide does not list here: keep it

@@ -58,6 +58,7 @@ class LoopSpec:
     segments: dict = field(default_factory=dict)  # segment id -> [SegmentSpec] (not the trigger)
     children: dict = field(default_factory=dict)  # trigger segment id -> [LoopSpec]
     trailing: frozenset[str] = frozenset()  # segment ids written after the child loops
+    take: dict = field(default_factory=dict)
     loops: list = field(default_factory=list)
 
     @property
@@ -85,6 +86,16 @@ class LoopSpec:
                 if seen_loop:
                     trailing.add(item.id)
         self.segments, self.children, self.trailing = segs, children, frozenset(trailing)
+        # What the reader needs per segment ID: (qualifier index, codes), index 0 = any.
+        take = {}
+        for sid, slots in segs.items():
+            if any(not s.qual_index for s in slots):
+                take[sid] = (0, frozenset())
+            elif len({s.qual_index for s in slots}) == 1:
+                take[sid] = (slots[0].qual_index, frozenset().union(*(s.qual_codes for s in slots)))
+            else:  # qualifiers on different elements: rare, checked slot by slot
+                take[sid] = (-1, frozenset())
+        self.take = take
         return self
 
     def find_loop(self, loop_id: str) -> LoopSpec | None:
@@ -178,7 +189,7 @@ def _compile_all(root: LoopSpec) -> None:
         base = compiled.get(id(loop.items))
         if base is not None:  # a reused loop shares the compiled tables of its first declaration
             loop.segments, loop.children = base.segments, base.children
-            loop.trailing, loop.loops = base.trailing, base.loops
+            loop.trailing, loop.loops, loop.take = base.trailing, base.loops, base.take
             return
         compiled[id(loop.items)] = loop
         loop.compile(is_root)

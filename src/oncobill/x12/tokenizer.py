@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
+from itertools import chain
 from typing import IO, NamedTuple
 
 from oncobill.x12.errors import X12Error
@@ -119,17 +120,20 @@ class Tokenizer:
         self.source = source
         self.chunk_size = chunk_size
         self.delimiters: Delimiters | None = None
-        self.count = 0
 
     def __iter__(self) -> Iterator[Segment]:
+        # Segments come in batches (one per chunk read) so the per-segment step is C-level.
+        return chain.from_iterable(self.batches())
+
+    def batches(self) -> Iterator[list[Segment]]:
         stream, owned = _open(self.source)
         try:
-            yield from self._segments(stream)
+            yield from self._batches(stream)
         finally:
             if owned:
                 stream.close()
 
-    def _segments(self, stream: IO[str]) -> Iterator[Segment]:
+    def _batches(self, stream: IO[str]) -> Iterator[list[Segment]]:
         read = stream.read
         size = self.chunk_size
         buf = read(size)
@@ -160,26 +164,23 @@ class Tokenizer:
             while not interchange_done:
                 pieces = buf.split(term)
                 rest = pieces.pop()  # text after the last terminator: maybe incomplete
-                i = 0
-                n = len(pieces)
-                while i < n:
-                    raw = pieces[i]
-                    i += 1
+                batch = []
+                append = batch.append
+                for i, raw in enumerate(pieces):
                     text = raw.lstrip(strip) if strip else raw.rstrip("\r")
-                    if not text:
-                        offset += len(raw) + 1
-                        continue
-                    number += 1
-                    seg = Segment(text.split(elem))
-                    seg.number = number
-                    seg.position = offset + len(raw) - len(text)
+                    if text:
+                        number += 1
+                        seg = Segment(text.split(elem))
+                        seg.number = number
+                        seg.position = offset + len(raw) - len(text)
+                        append(seg)
+                        if seg[0] == "IEA":
+                            offset += len(raw) + 1
+                            buf = term.join(pieces[i + 1 :] + [rest])
+                            interchange_done = True
+                            break
                     offset += len(raw) + 1
-                    self.count = number
-                    yield seg
-                    if seg[0] == "IEA":
-                        buf = term.join(pieces[i:] + [rest])
-                        interchange_done = True
-                        break
+                yield batch
                 if interchange_done:
                     break
                 if eof:

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from oncobill.x12.spec import TransactionSpec
 
-_MODULES = ("x835", "x837p", "x837i", "x999", "x277ca", "x270", "x276", "x278")
+# Spec modules by transaction set code, loaded on first use (parsing a spec costs a little).
+_MODULES = {
+    "835": ("x835",),
+    "837": ("x837p", "x837i"),
+    "999": ("x999",),
+    "277": ("x277ca", "x276"),
+    "270": ("x270",),
+    "271": ("x270",),
+    "276": ("x276",),
+    "278": ("x278",),
+}
 _REGISTRY: dict[tuple[str, str], TransactionSpec] = {}
+_LOADED: set[str] = set()
 
 
-def _load() -> None:
+def _load(codes=None) -> None:
     import importlib
 
-    for name in _MODULES:
+    names = {n for c, mods in _MODULES.items() if codes is None or c in codes for n in mods}
+    for name in sorted(names - _LOADED):
+        _LOADED.add(name)
         try:
             mod = importlib.import_module(f"oncobill.x12.specs.{name}")
         except ModuleNotFoundError:  # pragma: no cover - a spec still being written
@@ -21,8 +34,7 @@ def _load() -> None:
 
 
 def all_specs() -> list[TransactionSpec]:
-    if not _REGISTRY:
-        _load()
+    _load()
     return list(_REGISTRY.values())
 
 
@@ -32,8 +44,7 @@ def spec_for(code: str, version: str, gs08: str = "") -> TransactionSpec | None:
     Errata versions (``005010X222A2`` for ``005010X222A1``) fall back to the mandated
     guide of the same family, so real files still read; the validator names the deviation.
     """
-    if not _REGISTRY:
-        _load()
+    _load((code,))
     for v in (version, gs08):
         spec = _REGISTRY.get((code, v))
         if spec is not None:

@@ -1,0 +1,491 @@
+"""835 remittance as typed objects: read from a parsed transaction, written back to segments.
+
+Amounts are exact Decimal money. Sign convention (X12): a positive CAS or PLB amount
+reduces the payment, a negative one increases it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from oncobill.x12.model import Loop, Transaction
+from oncobill.x12.specs.x835 import SPEC
+from oncobill.x12.tokenizer import DEFAULT_DELIMITERS, Delimiters, Segment, make_segment
+from oncobill.x12.values import (
+    amount,
+    fmt_amount,
+    fmt_date,
+    fmt_quantity,
+    optional_amount,
+    parse_date,
+    quantity,
+    trim,
+)
+
+ZERO = Decimal("0.00")
+_PROCEDURES: dict = {}  # frozen Procedure objects, shared: a remit repeats the same codes
+
+
+@dataclass(slots=True)
+class Adjustment:
+    """One CAS triplet: group (CO, PR, OA, PI), CARC reason code, amount, optional quantity."""
+
+    group: str
+    reason: str
+    amount: Decimal
+    quantity: Decimal | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Procedure:
+    """A composite procedure identifier, e.g. ``HC:96413:25`` (qualifier, code, modifiers)."""
+
+    qualifier: str
+    code: str
+    modifiers: tuple[str, ...] = ()
+    description: str = ""
+
+    @classmethod
+    def parse(cls, text: str, component: str) -> Procedure:
+        key = (text, component)
+        found = _PROCEDURES.get(key)
+        if found is None:
+            parts = text.split(component)
+            mods = tuple(m for m in parts[2:6] if m)
+            desc = parts[6] if len(parts) > 6 else ""
+            found = cls(parts[0], parts[1] if len(parts) > 1 else "", mods, desc)
+            if len(_PROCEDURES) > 50_000:
+                _PROCEDURES.clear()
+            _PROCEDURES[key] = found
+        return found
+
+    def format(self, component: str) -> str:
+        parts = [self.qualifier, self.code, *self.modifiers]
+        if self.description:
+            parts += [""] * (6 - len(parts)) + [self.description]
+        return component.join(parts)
+
+
+@dataclass(slots=True)
+class ServicePayment:
+    """Loop 2110: one paid (or denied) service line."""
+
+    procedure: Procedure
+    charge: Decimal
+    paid: Decimal
+    revenue_code: str = ""
+    units_paid: Decimal | None = None
+    submitted_procedure: Procedure | None = None
+    units_billed: Decimal | None = None
+    service_date: date | None = None
+    service_start: date | None = None
+    service_end: date | None = None
+    adjustments: list[Adjustment] = field(default_factory=list)
+    line_control_number: str = ""  # REF*6R, echoes the 837 line
+    allowed: Decimal | None = None  # AMT*B6
+    remarks: list[str] = field(default_factory=list)  # LQ*HE RARCs
+    other: list[Segment] = field(default_factory=list)  # segments kept verbatim
+
+
+@dataclass(slots=True)
+class ClaimPayment:
+    """Loop 2100: the payer's decision on one claim (CLP)."""
+
+    patient_control_number: str
+    status: str
+    charge: Decimal
+    paid: Decimal
+    patient_responsibility: Decimal | None = None
+    filing_indicator: str = ""
+    payer_claim_control_number: str = ""
+    facility_code: str = ""
+    frequency: str = ""
+    drg: str = ""
+    adjustments: list[Adjustment] = field(default_factory=list)
+    patient_last_name: str = ""
+    patient_first_name: str = ""
+    patient_id_qualifier: str = ""
+    patient_id: str = ""
+    statement_start: date | None = None
+    statement_end: date | None = None
+    received_date: date | None = None
+    services: list[ServicePayment] = field(default_factory=list)
+    other: list[Segment] = field(default_factory=list)
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.status == "22"
+
+
+@dataclass(slots=True)
+class ProviderAdjustment:
+    """One PLB reason/amount pair (WO, 72, FB, L6, ...); positive takes money back."""
+
+    provider_id: str
+    fiscal_period_end: date | None
+    reason: str
+    reference: str
+    amount: Decimal
+
+
+@dataclass(slots=True)
+class Remittance:
+    """One 835 transaction: the payment (BPR/TRN), the parties and the claims it pays."""
+
+    payment_amount: Decimal
+    credit_debit: str = "C"
+    handling: str = "I"
+    payment_method: str = "ACH"
+    payment_date: date | None = None
+    trace_number: str = ""
+    originator_id: str = ""
+    payer_name: str = ""
+    payer_id: str = ""  # REF*2U or TRN03
+    payer_address: tuple[str, str, str, str] = ("", "", "", "")
+    payer_contact_phone: str = ""
+    payee_name: str = ""
+    payee_id_qualifier: str = "XX"
+    payee_id: str = ""
+    production_date: date | None = None
+    claims: list[ClaimPayment] = field(default_factory=list)
+    provider_adjustments: list[ProviderAdjustment] = field(default_factory=list)
+    control_number: str = ""
+    bpr: Segment | None = field(default=None, compare=False)  # kept to write bank details back unchanged
+    header_other: list[Segment] = field(default_factory=list)
+
+    def total_paid(self) -> Decimal:
+        return sum((c.paid for c in self.claims), ZERO)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def _cas(seg: Segment, out: list[Adjustment]) -> None:
+    group = seg[1] if len(seg) > 1 else ""
+    n = len(seg)
+    for i in range(2, n, 3):
+        reason = seg[i]
+        if not reason:
+            continue
+        amt = amount(seg[i + 1] if i + 1 < n else "", seg, f"CAS{i + 1:02d}")
+        qty = quantity(seg[i + 2], seg, f"CAS{i + 2:02d}") if i + 2 < n else None
+        out.append(Adjustment(group, reason, amt, qty))
+
+
+def read_service(loop: Loop, comp: str) -> ServicePayment:
+    svc = loop.segments[0]
+    n = len(svc)
+    line = ServicePayment(
+        Procedure.parse(svc[1], comp),
+        amount(svc[2], svc, "SVC02"),
+        amount(svc[3], svc, "SVC03"),
+        svc[4] if n > 4 else "",
+        quantity(svc[5], svc, "SVC05") if n > 5 else None,
+        Procedure.parse(svc[6], comp) if n > 6 and svc[6] else None,
+        quantity(svc[7], svc, "SVC07") if n > 7 else None,
+    )
+    for seg in loop.segments[1:]:
+        sid = seg[0]
+        if sid == "CAS":
+            _cas(seg, line.adjustments)
+        elif sid == "DTM":
+            d = parse_date(seg[2], seg, "DTM02")
+            if seg[1] == "472":
+                line.service_date = d
+            elif seg[1] == "150":
+                line.service_start = d
+            elif seg[1] == "151":
+                line.service_end = d
+        elif sid == "REF" and seg[1] == "6R":
+            line.line_control_number = seg[2]
+        elif sid == "AMT" and seg[1] == "B6":
+            line.allowed = amount(seg[2], seg, "AMT02")
+        elif sid == "LQ" and seg[1] == "HE":
+            line.remarks.append(seg[2])
+        else:
+            line.other.append(seg)
+    return line
+
+
+def read_claim(loop: Loop, comp: str) -> ClaimPayment:
+    clp = loop.segments[0]
+    n = len(clp)
+    claim = ClaimPayment(
+        clp[1],
+        clp[2],
+        amount(clp[3], clp, "CLP03"),
+        amount(clp[4], clp, "CLP04"),
+        optional_amount(clp[5], clp, "CLP05") if n > 5 else None,
+        clp[6] if n > 6 else "",
+        clp[7] if n > 7 else "",
+        clp[8] if n > 8 else "",
+        clp[9] if n > 9 else "",
+        clp[11] if n > 11 else "",
+    )
+    for seg in loop.segments[1:]:
+        sid = seg[0]
+        if sid == "CAS":
+            _cas(seg, claim.adjustments)
+        elif sid == "NM1" and seg[1] == "QC":
+            claim.patient_last_name = seg.get(3)
+            claim.patient_first_name = seg.get(4)
+            claim.patient_id_qualifier = seg.get(8)
+            claim.patient_id = seg.get(9)
+            claim.other.append(seg)
+        elif sid == "DTM" and seg[1] in ("232", "233", "050"):
+            d = parse_date(seg[2], seg, "DTM02")
+            if seg[1] == "232":
+                claim.statement_start = d
+            elif seg[1] == "233":
+                claim.statement_end = d
+            else:
+                claim.received_date = d
+        else:
+            claim.other.append(seg)
+    claim.services = [read_service(lp, comp) for lp in loop.loops]
+    return claim
+
+
+def read_remittance(txn: Transaction) -> Remittance:
+    """The typed view of one 835 transaction."""
+    comp = txn.delimiters.component
+    body = txn.body
+    bpr = body.segments[0]
+    remit = Remittance(amount(bpr[2], bpr, "BPR02"), bpr.get(3), bpr[1], bpr.get(4), bpr=bpr)
+    remit.payment_date = parse_date(bpr.get(16), bpr, "BPR16")
+    remit.control_number = txn.st[2]
+    for seg in body.segments[1:]:
+        sid = seg[0]
+        if sid == "TRN":
+            remit.trace_number = seg.get(2)
+            remit.originator_id = seg.get(3)
+        elif sid == "DTM" and seg[1] == "405":
+            remit.production_date = parse_date(seg[2], seg, "DTM02")
+        elif sid == "PLB":
+            _plb(seg, comp, remit.provider_adjustments)
+        else:
+            remit.header_other.append(seg)
+    for lp in body.loops:
+        lid = lp.spec.id
+        if lid == "1000A":
+            n1 = lp.segments[0]
+            remit.payer_name = n1.get(2)
+            remit.payer_id = n1.get(4)
+            n3, n4 = lp.segment("N3"), lp.segment("N4")
+            remit.payer_address = (
+                n3.get(1) if n3 else "",
+                n4.get(1) if n4 else "",
+                n4.get(2) if n4 else "",
+                n4.get(3) if n4 else "",
+            )
+            ref = lp.segment("REF", "2U")
+            if ref:
+                remit.payer_id = ref.get(2)
+            per = lp.segment("PER", "BL")
+            if per:
+                remit.payer_contact_phone = per.get(4)
+        elif lid == "1000B":
+            n1 = lp.segments[0]
+            remit.payee_name = n1.get(2)
+            remit.payee_id_qualifier = n1.get(3)
+            remit.payee_id = n1.get(4)
+        elif lid == "2000":
+            claims = remit.claims
+            for claim_loop in lp.loops:
+                claims.append(read_claim(claim_loop, comp))
+    return remit
+
+
+def _plb(seg: Segment, comp: str, out: list[ProviderAdjustment]) -> None:
+    provider = seg.get(1)
+    period = parse_date(seg.get(2), seg, "PLB02")
+    for i in range(3, len(seg), 2):
+        if not seg[i]:
+            continue
+        reason, _, ref = seg[i].partition(comp)
+        out.append(
+            ProviderAdjustment(provider, period, reason, ref, amount(seg.get(i + 1), seg, f"PLB{i + 1:02d}"))
+        )
+
+
+def remittances(doc) -> list[Remittance]:
+    """Every 835 in a parsed file, typed."""
+    from oncobill.x12.reader import gc_paused
+
+    with gc_paused():
+        return [read_remittance(txn) for txn in doc.transactions() if txn.code == "835"]
+
+
+def read_remittances(source) -> list[Remittance]:
+    """Parse *source* straight to typed remittances (the fast path for posting).
+
+    Each claim payment loop is typed as soon as it closes and its segments dropped, so
+    no full segment tree is ever held: less memory, less for the allocator to free.
+    """
+    from oncobill.x12.reader import _Parser, gc_paused
+
+    parser = _Parser(source, strict=True, findings=None, detach=frozenset(("2100",)))
+    claims: dict[int, list[ClaimPayment]] = {}
+    out: list[Remittance] = []
+    with gc_paused():
+        for event in parser.events():
+            if event[0] == "loop":
+                txn = event[1]
+                bucket = claims.get(id(txn))
+                if bucket is None:
+                    bucket = claims[id(txn)] = []
+                bucket.append(read_claim(event[2], txn.delimiters.component))
+            else:
+                for txn in event[1].transactions():
+                    if txn.code == "835":
+                        remit = read_remittance(txn)
+                        remit.claims = claims.pop(id(txn), [])
+                        out.append(remit)
+    return out
+
+
+def stream_claim_payments(source) -> Iterator[tuple[Transaction, ClaimPayment]]:
+    """Claim payments of a (possibly huge) 835 one at a time; memory stays flat."""
+    from oncobill.x12.reader import gc_paused, stream
+
+    with gc_paused():
+        for txn, loop in stream(source, "2100"):
+            yield txn, read_claim(loop, txn.delimiters.component)
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def _seg(*elements: str) -> Segment:
+    return make_segment(trim(list(elements)))
+
+
+def _cas_segments(adjustments: list[Adjustment]) -> list[Segment]:
+    """CAS segments: one per group, up to six reason/amount/quantity triplets each."""
+    out: list[Segment] = []
+    by_group: dict[str, list[Adjustment]] = {}
+    for adj in adjustments:
+        by_group.setdefault(adj.group, []).append(adj)
+    for group, adjs in by_group.items():
+        for start in range(0, len(adjs), 6):
+            elements = ["CAS", group]
+            for adj in adjs[start : start + 6]:
+                elements += [adj.reason, fmt_amount(adj.amount), fmt_quantity(adj.quantity)]
+            out.append(_seg(*elements))
+    return out
+
+
+def remittance_segments(remit: Remittance, delimiters: Delimiters = DEFAULT_DELIMITERS) -> list[Segment]:
+    """Body segments (between ST and SE) of an 835 for *remit*."""
+    comp = delimiters.component
+    if remit.bpr is not None:
+        bpr = list(remit.bpr)
+        bpr[2] = fmt_amount(remit.payment_amount)
+        out = [make_segment(bpr)]
+    else:
+        out = [
+            _seg(
+                "BPR", remit.handling, fmt_amount(remit.payment_amount), remit.credit_debit, remit.payment_method,
+                "", "", "", "", "", "", "", "", "", "", "", fmt_date(remit.payment_date),
+            )
+        ]  # fmt: skip
+    out.append(_seg("TRN", "1", remit.trace_number, remit.originator_id))
+    out.extend(s for s in remit.header_other if s[0] in ("CUR", "REF"))
+    if remit.production_date:
+        out.append(_seg("DTM", "405", fmt_date(remit.production_date)))
+    out.append(_seg("N1", "PR", remit.payer_name))
+    street, city, state, zip_code = remit.payer_address
+    out.append(_seg("N3", street))
+    out.append(_seg("N4", city, state, zip_code))
+    if remit.payer_id:
+        out.append(_seg("REF", "2U", remit.payer_id))
+    if remit.payer_contact_phone:
+        out.append(_seg("PER", "BL", "PROVIDER SERVICES", "TE", remit.payer_contact_phone))
+    out.append(_seg("N1", "PE", remit.payee_name, remit.payee_id_qualifier, remit.payee_id))
+    if remit.claims:
+        out.append(_seg("LX", "1"))
+    for claim in remit.claims:
+        out.extend(claim_payment_segments(claim, comp))
+    out.extend(_plb_segments(remit.provider_adjustments, comp))
+    return out
+
+
+def claim_payment_segments(claim: ClaimPayment, comp: str = ":") -> list[Segment]:
+    out = [
+        _seg(
+            "CLP", claim.patient_control_number, claim.status, fmt_amount(claim.charge), fmt_amount(claim.paid),
+            fmt_amount(claim.patient_responsibility), claim.filing_indicator, claim.payer_claim_control_number,
+            claim.facility_code, claim.frequency, "", claim.drg,
+        )
+    ]  # fmt: skip
+    out.extend(_cas_segments(claim.adjustments))
+    has_qc = any(s[0] == "NM1" and s[1] == "QC" for s in claim.other)
+    if not has_qc:
+        out.append(
+            _seg(
+                "NM1", "QC", "1", claim.patient_last_name, claim.patient_first_name, "", "", "",
+                claim.patient_id_qualifier, claim.patient_id,
+            )
+        )  # fmt: skip
+    for seg in claim.other:
+        out.append(seg)
+    if claim.statement_start:
+        out.append(_seg("DTM", "232", fmt_date(claim.statement_start)))
+    if claim.statement_end:
+        out.append(_seg("DTM", "233", fmt_date(claim.statement_end)))
+    if claim.received_date:
+        out.append(_seg("DTM", "050", fmt_date(claim.received_date)))
+    for line in claim.services:
+        out.extend(service_payment_segments(line, comp))
+    return out
+
+
+def service_payment_segments(line: ServicePayment, comp: str = ":") -> list[Segment]:
+    out = [
+        _seg(
+            "SVC", line.procedure.format(comp), fmt_amount(line.charge), fmt_amount(line.paid), line.revenue_code,
+            fmt_quantity(line.units_paid), line.submitted_procedure.format(comp) if line.submitted_procedure else "",
+            fmt_quantity(line.units_billed),
+        )
+    ]  # fmt: skip
+    if line.service_date:
+        out.append(_seg("DTM", "472", fmt_date(line.service_date)))
+    if line.service_start:
+        out.append(_seg("DTM", "150", fmt_date(line.service_start)))
+    if line.service_end:
+        out.append(_seg("DTM", "151", fmt_date(line.service_end)))
+    out.extend(_cas_segments(line.adjustments))
+    if line.line_control_number:
+        out.append(_seg("REF", "6R", line.line_control_number))
+    out.extend(s for s in line.other if s[0] == "REF")
+    if line.allowed is not None:
+        out.append(_seg("AMT", "B6", fmt_amount(line.allowed)))
+    out.extend(s for s in line.other if s[0] in ("AMT", "QTY"))
+    for rarc in line.remarks:
+        out.append(_seg("LQ", "HE", rarc))
+    return out
+
+
+def _plb_segments(adjustments: list[ProviderAdjustment], comp: str) -> list[Segment]:
+    out: list[Segment] = []
+    by_provider: dict[tuple, list[ProviderAdjustment]] = {}
+    for adj in adjustments:
+        by_provider.setdefault((adj.provider_id, adj.fiscal_period_end), []).append(adj)
+    for (provider, period), adjs in by_provider.items():
+        for start in range(0, len(adjs), 6):
+            elements = ["PLB", provider, fmt_date(period)]
+            for adj in adjs[start : start + 6]:
+                ident = adj.reason + (comp + adj.reference if adj.reference else "")
+                elements += [ident, fmt_amount(adj.amount)]
+            out.append(_seg(*elements))
+    return out
+
+
+def build_remittance(remit: Remittance, control_number: int | str = 1) -> Transaction:
+    """An 835 transaction for *remit* (SE computed when written)."""
+    from oncobill.x12.writer import build_transaction
+
+    return build_transaction(SPEC, control_number, remittance_segments(remit))

@@ -1,0 +1,130 @@
+"""Typed element values: money, quantities, dates and composites as X12 writes them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from oncobill.money import MoneyError, money
+from oncobill.x12.errors import X12Error
+
+_AMOUNTS: dict[str, Decimal] = {}
+_QUANTITIES: dict[str, Decimal] = {}
+
+
+def amount(text: str, seg=None, element: str | None = None) -> Decimal:
+    """An X12 monetary amount as exact money; more than two decimals is an error.
+
+    Remittances repeat the same few hundred amounts, so conversions are memoized
+    (Decimals are immutable, sharing them is safe)."""
+    try:
+        return _AMOUNTS[text]
+    except KeyError:
+        pass
+    try:
+        value = money(text, exact=True)
+    except MoneyError as exc:
+        raise X12Error(
+            f"{text!r} is not an amount with at most two decimals",
+            segment_number=getattr(seg, "number", None),
+            segment_id=seg[0] if seg else None,
+            element=element,
+            position=getattr(seg, "position", None),
+        ) from exc
+    if len(_AMOUNTS) > 200_000:
+        _AMOUNTS.clear()
+    _AMOUNTS[text] = value
+    return value
+
+
+def optional_amount(text: str, seg=None, element: str | None = None) -> Decimal | None:
+    return amount(text, seg, element) if text else None
+
+
+def quantity(text: str, seg=None, element: str | None = None) -> Decimal | None:
+    """A decimal quantity (units, NDC quantity); empty is None."""
+    if not text:
+        return None
+    try:
+        return _QUANTITIES[text]
+    except KeyError:
+        pass
+    try:
+        value = Decimal(text)
+        if not value.is_finite():
+            raise ValueError(text)
+    except (ArithmeticError, ValueError) as exc:
+        raise X12Error(
+            f"{text!r} is not a number",
+            segment_number=getattr(seg, "number", None),
+            segment_id=seg[0] if seg else None,
+            element=element,
+        ) from exc
+    if len(_QUANTITIES) > 100_000:
+        _QUANTITIES.clear()
+    _QUANTITIES[text] = value
+    return value
+
+
+def fmt_amount(value: Decimal | None) -> str:
+    """Money as X12 writes it: no trailing zeros beyond what is needed (``150``, ``20.5``)."""
+    if value is None:
+        return ""
+    text = format(money(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def fmt_quantity(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    text = format(Decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+_DATES: dict[str, date] = {}
+
+
+def parse_date(text: str, seg=None, element: str | None = None) -> date | None:
+    """CCYYMMDD to a date; empty is None; anything else is a located error."""
+    if not text:
+        return None
+    try:
+        return _DATES[text]
+    except KeyError:
+        pass
+    try:
+        value = (
+            date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
+            if len(text) == 8 and text.isdigit()
+            else _bad()
+        )
+        if len(_DATES) > 50_000:
+            _DATES.clear()
+        _DATES[text] = value
+        return value
+    except ValueError as exc:
+        raise X12Error(
+            f"{text!r} is not a date (CCYYMMDD)",
+            segment_number=getattr(seg, "number", None),
+            segment_id=seg[0] if seg else None,
+            element=element,
+        ) from exc
+
+
+def _bad():
+    raise ValueError("not CCYYMMDD")
+
+
+def fmt_date(value: date | None) -> str:
+    return value.strftime("%Y%m%d") if value else ""
+
+
+def trim(elements: list[str]) -> list[str]:
+    """Drop empty trailing elements: X12 forbids trailing separators."""
+    while len(elements) > 1 and not elements[-1]:
+        elements.pop()
+    return elements
