@@ -119,3 +119,32 @@ def add_charge_line(session: Session, *, encounter: Encounter, code: str, units:
              source=f"encounter {encounter.id}")
     encounter.status = EncounterStatus.CODED
     return line
+
+
+# Payer settings (practice/payer_settings, by effective date) that the coding rules read.
+_RADIATION_CODE_SETS = {"pfs_g_codes": "medicare_pfs", "cpt": "cpt"}
+
+
+def payer_rules_for(session: Session, *, payer_id: int | None, on: date):
+    """The coding conventions of the payer in force on the date of service (Medicare defaults for self-pay)."""
+    from oncobill.charges.records import PayerRules
+    from oncobill.practice.models import Payer
+    from oncobill.practice.service import payer_setting
+
+    if payer_id is None:
+        return PayerRules(name="self_pay")
+    payer = session.get(Payer, payer_id)
+    setting = lambda key, default: payer_setting(session, payer_id=payer_id, key=key, on=on, default=default)  # noqa: E731
+    defaults = PayerRules()
+    return PayerRules(
+        name=payer.code,
+        second_site_modifier=setting("second_initial_modifier", defaults.second_site_modifier),
+        jw_jz=bool(setting("jw_jz_required", defaults.jw_jz)),
+        combine_split_hydration=bool(setting("combine_split_hydration", defaults.combine_split_hydration)),
+        injection_with_iv_modifier=setting("injection_with_iv_modifier", defaults.injection_with_iv_modifier),
+        sum_same_hcpcs=bool(setting("sum_same_hcpcs", defaults.sum_same_hcpcs)),
+        modifier_340b=setting("modifier_340b", defaults.modifier_340b),
+        radiation_codes=_RADIATION_CODE_SETS.get(setting("radiation_delivery_codes", "pfs_g_codes"),
+                                                 defaults.radiation_codes),
+        physics_remainder=setting("physics_remainder", defaults.physics_remainder),
+    )

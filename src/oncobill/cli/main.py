@@ -23,6 +23,16 @@ from oncobill.cli import refdata as _refdata  # noqa: E402
 app.command("code")(_code.code)
 app.add_typer(_refdata.app, name="refdata")
 
+from oncobill.cli import claim as _claim  # noqa: E402
+from oncobill.cli import demo as _demo  # noqa: E402
+from oncobill.cli import ledger as _ledger  # noqa: E402
+from oncobill.cli import patient as _patient  # noqa: E402
+
+app.command("demo")(_demo.demo)
+app.add_typer(_patient.app, name="patient")
+app.add_typer(_claim.app, name="claim")
+app.add_typer(_ledger.app, name="ledger")
+
 
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -1,0 +1,55 @@
+"""What every command shares: the database, JSON output for scripts, and errors a biller can read."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from oncobill.db import database_url, make_engine, unit_of_work
+from oncobill.errors import OncoBillError
+
+console = Console()
+err_console = Console(stderr=True)
+
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON for scripts instead of a table.")
+
+
+def _default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, default=_default, indent=2) + "\n")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A unit of work on the configured database; OncoBill errors become a message and exit code 1."""
+    engine = make_engine(database_url())
+    try:
+        with unit_of_work(engine) as session:
+            yield session
+    except OncoBillError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()

@@ -1,0 +1,77 @@
+"""`oncobill demo`: run the main job on the built-in demo practice and print its summary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from oncobill.cli.common import JSON_OPTION, console, fail, print_json
+from oncobill.db import database_url
+from oncobill.demo.run import DEFAULT_MONTH, DEFAULT_SEED, run_demo
+from oncobill.errors import OncoBillError
+
+
+def demo(
+    seed: int = typer.Option(DEFAULT_SEED, help="Random seed: the same seed builds the same practice."),
+    month: str = typer.Option(DEFAULT_MONTH.isoformat()[:7], help="Month to run, YYYY-MM."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Reset the demo database, load the demo practice and run one month of its revenue cycle."""
+    try:
+        month_start = date.fromisoformat(month + "-01")
+    except ValueError:
+        raise fail(f"--month {month!r} must be YYYY-MM") from None
+    url = database_url()
+    try:
+        if as_json:
+            result = run_demo(url, seed=seed, month_start=month_start)
+        else:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=console, transient=True) as progress:
+                def factory(total: int):
+                    task = progress.add_task("Treatment plans through the month", total=total)
+                    return lambda: progress.advance(task)
+
+                result = run_demo(url, seed=seed, month_start=month_start, progress_factory=factory)
+    except OncoBillError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        print_json({"database": result.database, "seed": result.seed, "seconds": round(result.seconds, 2),
+                    **result.summary})
+        return
+    _print_summary(result)
+
+
+def _print_summary(result) -> None:
+    s = result.summary
+    p, m, led = s["practice"], s["month"], s["ledger"]
+    console.rule(f"[bold]OncoBill demo: Riverbend Cancer Care, {m['from']} to {m['to']}")
+    console.print(f"Database: {result.database}   seed {result.seed}   {result.seconds:.1f} s")
+    console.print(f"{p['providers']} providers, {p['payers']} payers, {p['patients']} patients "
+                  f"({p['patients_with_secondary']} with a secondary, {p['patients_with_coverage_change']} whose "
+                  f"coverage changes this year), {p['treatment_plans']} treatment plans")
+    for pending in p["enrollments_pending"]:
+        console.print(f"  enrollment pending: {pending}")
+
+    table = Table(title="Treatment days documented and coded", show_lines=False)
+    table.add_column("Regimen")
+    table.add_column("Encounters", justify="right")
+    for regimen, n in m["encounters_by_regimen"].items():
+        table.add_row(regimen, str(n))
+    table.add_row("[bold]total", f"[bold]{m['encounters']}")
+    console.print(table)
+    console.print(f"{m['charge_lines']} charge lines, gross charges ${m['gross_charges']}; "
+                  f"{m['encounters_on_coverage_new_this_month']} encounters billed to a coverage that began this month")
+
+    ar = Table(title="Accounts receivable by payer (from the ledger)")
+    ar.add_column("Payer")
+    ar.add_column("Encounters", justify="right")
+    ar.add_column("A/R", justify="right")
+    for code, amount in led["ar_by_payer"].items():
+        ar.add_row(code, str(m["encounters_by_payer"].get(code, 0)), f"${amount}")
+    ar.add_row("[bold]total", "", f"[bold]${led['accounts_receivable']}")
+    console.print(ar)
+    console.print(f"Ledger balanced: {'yes' if led['balanced'] else '[red]NO'}")

@@ -1,0 +1,175 @@
+"""One month of the demo practice's revenue cycle: every treatment day of every plan that falls in
+the month is documented, coded by the charge-capture rules, priced from the charge master and
+posted to the ledger against the coverage in force on that day."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from oncobill.charges import service as charges
+from oncobill.charges.coding import code_encounter
+from oncobill.charges.models import Encounter
+from oncobill.charges.records import AdministrationRecord, EncounterRecord, RadiationCourse
+from oncobill.codes import CodeSets
+from oncobill.demo.population import DemoPatient
+from oncobill.demo.practice import DemoPractice
+from oncobill.demo.regimens import REGIMENS, administrations_for_day, treatment_days
+from oncobill.money import ZERO
+from oncobill.patients.service import primary_coverage_on
+from oncobill.practice.models import CareSetting
+
+ACTOR = "demo"
+VISIT_CODE = "99214"
+
+
+@dataclass
+class MonthResult:
+    month_start: date
+    month_end: date
+    encounters: int = 0
+    charge_lines: int = 0
+    gross_charges: Decimal = ZERO
+    lines_by_code: Counter = field(default_factory=Counter)
+    encounters_by_regimen: Counter = field(default_factory=Counter)
+    encounters_by_payer: Counter = field(default_factory=Counter)
+    new_coverage_encounters: int = 0  # treatment days billed to a coverage that began this month
+    self_pay_encounters: int = 0
+
+
+def run_month(session: Session, demo: DemoPractice, people: list[DemoPatient], *, month_start: date,
+              month_end: date, codes: CodeSets, progress=None) -> MonthResult:
+    result = MonthResult(month_start, month_end)
+    for person in people:
+        regimen = REGIMENS[person.plan.regimen]
+        if regimen.kind == "radiation":
+            _radiation_month(session, demo, person, result, codes)
+        else:
+            for cycle, day, followup in treatment_days(regimen, person.plan.start_date):
+                if month_start <= day <= month_end:
+                    _chemo_day(session, demo, person, result, codes, cycle=cycle, day=day, followup=followup)
+        if progress:
+            progress()
+    return result
+
+
+def _payer_rules(session: Session, person: DemoPatient, day: date):
+    coverage = primary_coverage_on(session, patient_id=person.patient.id, on=day)
+    return charges.payer_rules_for(session, payer_id=coverage.payer_id if coverage else None, on=day), coverage
+
+
+def _chemo_day(session, demo, person, result, codes, *, cycle, day, followup) -> None:
+    plan = person.plan
+    regimen = REGIMENS[plan.regimen]
+    location = next(loc for loc in demo.locations.values() if loc.id == plan.location_id)
+    rules, coverage = _payer_rules(session, person, day)
+    mar = administrations_for_day(regimen, cycle=cycle, day=day, start=time(9, 0) if not followup else time(14, 0),
+                                  bsa_m2=plan.body_surface_area_m2, weight_kg=plan.weight_kg, gfr=Decimal(80))
+    record = EncounterRecord(
+        setting="office" if location.setting is CareSetting.OFFICE else "facility",
+        date_of_service=day,
+        diagnoses=(plan.diagnosis_code,),
+        administrations=tuple(_administration(row) for row in mar),
+        primary_reason="supportive" if followup else regimen.primary_reason,
+        payer=rules,
+    )
+    coded = code_encounter(record, codes)
+    encounter = charges.record_encounter(
+        session, patient=person.patient, location=location, provider=_provider(demo, plan.provider_id),
+        date_of_service=day, diagnoses=coded.diagnoses, primary_reason=record.primary_reason,
+        treatment_plan_id=plan.id, cycle_number=cycle,
+    )
+    for row in mar:
+        charges.record_administration(
+            session, encounter=encounter, drug=row["drug"], dose=Decimal(row["dose"]), dose_unit=row["dose_unit"],
+            route=row["route"], purpose=row["purpose"], start_at=datetime.fromisoformat(row["start"]),
+            stop_at=datetime.fromisoformat(row["stop"]), hcpcs=row.get("hcpcs"), site=row.get("site"),
+            ndc=row.get("ndc"))
+    lines = list(coded.lines)
+    for line in lines:
+        _store_line(session, encounter, line, result)
+    if not followup:
+        # The oncologist sees the patient before each cycle: a separately identifiable visit, so 25.
+        malignancy = coded.diagnoses.index(plan.diagnosis_code) + 1
+        visit = charges.add_charge_line(
+            session, encounter=encounter, code=VISIT_CODE, units=1, modifiers=["25"], dx_pointers=[malignancy],
+            actor=ACTOR,
+            explanation=(f"{VISIT_CODE}-25: visit before cycle {cycle} documented as significant and separately "
+                         "identifiable from the drug administration, so modifier 25 is appended"))
+        _count_line(visit, result)
+    _count_encounter(encounter, regimen.key, coverage, result)
+
+
+def _radiation_month(session, demo, person, result, codes) -> None:
+    plan = person.plan
+    regimen = REGIMENS[plan.regimen]
+    dates = tuple(day for _, day, _ in treatment_days(regimen, plan.start_date))
+    location = next(loc for loc in demo.locations.values() if loc.id == plan.location_id)
+    by_date: dict[date, list] = {}
+    rules, _ = _payer_rules(session, person, dates[0])
+    course = RadiationCourse(
+        technique="imrt", fractions=len(dates), complexity="complex", course_complete=True, planning="complex",
+        simulation="complex", plan="imrt", basic_dosimetry=2, devices=(("complex", 3),), mlc_device=True,
+        image_guidance=True, fraction_dates=dates,
+    )
+    coded = code_encounter(
+        EncounterRecord(setting="office", date_of_service=dates[0], diagnoses=(plan.diagnosis_code,),
+                        primary_reason="radiation", payer=rules, radiation_course=course),
+        codes,
+    )
+    for line in coded.lines:
+        day = line.date_of_service or dates[0]
+        if result.month_start <= day <= result.month_end:
+            by_date.setdefault(day, []).append(line)
+    for day in sorted(by_date):
+        fraction = dates.index(day) + 1 if day in dates else None
+        _, coverage = _payer_rules(session, person, day)
+        encounter = charges.record_encounter(
+            session, patient=person.patient, location=location, provider=_provider(demo, plan.provider_id),
+            date_of_service=day, diagnoses=coded.diagnoses, primary_reason="radiation",
+            treatment_plan_id=plan.id, fraction_from=fraction, fraction_to=fraction)
+        for line in by_date[day]:
+            _store_line(session, encounter, line, result)
+        _count_encounter(encounter, regimen.key, coverage, result)
+
+
+def _store_line(session, encounter: Encounter, line, result: MonthResult) -> None:
+    stored = charges.add_charge_line(
+        session, encounter=encounter, code=line.code, units=line.units, modifiers=list(line.modifiers),
+        dx_pointers=list(line.dx_pointers) or [1], ndc=line.ndc, ndc_quantity=line.ndc_quantity,
+        ndc_unit=line.ndc_unit, explanation=line.explanation[:500], actor=ACTOR)
+    _count_line(stored, result)
+
+
+def _count_line(line, result: MonthResult) -> None:
+    result.charge_lines += 1
+    result.gross_charges += line.charge
+    result.lines_by_code[line.code] += 1
+
+
+def _count_encounter(encounter: Encounter, regimen: str, coverage, result: MonthResult) -> None:
+    result.encounters += 1
+    result.encounters_by_regimen[regimen] += 1
+    if coverage is None:
+        result.self_pay_encounters += 1
+        return
+    result.encounters_by_payer[coverage.payer.code] += 1
+    if result.month_start <= coverage.effective_date <= result.month_end:
+        result.new_coverage_encounters += 1
+
+
+def _administration(row: dict) -> AdministrationRecord:
+    return AdministrationRecord(
+        drug=row["drug"], dose=Decimal(row["dose"]), dose_unit=row["dose_unit"], route=row["route"],
+        start=datetime.fromisoformat(row["start"]), stop=datetime.fromisoformat(row["stop"]),
+        purpose=row["purpose"], site=row.get("site"), hcpcs=row.get("hcpcs"), ndc=row.get("ndc"),
+        where=f"{row['drug']} at {row['start']}",
+    )
+
+
+def _provider(demo: DemoPractice, provider_id: int):
+    return next(p for p in demo.providers.values() if p.id == provider_id)

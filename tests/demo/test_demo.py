@@ -1,0 +1,101 @@
+"""The demo practice: realistic shape, reproducible from its seed, ledger balanced, on both databases."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from oncobill.codes import default_code_sets
+from oncobill.db import make_engine, session_factory
+from oncobill.demo.regimens import REGIMENS, treatment_days
+from oncobill.demo.run import run_demo
+from oncobill.ledger import service as ledger
+from oncobill.models import ChargeLine, Coverage, Encounter, Patient, Payer, PayerEnrollment, Provider, TreatmentPlan
+from oncobill.patients.service import coverages_on
+from oncobill.practice.npi import npi_is_valid
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo_db(request, new_database):
+    url = new_database(request.param)
+    run = run_demo(url)
+    engine = make_engine(url)
+    session = session_factory(engine)()
+    yield url, run, session
+    session.close()
+    engine.dispose()
+
+
+def test_practice_shape(demo_db):
+    _, run, session = demo_db
+    providers = session.scalars(select(Provider)).all()
+    assert len(providers) >= 4
+    assert all(npi_is_valid(p.npi) for p in providers)
+    assert {p.role.value for p in providers} >= {"physician", "radiation_oncologist", "nurse_practitioner"}
+    not_enrolled = session.scalars(select(PayerEnrollment).where(PayerEnrollment.status != "enrolled")).all()
+    assert [(e.provider.credential, e.payer.code) for e in not_enrolled] == [("NP", "PRAIRIE")]
+    kinds = sorted(p.kind.value for p in session.scalars(select(Payer)))
+    assert kinds == ["commercial", "commercial", "medicaid", "medicare", "medicare_advantage", "medigap"]
+
+
+def test_patients_coverages_and_diagnoses(demo_db):
+    _, run, session = demo_db
+    patients = session.scalars(select(Patient)).all()
+    assert len(patients) >= 60
+    codes = default_code_sets()
+    for patient in patients:
+        assert patient.diagnoses, patient.account_number
+        for dx in patient.diagnoses:
+            assert dx.icd10_code[0] in "CD" and codes.icd10_is_billable(dx.icd10_code), dx.icd10_code
+    coverages = session.scalars(select(Coverage)).all()
+    assert any(c.priority.value == "secondary" for c in coverages)
+    changed = {c.patient_id for c in coverages if c.end_date is not None}
+    assert len(changed) >= 5  # coverage that ends during the year and another that follows it
+    for patient_id in changed:
+        starts = [c.effective_date for c in coverages if c.patient_id == patient_id and c.priority.value == "primary"]
+        assert len(starts) == 2
+
+
+def test_regimens_present(demo_db):
+    _, run, session = demo_db
+    regimens = {p.regimen for p in session.scalars(select(TreatmentPlan))}
+    assert regimens == {"carbo_pacli", "mfolfox6", "pembrolizumab", "r_chop", "imrt_28"}
+    assert REGIMENS["carbo_pacli"].cycle_length_days == 21 and REGIMENS["mfolfox6"].cycle_length_days == 14
+    assert REGIMENS["imrt_28"].fractions == 28
+
+
+def test_month_charges_reach_the_ledger_against_the_right_coverage(demo_db):
+    _, run, session = demo_db
+    month = run.summary["month"]
+    assert month["encounters"] > 100 and month["charge_lines"] > 500
+    gross = Decimal(month["gross_charges"])
+    assert ledger.accounts_receivable(session) == gross
+    assert ledger.is_balanced(session)
+    lines = session.scalars(select(ChargeLine)).all()
+    assert sum((line.charge for line in lines), Decimal("0.00")) == gross
+    # Each encounter's charges sit with the primary coverage in force on its date of service.
+    for encounter in session.scalars(select(Encounter)):
+        active = coverages_on(session, patient_id=encounter.patient_id, on=encounter.date_of_service)
+        payer_id = active[0].payer_id
+        for line in encounter.charge_lines:
+            assert ledger.charge_line_balance(session, line.id) == line.charge
+            assert date(2026, 10, 1) <= line.service_date <= date(2026, 10, 31) or encounter.fraction_from
+        assert payer_id is not None
+    assert month["encounters_on_coverage_new_this_month"] >= 1
+
+
+def test_same_seed_same_figures_on_any_database(demo_db, new_database):
+    """A fresh SQLite run with the same seed reproduces every figure (of a SQLite or a PostgreSQL run)."""
+    _, run, _ = demo_db
+    again = run_demo(new_database("sqlite"))
+    assert again.summary == run.summary
+    assert run_demo(new_database("sqlite"), seed=7).summary != run.summary
+
+
+def test_treatment_days_follow_the_schedule():
+    days = treatment_days(REGIMENS["imrt_28"], date(2026, 10, 2))  # a Friday
+    assert len(days) == 28 and all(d.weekday() < 5 for _, d, _ in days)
+    assert days[0][1] == date(2026, 10, 2) and days[1][1] == date(2026, 10, 5)
+    cycles = [d for n, d, followup in treatment_days(REGIMENS["mfolfox6"], date(2026, 10, 1)) if not followup]
+    assert cycles[:3] == [date(2026, 10, 1), date(2026, 10, 15), date(2026, 10, 29)]
