@@ -302,7 +302,11 @@ def professional_claim_segments(
     doc: ProfessionalClaims, delimiters: Delimiters = DEFAULT_DELIMITERS
 ) -> list[Segment]:
     """Body segments (between ST and SE) of an 837P, HL hierarchy numbered here."""
-    comp = delimiters.component
+    return hierarchy_segments(doc, _claim_segments, delimiters.component, professional=True)
+
+
+def hierarchy_segments(doc, claim_segments, comp: str, professional: bool) -> list[Segment]:
+    """Header and HL hierarchy shared by 837P and 837I; *claim_segments* writes one 2300."""
     out = [_seg("BHT", "0019", doc.purpose, doc.reference, doc.created.strftime("%Y%m%d"),
                 doc.created.strftime("%H%M"), doc.transaction_type)]  # fmt: skip
     out.append(_seg("NM1", "41", "2", doc.submitter_name, "", "", "", "", "46", doc.submitter_id))
@@ -344,12 +348,12 @@ def professional_claim_segments(
             )  # fmt: skip
             s = first.subscriber
             out += _name_segments("IL", "1", s.last_name, s.first_name, "MI", s.member_id, s.address)
-            if s.birth_date:
+            if s.birth_date and (professional or own):
                 out.append(_seg("DMG", "D8", fmt_date(s.birth_date), s.gender))
             p = first.payer
             out += _name_segments("PR", "2", p.name, "", "PI", p.payer_id, p.address)
             for c in own:
-                out.extend(_claim_segments(c, comp))
+                out.extend(claim_segments(c, comp))
             for group in dependents.values():
                 hl += 1
                 pt = group[0].patient
@@ -358,7 +362,7 @@ def professional_claim_segments(
                 out += _name_segments("QC", "1", pt.last_name, pt.first_name, "", "", pt.address)
                 out.append(_seg("DMG", "D8", fmt_date(pt.birth_date), pt.gender))
                 for c in group:
-                    out.extend(_claim_segments(c, comp))
+                    out.extend(claim_segments(c, comp))
     return out
 
 
