@@ -133,3 +133,30 @@ def test_unknown_enum_values_list_the_allowed_ones(session):
     with pytest.raises(InvalidInput, match="is not one of: physician, radiation_oncologist"):
         practice.add_provider(session, billing_entity=entity, npi="1003000142", first_name="A", last_name="B",
                               credential="MD", taxonomy="207RX0202X", role="surgeon")
+
+
+@pytest.mark.parametrize("code, message", [
+    ("C34.1", "C34.1 is a category, not a billable code"),
+    ("C99.99", "C99.99 is not in ICD-10-CM"),
+    ("C3490", "is not an ICD-10-CM code"),
+])
+def test_unknown_or_unbillable_diagnosis_is_refused(session, code, message):
+    small_practice(session)
+    with pytest.raises(InvalidInput) as err:
+        patients.add_patient(session, account_number="DX1", first_name="T", last_name="Dx", birth_date=date(1960, 1, 1),
+                             sex="F", address_line1="1 A", city="B", state="IL", zip_code="62701", diagnoses=[code])
+    assert message in str(err.value) and "patient DX1 diagnosis 1" in str(err.value)
+
+
+@pytest.mark.parametrize("code, message", [
+    ("J2505", "J2505 is not a valid CPT/HCPCS code on 2026-10-01"),  # pegfilgrastim 6 mg: ended
+    ("99999", "99999 is not a valid CPT/HCPCS code"),
+])
+def test_code_not_valid_on_date_of_service_is_refused(session, code, message):
+    _, doctor, clinic, *_ = small_practice(session)
+    patient = _patient(session)
+    encounter = charges.record_encounter(session, patient=patient, location=clinic, provider=doctor,
+                                         date_of_service=date(2026, 10, 1), diagnoses=["C18.9"])
+    with pytest.raises(InvalidInput, match=message):
+        charges.add_charge_line(session, encounter=encounter, code=code, units=1, charge="10.00", dx_pointers=[1],
+                                actor="test")

@@ -15,7 +15,8 @@ from oncobill.ledger import rules as ledger
 from oncobill.ledger.service import post
 from oncobill.money import ZERO, MoneyError, money
 from oncobill.patients.models import Patient
-from oncobill.patients.rules import icd10cm_format_ok
+from oncobill.codes import default_code_sets
+from oncobill.patients.rules import require_billable_diagnosis
 from oncobill.patients.service import primary_coverage_on
 from oncobill.practice.models import Provider, ServiceLocation
 from oncobill.practice.service import price_on
@@ -34,9 +35,8 @@ def record_encounter(session: Session, *, patient: Patient, location: ServiceLoc
         raise InvalidInput(where, "at least one diagnosis is required")
     if len(diagnoses) > 12:
         raise InvalidInput(where, f"{len(diagnoses)} diagnoses; a claim carries at most 12")
-    for code in diagnoses:
-        if not icd10cm_format_ok(code):
-            raise InvalidInput(where, f"diagnosis {code!r} is not an ICD-10-CM code")
+    for position, code in enumerate(diagnoses, start=1):
+        require_billable_diagnosis(code, f"{where}: diagnosis {position}")
     encounter = Encounter(
         patient_id=patient.id, location_id=location.id, provider_id=provider.id, date_of_service=date_of_service,
         primary_reason=primary_reason, treatment_plan_id=treatment_plan_id, cycle_number=cycle_number,
@@ -76,6 +76,8 @@ def add_charge_line(session: Session, *, encounter: Encounter, code: str, units:
     where = f"encounter {encounter.id} line {line_number} ({code})"
     if not _PROCEDURE_CODE.match(code or ""):
         raise InvalidInput(where, f"{code!r} is not a CPT or HCPCS code")
+    if not default_code_sets().hcpcs_is_valid(code, on=encounter.date_of_service):
+        raise InvalidInput(where, f"{code} is not a valid CPT/HCPCS code on {encounter.date_of_service}")
     modifiers = list(modifiers)
     if len(modifiers) > 4 or any(not _MODIFIER.match(m) for m in modifiers):
         raise InvalidInput(where, f"modifiers {modifiers} must be at most four 2-character codes")

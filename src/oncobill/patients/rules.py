@@ -27,6 +27,21 @@ def _clamped(year: int, month: int, day: int) -> date:
             day -= 1
 
 
+def require_billable_diagnosis(code: str, where: str, codes=None) -> str:
+    """An ICD-10-CM code that exists and is billable (a leaf), or an error saying which it is not."""
+    from oncobill.codes import default_code_sets
+    from oncobill.errors import InvalidInput
+
+    if not icd10cm_format_ok(code):
+        raise InvalidInput(where, f"{code!r} is not an ICD-10-CM code (written with its dot, e.g. C34.90)")
+    codes = codes or default_code_sets()
+    if not codes.icd10_is_valid(code):
+        raise InvalidInput(where, f"{code} is not in ICD-10-CM")
+    if not codes.icd10_is_billable(code):
+        raise InvalidInput(where, f"{code} is a category, not a billable code; use a more specific code")
+    return code
+
+
 def icd10cm_format_ok(code: str) -> bool:
     """ICD-10-CM shape (letter, digit, alphanumeric, then up to 4 after the dot); the code set checks existence."""
     return bool(isinstance(code, str) and _ICD10CM.match(code))

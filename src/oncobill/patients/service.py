@@ -58,9 +58,7 @@ def add_guarantor(session: Session, *, first_name: str, last_name: str, relation
 
 def add_diagnosis(session: Session, *, patient: Patient, icd10_code: str, sequence: int,
                   onset_date: date | None = None) -> PatientDiagnosis:
-    if not rules.icd10cm_format_ok(icd10_code):
-        raise InvalidInput(f"patient {patient.account_number} diagnosis {sequence}",
-                           f"{icd10_code!r} is not an ICD-10-CM code (written with its dot, e.g. C34.90)")
+    rules.require_billable_diagnosis(icd10_code, f"patient {patient.account_number} diagnosis {sequence}")
     row = PatientDiagnosis(patient_id=patient.id, sequence=sequence, icd10_code=icd10_code, onset_date=onset_date)
     session.add(row)
     session.flush()
