@@ -96,7 +96,10 @@ def _cell(row: list[str], j: int | None) -> str:
 
 
 def effective_from_text(text: str) -> date | None:
-    """Quarter start from 'October 2026', 'Eff_10-01-2026', '2026Q4' or 'HCPC2026_JAN'."""
+    """Quarter start from 'October 2026', 'Eff_10-01-2026', '2026Q4', 'HCPC2026_JAN' or NCCI 'v323'."""
+    m = re.search(r"\bv(\d\d)([0-3])r\d", text, re.IGNORECASE)  # NCCI file version: v323 = 2026 Q4
+    if m:
+        return date(1994 + int(m.group(1)), 1 + 3 * int(m.group(2)), 1)
     m = re.search(r"(\d{1,2})[-_/](\d{1,2})[-_/](20\d\d)", text)
     if m:
         return date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
@@ -116,7 +119,7 @@ def effective_from_text(text: str) -> date | None:
 def _effective(path: Path, rows: list[list[str]], given: date | None) -> date:
     if given is not None:
         return given
-    for candidate in [" ".join(r) for r in rows[:12]] + [path.name]:
+    for candidate in [" ".join(r) for r in rows] + [path.name]:
         found = effective_from_text(candidate)
         if found:
             return found
@@ -182,7 +185,7 @@ def parse_asp(path: Path, effective: date | None = None) -> tuple[dict, date, da
                      _decimal(coins, path, line, "coinsurance") if coins else ""]
     if not out:
         raise ImportRefused(path, None, "no payment-limit rows")
-    eff = _effective(path, rows, effective)
+    eff = _effective(path, rows[:h], effective)
     return {"rows": out}, eff, _quarter_through(eff), len(out)
 
 
@@ -209,7 +212,7 @@ def parse_ndc(path: Path, effective: date | None = None) -> tuple[dict, date, da
                     _decimal(_cell(row, c_bup), path, line, "BILLUNITSPKG")]
     if not out:
         raise ImportRefused(path, None, "no crosswalk rows")
-    eff = _effective(path, rows, effective)
+    eff = _effective(path, rows[:h], effective)
     return {"rows": out}, eff, _quarter_through(eff), len(out)
 
 
@@ -232,7 +235,7 @@ def parse_mue(path: Path, effective: date | None = None) -> tuple[dict, date, st
         out[code] = [int(value), int(mai_text[0])]
     if not out:
         raise ImportRefused(path, None, "no MUE rows")
-    return {"rows": out}, _effective(path, rows, effective), setting, len(out)
+    return {"rows": out}, _effective(path, rows[:h], effective), setting, len(out)
 
 
 def parse_ncci(path: Path, effective: date | None = None) -> tuple[dict, date, int]:
@@ -259,7 +262,7 @@ def parse_ncci(path: Path, effective: date | None = None) -> tuple[dict, date, i
         latest = max(latest or eff, eff)
     if not out:
         raise ImportRefused(path, None, "no PTP edit rows")
-    eff = effective or _effective_or_none(path, rows) or date.fromisoformat(latest)
+    eff = effective or _effective_or_none(path, rows[:h]) or date.fromisoformat(latest)
     return {"rows": out}, eff, len(out)
 
 
@@ -295,7 +298,7 @@ def parse_hcpcs(path: Path, effective: date | None = None) -> tuple[dict, date, 
                      _cell(row, c_opps) or None]
     if not out:
         raise ImportRefused(path, None, "no HCPCS rows")
-    eff = _effective(path, rows, effective)
+    eff = _effective(path, rows[:h], effective)
     return {"rows": out}, eff, len(out)
 
 

@@ -1,0 +1,78 @@
+"""Properties the issue names: waste never negative, JW only on single-dose containers, units never
+decrease as the dose grows, 77427 follows the rule for every course of 1 to 80 fractions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oncobill.charges.drugs import units_for_dose
+from tests.charges.onc_helpers import adm, code, encounter, summary
+
+# (drug, HCPCS, billing unit in mg): a spread of unit sizes including the traps.
+DRUGS = [("rituximab", "J9312", 10), ("oxaliplatin", "J9263", Decimal("0.5")), ("bortezomib", "J9041",
+         Decimal("0.1")), ("carboplatin", "J9045", 50), ("fluorouracil", "J9190", 500), ("pembrolizumab", "J9271", 1)]
+
+doses = st.decimals(min_value=Decimal("0.1"), max_value=Decimal(3000), places=1)
+vial_sizes = st.lists(st.sampled_from([Decimal(v) for v in ("1", "2.5", "10", "50", "100", "150", "500")]),
+                      min_size=1, max_size=3, unique=True)
+
+
+def _drug_lines(drug, hcpcs, dose, vials):
+    raw = encounter([adm(drug, str(dose), "mg", "iv_infusion", "09:00", "10:00", "chemotherapy", hcpcs=hcpcs,
+                         vials_opened=vials)], diagnoses=["C18.7"])
+    return [line for line in code(raw).lines if line.role == "drug"]
+
+
+def _covering(dose, sizes, single):
+    """Vials of the given sizes opened to cover the dose (one of each, the largest repeated)."""
+    vials = [{"size": str(s), "unit": "mg", "count": 1, "single_dose": single[i % len(single)]}
+             for i, s in enumerate(sizes)]
+    total = sum(sizes)
+    if total < dose:
+        extra = int((dose - total) / sizes[0]) + 1
+        vials.append({"size": str(sizes[0]), "unit": "mg", "count": extra, "single_dose": single[0]})
+    return vials
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(DRUGS), doses, vial_sizes, st.lists(st.booleans(), min_size=1, max_size=3))
+def test_waste_never_negative_and_jw_only_on_single_dose(drug, dose, sizes, single):
+    name, hcpcs, _unit = drug
+    vials = _covering(dose, sizes, single)
+    lines = _drug_lines(name, hcpcs, dose, vials)
+    all_single = all(v["single_dose"] for v in vials)
+    for line in lines:
+        assert line.units > 0
+        assert not ({"JW", "JZ"} <= set(line.modifiers))  # never both on one line
+        if "JW" in line.modifiers or "JZ" in line.modifiers:
+            assert all_single
+    jw = [line for line in lines if "JW" in line.modifiers]
+    assert len(jw) <= 1
+    if not all_single:
+        assert not jw and not any("JZ" in line.modifiers for line in lines)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(DRUGS), doses, doses)
+def test_units_never_decrease_as_the_dose_grows(drug, a, b):
+    name, hcpcs, unit = drug
+    low, high = sorted((a, b))
+    assert units_for_dose(low, Decimal(unit)) <= units_for_dose(high, Decimal(unit))
+    [(_, units_low)] = [(c, u) for c, u in ((l.code, l.units) for l in _drug_lines(name, hcpcs, low, None))]
+    [(_, units_high)] = [(c, u) for c, u in ((l.code, l.units) for l in _drug_lines(name, hcpcs, high, None))]
+    assert 1 <= units_low <= units_high
+
+
+def test_77427_follows_the_rule_for_every_course_of_1_to_80_fractions():
+    for n in range(1, 81):
+        raw = encounter([], reason="radiation", diagnoses=["C61"],
+                        course={"technique": "3d", "fractions": n, "complexity": "intermediate"})
+        lines = dict(summary(code(raw)))
+        if n in (1, 2):
+            assert lines.get("77431") == 1 and "77427" not in lines, n
+        else:
+            expected = n // 5 + (1 if n % 5 in (3, 4) else 0)
+            assert lines["77427"] == expected and "77431" not in lines, n
