@@ -50,6 +50,8 @@ def test_patients_coverages_and_diagnoses(demo_db):
             assert dx.icd10_code[0] in "CD" and codes.icd10_is_billable(dx.icd10_code), dx.icd10_code
     coverages = session.scalars(select(Coverage)).all()
     assert any(c.priority.value == "secondary" for c in coverages)
+    spouse_plans = [c for c in coverages if c.relationship_to_subscriber.value == "01"]
+    assert spouse_plans and all(c.subscriber_birth_date and c.patient.guarantor for c in spouse_plans)
     changed = {c.patient_id for c in coverages if c.end_date is not None}
     assert len(changed) >= 5  # coverage that ends during the year and another that follows it
     for patient_id in changed:

@@ -162,6 +162,11 @@ def _coverages(session, patient, kind, rng, birth, month_start) -> str:
             extra = dict(relationship_to_subscriber="01", subscriber_first_name=rng.choice(FIRST_NAMES),
                          subscriber_last_name=patient.last_name,
                          subscriber_birth_date=birth + timedelta(days=rng.randint(-2000, 2000)))
+            # The policyholder spouse also receives the statements.
+            patient.guarantor = patients.add_guarantor(
+                session, first_name=extra["subscriber_first_name"], last_name=patient.last_name,
+                relationship_to_patient="spouse", address_line1=patient.address_line1, city=patient.city,
+                state=patient.state, zip_code=patient.zip_code, phone=patient.phone)
         add(payer_code=code, priority="primary", member_id=_member("W", rng), effective_date=year,
             group_number=f"GRP{rng.randint(1000, 9999)}", plan_year_start_month=7 if code == "SUMMIT" else 1,
             **extra)
