@@ -1,7 +1,7 @@
 """Every table, imported in one place so the metadata (and Alembic) sees the whole schema."""
 
 from oncobill.charges.models import Administration, ChargeLine, Encounter, EncounterDiagnosis
-from oncobill.claims.models import Claim, ClaimDiagnosis, ClaimLine, ClaimStatusEvent
+from oncobill.claims.models import Authorization, Claim, ClaimDiagnosis, ClaimFinding, ClaimLine, ClaimStatusEvent
 from oncobill.db import Base
 from oncobill.ledger.models import JournalEntry, JournalLine
 from oncobill.patients.models import Coverage, Guarantor, Patient, PatientDiagnosis
@@ -19,7 +19,7 @@ from oncobill.treatment.models import TreatmentPlan
 metadata = Base.metadata
 
 __all__ = [
-    "Administration", "BillingEntity", "ChargeLine", "ChargeMasterItem", "Claim", "ClaimDiagnosis", "ClaimLine",
+    "Administration", "Authorization", "BillingEntity", "ChargeLine", "ChargeMasterItem", "Claim", "ClaimDiagnosis", "ClaimFinding", "ClaimLine",
     "ClaimStatusEvent", "Coverage", "Encounter", "EncounterDiagnosis", "Guarantor", "JournalEntry", "JournalLine",
     "Patient", "PatientDiagnosis", "Payer", "PayerEnrollment", "PayerSetting", "Provider", "ServiceLocation",
     "TreatmentPlan", "metadata",

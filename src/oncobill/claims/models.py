@@ -6,7 +6,9 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oncobill.charges.models import ChargeLine
@@ -73,6 +75,9 @@ class Claim(Base):
     events: Mapped[list[ClaimStatusEvent]] = relationship(
         back_populates="claim", order_by="ClaimStatusEvent.id", cascade="all, delete-orphan"
     )
+    findings: Mapped[list[ClaimFinding]] = relationship(
+        back_populates="claim", order_by="ClaimFinding.id", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         CheckConstraint("frequency_code IN ('1', '7', '8')", name="frequency_code"),
@@ -108,7 +113,8 @@ class ClaimLine(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"))
-    charge_line_id: Mapped[int | None] = mapped_column(ForeignKey("charge_lines.id"))
+    charge_line_id: Mapped[int | None] = mapped_column(ForeignKey("charge_lines.id"), index=True)
+    authorization_id: Mapped[int | None] = mapped_column(ForeignKey("authorizations.id"))  # 2400 REF*G1
     line_number: Mapped[int] = mapped_column(Integer)
     line_control_number: Mapped[str] = mapped_column(String(50), unique=True)
     service_date: Mapped[date] = mapped_column(Date)
@@ -127,6 +133,7 @@ class ClaimLine(Base):
 
     claim: Mapped[Claim] = relationship(back_populates="lines")
     charge_line: Mapped[ChargeLine | None] = relationship()
+    authorization: Mapped[Authorization | None] = relationship()
 
     __table_args__ = (
         UniqueConstraint("claim_id", "line_number"),
@@ -154,3 +161,68 @@ class ClaimStatusEvent(Base):
     reason: Mapped[str] = mapped_column(String(500))
 
     claim: Mapped[Claim] = relationship(back_populates="events")
+
+
+class AuthorizationStatus(str, enum.Enum):
+    """Payer decision on a prior authorization (278 HCR01: A1 approved, A2 partial, A4 pended, A3 denied)."""
+
+    APPROVED = "approved"
+    PARTIAL = "partial"
+    PENDING = "pending"
+    DENIED = "denied"
+    CANCELLED = "cancelled"
+
+    @property
+    def usable(self) -> bool:
+        return self in (AuthorizationStatus.APPROVED, AuthorizationStatus.PARTIAL)
+
+
+class Authorization(Base):
+    """A payer's prior authorization for a patient: codes, units per code and a date span (REF*G1).
+
+    ``approved_units`` maps each approved code to its units as a decimal string, or None when the
+    payer approved the code without a unit limit. Units used are never stored: they are the sum
+    of the claim lines that cite the authorization.
+    """
+
+    __tablename__ = "authorizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    auth_number: Mapped[str] = mapped_column(String(50))
+    status: Mapped[AuthorizationStatus] = mapped_column(str_enum(AuthorizationStatus, "authorization_status"))
+    approved_units: Mapped[dict[str, Any]] = mapped_column(JSON)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    payer: Mapped[Payer] = relationship()
+    patient: Mapped[Patient] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("payer_id", "auth_number"),
+        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+    )
+
+
+class FindingSeverity(str, enum.Enum):
+    ERROR = "error"  # holds the claim
+    WARNING = "warning"  # a biller should look, the claim may go
+
+
+class ClaimFinding(Base):
+    """One scrubber finding on a claim as last scrubbed: which edit, which line, what is wrong, the fix."""
+
+    __tablename__ = "claim_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    edit_id: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[FindingSeverity] = mapped_column(str_enum(FindingSeverity, "finding_severity"))
+    line_number: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(String(500))
+    fix: Mapped[str] = mapped_column(String(500))
+    found_at: Mapped[datetime] = mapped_column(DateTime)
+
+    claim: Mapped[Claim] = relationship(back_populates="findings")
