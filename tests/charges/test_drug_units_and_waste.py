@@ -153,3 +153,17 @@ def test_ndc_crosswalked_to_another_hcpcs_is_refused():
 def test_unhyphenated_ten_digit_ndc_on_an_administration_is_refused():
     with pytest.raises(InvalidInput, match=r"administrations\[0\]\.ndc: 10-digit NDC"):
         _drug("rituximab", 305, ndc="5024205121")
+
+
+def test_ndc_quantity_falls_back_to_milligrams_without_containers():
+    raw = encounter([adm("pembrolizumab", 200, "mg", "iv_infusion", "10:00", "10:32", "immunotherapy",
+                         ndc="00006-3026-02")], reason="immunotherapy")
+    line = code(raw).lines[-1]
+    assert (line.ndc_unit, line.ndc_quantity) == ("ME", Decimal(200))
+
+
+def test_ndc_quantity_in_grams_when_the_payer_wants_gr():
+    raw = encounter([adm("pembrolizumab", 200, "mg", "iv_infusion", "10:00", "10:32", "immunotherapy",
+                         ndc="00006-3026-02")], reason="immunotherapy", payer={"ndc_unit": "GR"})
+    line = code(raw).lines[-1]
+    assert (line.ndc_unit, line.ndc_quantity) == ("GR", Decimal("0.2"))

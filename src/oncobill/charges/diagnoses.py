@@ -7,6 +7,8 @@ when no antineoplastic was given.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from oncobill.charges.records import CodedLine
 from oncobill.codes import CodeSets
 from oncobill.errors import InvalidInput
@@ -23,12 +25,14 @@ def dotted(code: str) -> str:
     return key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
 
 
+@lru_cache(maxsize=4096)
 def is_malignancy(code: str) -> bool:
-    """C00-C96 (malignant, including secondary) and D00-D09 (in situ) direct oncology therapy."""
+    """C00-C96 (malignant, including secondary: C4A, C7A, C7B too) and D00-D09 (in situ)."""
     key = code.replace(".", "").upper()
-    return (key[0] == "C" and key[1:3].isdigit() and int(key[1:3]) <= 96) or key[0] == "C" and key[1:3] == "7A" \
-        or key[0] == "C" and key[1:3] == "7B" or key[0] == "C" and key[1:3] == "4A" \
-        or (key[0] == "D" and key[1:3].isdigit() and int(key[1:3]) <= 9)
+    head, two = key[:1], key[1:3]
+    if head == "C":
+        return two in ("4A", "7A", "7B") or (two.isdigit() and int(two) <= 96)
+    return head == "D" and two.isdigit() and int(two) <= 9
 
 
 def sequence(diagnoses: tuple[str, ...], therapies: set[str], chief: str | None,

@@ -40,13 +40,20 @@ def to_base(amount: Decimal, unit: str, where: str) -> tuple[str, Decimal]:
     return dim, amount * factor
 
 
+_UNIT_CACHE: dict[str, tuple[str, Decimal]] = {}
+
+
 def billing_unit(code: str, text: str | None, where: str) -> tuple[str, Decimal]:
     """'0.5 MG' -> ('mass', Decimal('0.5'))."""
+    cached = _UNIT_CACHE.get(text) if text else None
+    if cached is not None:
+        return cached
     if not text:
         raise InvalidInput(where, f"{code} has no measurable billing unit in the code sets; it cannot be "
                            "converted from a dose")
     amount, unit = text.split(" ", 1)
-    return to_base(Decimal(amount), unit, where)
+    result = _UNIT_CACHE[text] = to_base(Decimal(amount), unit, where)
+    return result
 
 
 def units_for_dose(dose_base: Decimal, unit_base: Decimal) -> int:
@@ -249,15 +256,24 @@ _BASE_NAME = {"mass": "mg", "volume": "mL", "units": "units", "mci": "mCi"}
 
 
 def _ndc_quantities(group, vials, content, total, units, waste_units, unit_dim, payer):
-    """(CTP05 unit, quantity on the given line, quantity on the JW line)."""
+    """(CTP05 unit, quantity on the given line, quantity on the JW line).
+
+    Containers (UN) or millilitres (ML) are split between the given and JW lines in proportion to
+    their HCPCS units; measured amounts (ME milligrams, GR grams, F2 international units, ML for
+    fluids) are the amount given and the amount discarded.
+    """
     billed = units + waste_units
-    if payer.ndc_unit == "UN" and vials:
+    pref = payer.ndc_unit
+    if pref == "UN" and vials:
         count = Decimal(sum(v.count for v in vials))
         return "UN", _fmt(count * units / billed), (_fmt(count * waste_units / billed) if waste_units else None)
-    if payer.ndc_unit == "ML" and vials and all(v.volume_ml for v in vials):
+    if pref == "ML" and vials and all(v.volume_ml for v in vials):
         ml = sum(v.volume_ml * v.count for v in vials)
         return "ML", _fmt(ml * units / billed), (_fmt(ml * waste_units / billed) if waste_units else None)
-    # Fall back to the measured amount: milligrams (ME), millilitres (ML) or international units (F2).
-    unit = _NDC_UNIT_BY_DIMENSION.get(unit_dim, "UN")
     waste = content - total if waste_units else None
-    return unit, _fmt(total), (_fmt(waste) if waste is not None else None)
+    scale = Decimal(1)
+    if pref == "GR" and unit_dim == "mass":
+        unit, scale = "GR", Decimal("0.001")
+    else:
+        unit = _NDC_UNIT_BY_DIMENSION.get(unit_dim, "UN")
+    return unit, _fmt(total * scale), (_fmt(waste * scale) if waste is not None else None)

@@ -142,7 +142,7 @@ class _Lines:
 
 
 def _hhmm(t: datetime) -> str:
-    return t.strftime("%H:%M")
+    return f"{t.hour:02d}:{t.minute:02d}"
 
 
 def _pick_initial(events: list[_Event], enc: EncounterRecord) -> tuple[_Event | None, str]:

@@ -31,6 +31,8 @@ def _req(obj: dict, key: str, where: str):
 
 
 def _decimal(value, where: str) -> Decimal:
+    if type(value) is int and value > 0:
+        return Decimal(value)
     if isinstance(value, float):
         value = repr(value)  # JSON numbers arrive as float: keep the digits as written
     try:
@@ -51,6 +53,10 @@ def _date(value, where: str) -> date:
 
 def _moment(value, dos: date, where: str) -> datetime:
     text = str(value)
+    if len(text) == 5 and text[2] == ":" and text[:2].isdigit() and text[3:].isdigit():
+        hour, minute = int(text[:2]), int(text[3:])
+        if hour < 24 and minute < 60:
+            return datetime(dos.year, dos.month, dos.day, hour, minute)
     try:
         if "T" in text or " " in text or len(text) > 8:
             return datetime.fromisoformat(text).replace(tzinfo=None)
@@ -85,21 +91,35 @@ def _vials(raw, where: str) -> tuple[Vial, ...] | None:
     return tuple(out)
 
 
+_REQUIRED_ADM = ("drug", "dose", "dose_unit", "route", "start", "purpose")
+_ROUTES, _PURPOSES = frozenset(ROUTES), frozenset(PURPOSES)
+
+
 def administration_from_json(raw: dict, dos: date, where: str) -> AdministrationRecord:
-    route = _choice(_req(raw, "route", where), ROUTES, f"{where}.route")
-    purpose = _choice(_req(raw, "purpose", where), PURPOSES, f"{where}.purpose")
-    start = _moment(_req(raw, "start", where), dos, f"{where}.start")
+    if not isinstance(raw, dict):
+        raise InvalidInput(where, f"expected an object, got {type(raw).__name__}")
+    for key in _REQUIRED_ADM:
+        if raw.get(key) in (None, ""):
+            raise InvalidInput(f"{where}.{key}", "missing")
+    route, purpose = raw["route"], raw["purpose"]
+    if route not in _ROUTES:
+        _choice(route, ROUTES, f"{where}.route")
+    if purpose not in _PURPOSES:
+        _choice(purpose, PURPOSES, f"{where}.purpose")
+    start = _moment(raw["start"], dos, f"{where}.start")
     stop = None
-    if raw.get("stop") not in (None, ""):
-        stop = _moment(raw["stop"], dos, f"{where}.stop")
+    raw_stop = raw.get("stop")
+    if raw_stop not in (None, ""):
+        stop = _moment(raw_stop, dos, f"{where}.stop")
         if stop < start:
-            if "T" in str(raw["stop"]):
+            if "T" in str(raw_stop):
                 raise InvalidInput(f"{where}.stop", "stop is before start")
             stop += timedelta(days=1)  # HH:MM past midnight: the same encounter, next calendar day
+    opened, shelf = raw.get("vials_opened"), raw.get("vial_sizes")
     return AdministrationRecord(
-        drug=str(_req(raw, "drug", where)).strip(),
-        dose=_decimal(_req(raw, "dose", where), f"{where}.dose"),
-        dose_unit=str(_req(raw, "dose_unit", where)),
+        drug=str(raw["drug"]).strip(),
+        dose=_decimal(raw["dose"], f"{where}.dose"),
+        dose_unit=str(raw["dose_unit"]),
         route=route,
         start=start,
         stop=stop,
@@ -107,17 +127,20 @@ def administration_from_json(raw: dict, dos: date, where: str) -> Administration
         site=raw.get("site"),
         hcpcs=raw.get("hcpcs"),
         ndc=raw.get("ndc"),
-        vials_opened=_vials(raw.get("vials_opened"), f"{where}.vials_opened"),
-        vial_sizes=_vials(raw.get("vial_sizes"), f"{where}.vial_sizes"),
+        vials_opened=None if opened is None else _vials(opened, f"{where}.vials_opened"),
+        vial_sizes=None if shelf is None else _vials(shelf, f"{where}.vial_sizes"),
         second_access=bool(raw.get("second_access", False)),
         acquired_340b=bool(raw.get("acquired_340b", False)),
         where=where,
     )
 
 
+_DEFAULT_PAYER = PayerRules()
+
+
 def payer_from_json(raw) -> PayerRules:
     if raw is None:
-        return PayerRules()
+        return _DEFAULT_PAYER
     if isinstance(raw, str):
         return PayerRules(name=raw)
     if not isinstance(raw, dict):

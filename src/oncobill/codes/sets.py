@@ -177,7 +177,10 @@ class CodeSets:
         self._pos = bundle["pos"]
         self._taxonomy = bundle["taxonomy"]
         self._neoplasm_text = bundle["neoplasm_descriptions"]
-        self._excludes1 = {k.replace(".", ""): v for k, v in bundle["excludes1"].items()}
+        self._excludes1 = {k.replace(".", ""): v for k, v in bundle["excludes1"].items() if "-" not in k}
+        self._excludes1_blocks = [(*k.split("-"), v) for k, v in bundle["excludes1"].items() if "-" in k]
+        self._excludes1_cache: dict[str, list] = {}
+        self._drug_cache: dict[tuple, list[str]] = {}
         self._icd_lock = threading.Lock()
         self._icd: tuple[frozenset, frozenset] | None = None
         self.versions: list[store.Version] = []
@@ -242,6 +245,15 @@ class CodeSets:
         """
         key = " ".join(name.lower().split())
         on = _on(on)
+        cached = self._drug_cache.get((key, on))
+        if cached is not None:
+            return list(cached)
+        found = self._drug_lookup(key, on)
+        if len(self._drug_cache) < 50_000:
+            self._drug_cache[(key, on)] = found
+        return list(found)
+
+    def _drug_lookup(self, key: str, on: date | None) -> list[str]:
         entry = self._drugs.get(key)
         if entry is None:
             hits = [k for k in self._drugs if k.startswith(key + " ")]
@@ -294,15 +306,18 @@ class CodeSets:
     def icd10_excludes1(self, code: str) -> list[tuple[str, list[str]]]:
         """Excludes1 notes that apply to *code*: its own, its parents' and its block's."""
         key = self.icd10_key(code)
+        cached = self._excludes1_cache.get(key)
+        if cached is not None:
+            return cached
         notes = []
         for length in range(3, len(key) + 1):
             notes.extend(self._excludes1.get(key[:length], ()))
-        for block, block_notes in self._excludes1.items():
-            if "-" in block:
-                lo, hi = block.split("-")
-                if lo <= key[:3] <= hi:
-                    notes.extend(block_notes)
-        return [(n, refs) for n, refs in notes]
+        for lo, hi, block_notes in self._excludes1_blocks:
+            if lo <= key[:3] <= hi:
+                notes.extend(block_notes)
+        result = [(n, refs) for n, refs in notes]
+        self._excludes1_cache[key] = result
+        return result
 
     def icd10_excludes1_conflict(self, first: str, second: str) -> str | None:
         """The Excludes1 note forbidding *first* and *second* together, or None."""

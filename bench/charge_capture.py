@@ -1,0 +1,144 @@
+"""Charge-capture benchmark (not a test): encounters coded per second after the code sets are
+loaded, code-set load time, and memory.
+
+    .venv/bin/python bench/charge_capture.py [--seconds 5]
+
+Runs in one process on one core. The encounter mix is the domain reference's worked examples
+(section 2.4) plus FOLFOX, a supportive visit and a radiation course, cycled; each is parsed
+from its JSON form and coded in full (administration, drug and radiation lines, diagnoses and
+pointers, every explanation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _adm(drug, dose, unit, route, start, stop=None, purpose="therapeutic", **extra):
+    row = {"drug": drug, "dose": dose, "dose_unit": unit, "route": route, "start": start, "purpose": purpose}
+    if stop:
+        row["stop"] = stop
+    row.update(extra)
+    return row
+
+
+def _enc(adms, reason="chemotherapy", dx=("C34.11",), setting="office", course=None):
+    raw = {"setting": setting, "date_of_service": "2026-11-03", "primary_reason": reason, "diagnoses": list(dx),
+           "administrations": adms}
+    if course:
+        raw["radiation_course"] = course
+    return raw
+
+
+def encounter_mix() -> list[dict]:
+    single = [{"size": 100, "unit": "mg", "count": 2, "single_dose": True}]
+    return [
+        _enc([_adm("pembrolizumab", 200, "mg", "iv_infusion", "10:00", "10:32", "immunotherapy",
+                   ndc="0006-3026-02", vials_opened=single)], reason="immunotherapy"),
+        _enc([_adm("palonosetron", "0.25", "mg", "iv_push", "09:00", "09:05", hcpcs="J2469"),
+              _adm("dexamethasone", 12, "mg", "iv_infusion", "09:05", "09:20", hcpcs="J1100"),
+              _adm("paclitaxel", 315, "mg", "iv_infusion", "09:30", "12:30", "chemotherapy"),
+              _adm("carboplatin", 525, "mg", "iv_infusion", "12:35", "13:05", "chemotherapy")]),
+        _enc([_adm("normal saline", 1000, "mL", "iv_infusion", "08:00", "09:00", "hydration"),
+              _adm("cisplatin", 135, "mg", "iv_infusion", "09:00", "10:00", "chemotherapy"),
+              _adm("normal saline", 1000, "mL", "iv_infusion", "10:00", "11:00", "hydration")]),
+        _enc([_adm("rituximab", "712.5", "mg", "iv_infusion", "09:30", "13:45", "chemotherapy",
+                   vial_sizes=[{"size": 500, "unit": "mg"}, {"size": 100, "unit": "mg"}]),
+              _adm("diphenhydramine", 50, "mg", "iv_push", "09:10", "09:12")], dx=("C83.30",)),
+        _enc([_adm("zoledronic acid", 4, "mg", "iv_infusion", "10:00", "10:20"),
+              _adm("ondansetron", 4, "mg", "iv_push", "10:20", "10:24"),
+              _adm("pegfilgrastim-jmdb", 6, "mg", "sc", "10:30")], reason="supportive", dx=("C50.911", "D70.1")),
+        _enc([_adm("oxaliplatin", "161.5", "mg", "iv_infusion", "09:00", "11:00", "chemotherapy"),
+              _adm("leucovorin", 760, "mg", "iv_infusion", "09:00", "11:00", "chemotherapy"),
+              _adm("fluorouracil", 760, "mg", "iv_push", "11:05", "11:08", "chemotherapy"),
+              _adm("fluorouracil", 4560, "mg", "iv_pump", "11:10", None, "chemotherapy")], dx=("C18.7",)),
+        _enc([_adm("normal saline", 1000, "mL", "iv_infusion", "09:00", "11:00", "hydration"),
+              _adm("ondansetron", 4, "mg", "iv_push", "11:00", "11:03")], reason="hydration", setting="facility",
+             dx=("E86.0", "C18.7")),
+        _enc([], reason="radiation", dx=("C61",),
+             course={"technique": "imrt", "fractions": 28, "planning": "complex", "simulation": "complex",
+                     "plan": "imrt", "mlc_device": True, "image_guidance": True}),
+    ]
+
+
+def measure_load() -> dict:
+    """Fresh process: import the charge rules and load every code set (ICD-10-CM included)."""
+    script = (
+        "import time, resource; t = time.perf_counter()\n"
+        "from oncobill.codes import default_code_sets\n"
+        "import oncobill.charges.coding\n"
+        "c = default_code_sets(); c.icd10_is_billable('C34.11'); c.hcpcs('J9271')\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    env = dict(os.environ)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
+    seconds, rss_kb = out.stdout.split()
+    return {"load_seconds": float(seconds), "load_rss_mb": int(rss_kb) / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="how long to code encounters")
+    args = parser.parse_args()
+
+    load = measure_load()
+
+    from oncobill.charges.coding import code_encounter
+    from oncobill.charges.intake import encounter_from_json
+    from oncobill.codes import default_code_sets
+
+    codes = default_code_sets()
+    codes.icd10_is_billable("C34.11")
+    mix = encounter_mix()
+    payloads = [json.dumps(m) for m in mix]
+    for raw in mix:  # warm-up, and a check that every encounter codes
+        code_encounter(encounter_from_json(raw), codes)
+
+    # Whole path: JSON text -> records -> lines with explanations and pointers.
+    # Rates are per CPU-second of this process (time.process_time), so other work on a shared
+    # machine does not count against us; wall-clock rates are printed too.
+    n, lines = 0, 0
+    start, cpu0 = time.perf_counter(), time.process_time()
+    deadline = start + args.seconds
+    while time.perf_counter() < deadline:
+        for text in payloads:
+            result = code_encounter(encounter_from_json(json.loads(text)), codes)
+            lines += len(result.lines)
+        n += len(payloads)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu0
+    whole, whole_wall = n / cpu, n / elapsed
+
+    # Coding only (records already built, as a stage service would hand them over).
+    records = [encounter_from_json(m) for m in mix]
+    m = 0
+    start, cpu0 = time.perf_counter(), time.process_time()
+    deadline = start + args.seconds
+    while time.perf_counter() < deadline:
+        for rec in records:
+            code_encounter(rec, codes)
+        m += len(records)
+    coding_only = m / (time.process_time() - cpu0)
+    coding_only_wall = m / (time.perf_counter() - start)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"code-set load (fresh process, all sets incl. ICD-10-CM): {load['load_seconds']:.3f} s, "
+          f"peak RSS {load['load_rss_mb']:.0f} MB")
+    print(f"encounters coded per CPU-second, JSON -> lines (one core): {whole:,.0f} "
+          f"(wall {whole_wall:,.0f}/s; {n} encounters, {lines} lines, {elapsed:.1f} s)")
+    print(f"encounters coded per CPU-second, records -> lines (one core): {coding_only:,.0f} "
+          f"(wall {coding_only_wall:,.0f}/s)")
+    print(f"peak RSS of the benchmark process: {rss:.0f} MB")
+    print(f"python {sys.version.split()[0]}, {len(mix)} encounter shapes cycled")
+
+
+if __name__ == "__main__":
+    main()
