@@ -109,3 +109,23 @@ def test_start_up_with_every_code_set_loaded_is_under_two_seconds():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          env={"ONCOBILL_REFDATA_DIR": str(EMPTY), "PATH": "/usr/bin:/bin"})
     assert float(out.stdout.strip()) < 2.0
+
+
+def test_icd10_list_rebuilt_once_and_cached_when_simple_icd_10_cm_changes(tmp_path, monkeypatch):
+    import importlib.metadata
+
+    from oncobill.codes import build, sets
+
+    calls = []
+
+    def fake_build():
+        calls.append(1)
+        return b"version\t9.9.9\nC3411\t1\nC341\t0"
+
+    monkeypatch.setenv("ONCOBILL_REFDATA_DIR", str(tmp_path))
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "9.9.9")
+    monkeypatch.setattr(build, "build_icd10cm", fake_build)
+    first = sets.load_code_sets(tmp_path)
+    assert first.icd10_is_billable("C34.11") and not first.icd10_is_billable("Z51.11")
+    assert (tmp_path / "cache" / "icd10cm-9.9.9.tsv.gz").exists()
+    assert sets.load_code_sets(tmp_path).icd10_is_valid("C34.1") and len(calls) == 1

@@ -43,7 +43,7 @@ def family_of(adm: AdministrationRecord) -> tuple[str, str]:
     name = adm.drug.lower()
     if adm.purpose == "hydration":
         return "hydration", ""
-    if any(name.startswith(m) for m in MODULATORS):
+    if name.startswith(MODULATORS):
         why = " (leucovorin is a modulating agent, coded as a non-chemo drug)" if adm.purpose != "therapeutic" else ""
         return "ther", why
     if adm.purpose in ("chemotherapy", "immunotherapy", "hormonal"):
@@ -264,7 +264,7 @@ def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
                     out.add_hours("96415", ev.start, ev.minutes, f"96415 x{hours}: {drug} ran {ev.minutes} min "
                                   "(added hours from minute 91)", antineoplastic=True)
                 chemo_drugs.add(drug.lower())
-            elif overlapping and any(o.start <= ev.start for o in overlapping):
+            elif overlapping:
                 if concurrent_used:
                     continue
                 concurrent_used = True

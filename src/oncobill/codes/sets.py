@@ -271,14 +271,7 @@ class CodeSets:
         if self._icd is None:
             with self._icd_lock:
                 if self._icd is None:
-                    text = gzip.decompress((DATA_DIR / "icd10cm.tsv.gz").read_bytes()).decode()
-                    all_codes, billable = [], []
-                    for line in text.split("\n")[1:]:
-                        code, flag = line.split("\t")
-                        all_codes.append(code)
-                        if flag == "1":
-                            billable.append(code)
-                    self._icd = (frozenset(all_codes), frozenset(billable))
+                    self._icd = _parse_icd(_icd_compact_text())
         return self._icd
 
     @staticmethod
@@ -434,6 +427,42 @@ def _pairs(rows) -> dict:
     for c1, c2, mod, eff, thr in rows:
         out.setdefault((c1, c2), []).append([mod, eff, thr])
     return out
+
+
+def _parse_icd(text: str) -> tuple[frozenset, frozenset]:
+    all_codes, billable = [], []
+    for line in text.split("\n")[1:]:
+        code, flag = line.split("\t")
+        all_codes.append(code)
+        if flag == "1":
+            billable.append(code)
+    return frozenset(all_codes), frozenset(billable)
+
+
+def _icd_compact_text() -> str:
+    """The compact ICD-10-CM list for the installed simple-icd-10-cm: the bundled one when the
+    versions match, else one built from the package once and cached in the reference-data folder."""
+    bundled = gzip.decompress((DATA_DIR / "icd10cm.tsv.gz").read_bytes()).decode()
+    bundled_version = bundled.split("\n", 1)[0].split("\t")[1]
+    try:
+        from importlib.metadata import version
+
+        installed = version("simple-icd-10-cm")
+    except Exception:  # noqa: BLE001 - package metadata missing: the bundle is all we have
+        return bundled
+    if installed == bundled_version:
+        return bundled
+    cache = store.refdata_dir() / "cache" / f"icd10cm-{installed}.tsv.gz"
+    if cache.exists():
+        return gzip.decompress(cache.read_bytes()).decode()
+    from oncobill.codes.build import build_icd10cm  # imports simple-icd-10-cm: seconds, once
+
+    data = build_icd10cm()
+    try:
+        store._atomic_write(cache, gzip.compress(data, 6, mtime=0))
+    except OSError:
+        pass  # a read-only folder: use the list for this process only
+    return data.decode()
 
 
 @lru_cache(maxsize=1)
