@@ -21,6 +21,7 @@ MUE_PRACTITIONER = FIXTURES / "MCR_MUE_PractitionerServices_Eff_10-01-2026.csv"
 MUE_FACILITY = FIXTURES / "MCR_MUE_OutpatientHospitalServices_Eff_10-01-2026.csv"
 PTP = FIXTURES / "ccipra-v323r0-f1.txt"
 HCPCS = FIXTURES / "HCPC2026_OCT_ANWEB.csv"
+HCPCS_TXT = FIXTURES / "HCPC2026_OCT_ANWEB.txt"
 
 ALL = [("asp", ASP), ("ndc", NDC), ("mue", MUE_PRACTITIONER), ("mue", MUE_FACILITY), ("ncci", PTP),
        ("hcpcs", HCPCS)]
@@ -143,3 +144,26 @@ def test_file_without_a_date_needs_effective(tmp_path):
     ("asp_2026Q4.csv", date(2026, 10, 1)), ("ccipra-v323r0-f1.txt", date(2026, 10, 1)), ("HCPC2026_JAN_ANWEB.txt", date(2026, 1, 1)), ("no date", None)])
 def test_effective_date_in_names(text, expected):
     assert effective_from_text(text) == expected
+
+
+def test_hcpcs_fixed_width_layout_loads_like_the_csv(tmp_path):
+    status, version = import_file("hcpcs", HCPCS_TXT, root=tmp_path / "txt")
+    assert status == "added" and version.effective == "2026-10-01"
+    assert import_file("hcpcs", HCPCS_TXT, root=tmp_path / "txt")[0] == "unchanged"
+    import_file("hcpcs", HCPCS, root=tmp_path / "csv")
+    txt, csv_ = load_code_sets(tmp_path / "txt"), load_code_sets(tmp_path / "csv")
+    for code in ("J9271", "J2505", "J9070", "Q5108", "J9312", "J0640"):
+        assert txt.hcpcs_record(code).valid_to == csv_.hcpcs_record(code).valid_to, code
+        assert txt.hcpcs_record(code).billing_unit == csv_.hcpcs_record(code).billing_unit, code
+    # A billing unit on a continuation record is still found.
+    assert txt.hcpcs_record("J9196").billing_unit == "200 MG"  # "..., 200 mg" wraps past column 91
+
+
+def test_hcpcs_fixed_width_short_record_is_refused(tmp_path):
+    lines = HCPCS_TXT.read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5][:200]
+    bad = tmp_path / HCPCS_TXT.name
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ImportRefused, match="line 6: record is 200 characters"):
+        import_file("hcpcs", bad, root=tmp_path / "rd")
+    assert not (tmp_path / "rd").exists()

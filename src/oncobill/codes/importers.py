@@ -19,9 +19,13 @@ Layouts (CSV files as CMS publishes them; header rows before the column titles a
   "*=in existence prior to 1996", "Effective Date" (YYYYMMDD), "Deletion Date *=no data",
   "Modifier 0=not allowed 1=allowed 9=not applicable", "PTP Edit Rationale". A deletion date
   is the first day the edit no longer applies (equal to the effective date: never applied).
-* ``hcpcs`` - HCPCS annual/quarterly file (the ANWEB record layout saved as CSV): "HCPC",
-  "SEQNUM", "RECID", "LONG DESCRIPTION", "SHORT DESCRIPTION", ..., "ADD DT", "ACT EFF DT",
-  "TERM DT", "ACTION CD". Dates are YYYYMMDD; only RECID 3 (first line of a code) is read.
+* ``hcpcs`` - HCPCS annual/quarterly file: the fixed-width ``HCPC<YYYY>_<MMM>_ANWEB.txt`` (320
+  characters: code 1-5, sequence 6-10, record id 11, long description 12-91, short description
+  92-119, add date 269-276, action effective date 277-284, termination date 285-292, action code
+  293; record id 3 starts a code, 4 continues its long description, 7/8 are modifiers), or the
+  same record saved as CSV with the columns "HCPC", "SEQNUM", "RECID", "LONG DESCRIPTION",
+  "SHORT DESCRIPTION", ..., "ADD DT", "ACT EFF DT", "TERM DT", "ACTION CD". Dates are YYYYMMDD
+  (00000000 = none); the termination date is the last day the code may be used.
 
 The effective date comes from ``--effective`` or is read from the file (title rows or name, e.g.
 "October 2026", "Eff_10-01-2026", "2026Q4", "HCPC2026_JAN").
@@ -273,8 +277,59 @@ def _effective_or_none(path, rows):
         return None
 
 
+# HCPCS ANWEB fixed-width record (320 characters; 1-based columns from the CMS record layout).
+_FW_CODE, _FW_SEQ, _FW_RECID = (0, 5), (5, 10), 10
+_FW_LONG, _FW_SHORT = (11, 91), (91, 119)
+_FW_ADD, _FW_ACT_EFF, _FW_TERM, _FW_ACTION = (268, 276), (276, 284), (284, 292), 292
+
+
+def _is_fixed_width(text: str) -> bool:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return len(first) >= 293 and first[_FW_RECID] in "3478" and first[5:10].isdigit() and "," not in first[:11]
+
+
+def parse_hcpcs_fixed_width(path: Path, text: str, effective: date | None) -> tuple[dict, date, int]:
+    """The ANWEB .txt: record id 3 starts a code, 4 continues its long description; 7/8 are modifiers."""
+    longs: dict[str, list[str]] = {}
+    out: dict[str, list] = {}
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if len(line) < 293:
+            raise ImportRefused(path, line_no, f"record is {len(line)} characters; the HCPCS layout has 320")
+        rec_id = line[_FW_RECID]
+        if rec_id in "78":
+            continue  # modifiers
+        if rec_id not in "34":
+            raise ImportRefused(path, line_no, f"record identification code {rec_id!r} is not 3, 4, 7 or 8")
+        code = _code(line[slice(*_FW_CODE)], path, line_no)
+        if rec_id == "4":
+            if code not in out:
+                raise ImportRefused(path, line_no, f"{code}: continuation record before its first record")
+            longs[code].append(line[slice(*_FW_LONG)].strip())
+            continue
+
+        def fw_date(span, what):
+            value = line[slice(*span)].strip()
+            return None if value in ("", "00000000") else _ymd(value, path, line_no, what)
+
+        added = fw_date(_FW_ADD, "add date")
+        fw_date(_FW_ACT_EFF, "action effective date")
+        term = fw_date(_FW_TERM, "termination date")
+        longs[code] = [line[slice(*_FW_LONG)].strip()]
+        out[code] = [line[slice(*_FW_SHORT)].strip(), added, term, None, None]
+    if not out:
+        raise ImportRefused(path, None, "no HCPCS rows")
+    for code, rec in out.items():
+        if code[0] in "JQ":
+            rec[3] = parse_billing_unit(" ".join(longs[code]))
+    return {"rows": out}, _effective(path, [], effective), len(out)
+
+
 def parse_hcpcs(path: Path, effective: date | None = None) -> tuple[dict, date, int]:
-    rows, _ = _read_rows(path)
+    rows, text = _read_rows(path)
+    if _is_fixed_width(text):
+        return parse_hcpcs_fixed_width(path, text, effective)
     h, cols = _find_header(rows, path, ("hcpc", "short description"))
     c_code = _col(cols, "hcpc", path=path)
     c_rec = _col(cols, "recid", "record", required=False)
