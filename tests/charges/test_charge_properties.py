@@ -76,3 +76,20 @@ def test_77427_follows_the_rule_for_every_course_of_1_to_80_fractions():
         else:
             expected = n // 5 + (1 if n % 5 in (3, 4) else 0)
             assert lines["77427"] == expected and "77431" not in lines, n
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=1, max_value=80), st.booleans())
+def test_77427_block_lines_sum_to_the_rule_for_dated_courses(n, complete):
+    from datetime import date, timedelta
+
+    dates = [(date(2026, 1, 5) + timedelta(days=i)).isoformat() for i in range(n)]
+    raw = encounter([], reason="radiation", diagnoses=["C61"], dos=dates[0],
+                    course={"technique": "3d", "fractions": n, "complexity": "intermediate",
+                            "fraction_dates": dates, "course_complete": complete})
+    lines = code(raw).lines
+    units = sum(line.units for line in lines if line.code == "77427")
+    if complete and n in (1, 2):
+        assert units == 0 and [line.code for line in lines].count("77431") == 1
+    else:
+        assert units == n // 5 + (1 if complete and n % 5 in (3, 4) else 0)

@@ -85,3 +85,56 @@ def test_sbrt_course_uses_77373_and_77435_not_77427():
 def test_unknown_technique_is_refused():
     with pytest.raises(InvalidInput, match=r"radiation_course.technique"):
         code(_course(technique="proton-magic"))
+
+
+def _weekdays(start, n):
+    from datetime import date, timedelta
+
+    day, out = date.fromisoformat(start), []
+    while len(out) < n:
+        if day.weekday() < 5:
+            out.append(day.isoformat())
+        day += timedelta(days=1)
+    return out
+
+
+def test_course_with_fraction_dates_posts_delivery_daily_and_77427_per_block():
+    dates = _weekdays("2026-10-05", 28)
+    result = code(_course(fraction_dates=dates, image_guidance=True) | {"date_of_service": dates[0]})
+    delivery = [l for l in result.lines if l.code == "77407"]
+    assert len(delivery) == 28 and all(l.units == 1 for l in delivery)
+    mgmt = [l for l in result.lines if l.code == "77427"]
+    assert [l.units for l in mgmt] == [1] * 6
+    # Block lines are dated on the block's fifth fraction; the leftover block on the course's last.
+    assert [l.date_of_service.isoformat() for l in mgmt] == [dates[4], dates[9], dates[14], dates[19], dates[24],
+                                                              dates[27]]
+    assert "3 left over at course end count as one more" in mgmt[-1].explanation
+    assert len([l for l in result.lines if l.code == "77336"]) == 5  # strict physics: no leftover unit
+
+
+def test_block_lines_dated_on_the_first_fraction_when_the_payer_wants():
+    dates = _weekdays("2026-10-05", 10)
+    raw = _course(fractions=10, fraction_dates=dates) | {"date_of_service": dates[0], "payer": {"block_date": "first"}}
+    mgmt = [l for l in code(raw).lines if l.code == "77427"]
+    assert [l.date_of_service.isoformat() for l in mgmt] == [dates[0], dates[5]]
+
+
+def test_two_sessions_on_one_day_are_two_fractions():
+    dates = _weekdays("2026-10-05", 4)
+    dates.insert(1, dates[0])
+    lines = code(_course(technique="3d", fractions=5, fraction_dates=dates) | {"date_of_service": dates[0]}).lines
+    assert [l.units for l in lines if l.code == "77407"] == [2, 1, 1, 1]
+    assert [l.units for l in lines if l.code == "77427"] == [1]
+
+
+def test_delivery_code_follows_each_fractions_date_across_new_year():
+    dates = ["2025-12-29", "2025-12-30", "2025-12-31", "2026-01-02", "2026-01-05"]
+    raw = _course(fractions=5, fraction_dates=dates) | {"date_of_service": dates[0]}
+    codes = [(l.code, l.date_of_service.isoformat()) for l in code(raw).lines if l.code in ("G6015", "77407")]
+    assert codes == [("G6015", "2025-12-29"), ("G6015", "2025-12-30"), ("G6015", "2025-12-31"),
+                     ("77407", "2026-01-02"), ("77407", "2026-01-05")]
+
+
+def test_fraction_dates_must_match_the_fraction_count():
+    with pytest.raises(InvalidInput, match="radiation_course.fraction_dates: 3 dates for 28 fractions"):
+        code(_course(fraction_dates=_weekdays("2026-10-05", 3)))

@@ -154,6 +154,8 @@ def payer_from_json(raw) -> PayerRules:
         _choice(raw["radiation_codes"], ("medicare_pfs", "cpt"), "payer.radiation_codes")
     if "physics_remainder" in raw:
         _choice(raw["physics_remainder"], ("strict", "three_or_four"), "payer.physics_remainder")
+    if "block_date" in raw:
+        _choice(raw["block_date"], ("first", "last"), "payer.block_date")
     if "line_dates" in raw:
         _choice(raw["line_dates"], ("encounter", "furnished"), "payer.line_dates")
     return PayerRules(**raw)

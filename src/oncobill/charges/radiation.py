@@ -60,9 +60,10 @@ def _energy_band(mev) -> int:
     return 0 if mev <= 5 else 1 if mev <= 10 else 2 if mev <= 19 else 3
 
 
-def delivery_code(course: RadiationCourse, enc: EncounterRecord, codes: CodeSets) -> tuple[str, str]:
-    """(code, why) for one fraction's delivery on the encounter's date."""
-    dos = enc.date_of_service
+def delivery_code(course: RadiationCourse, enc: EncounterRecord, codes: CodeSets,
+                  on: date | None = None) -> tuple[str, str]:
+    """(code, why) for one fraction's delivery on its date (default: the encounter's date)."""
+    dos = on or enc.date_of_service
     if course.technique == "sbrt":
         return "77373", "SBRT delivery, per fraction"
     if course.technique == "srs":
@@ -133,27 +134,76 @@ def code_course(enc: EncounterRecord, codes: CodeSets) -> list[CodedLine]:
         add(_DEVICES[_level(level, f"{where}.devices")], count, f"treatment devices ({level}) x{count}")
     if course.special_physics:
         add("77370", 1, "special medical physics consultation")
-    if n:
+    dates = course.fraction_dates
+    if dates and len(dates) != n:
+        raise InvalidInput(f"{where}.fraction_dates", f"{len(dates)} dates for {n} fractions; give one date per "
+                           "fraction (a day with two sessions appears twice)")
+    if dates and sorted(dates) != list(dates):
+        raise InvalidInput(f"{where}.fraction_dates", "dates must be in treatment order")
+    if n and not dates:
         code, why = delivery_code(course, enc, codes)
         add(code, n, f"{code} x{n}: delivery, one unit per fraction; {why}")
         if course.image_guidance:
             add("77387", n, f"77387 x{n}: image guidance, per fraction")
-    physics = units_77336(n, enc.payer.physics_remainder, course.course_complete)
-    if physics:
-        add("77336", physics, f"77336 x{physics}: continuing physics per 5 fractions ({n} fractions, "
-            f"leftover convention '{enc.payer.physics_remainder}')")
-    if course.technique == "sbrt":
-        if course.course_complete and n:
-            add("77435", 1, "SBRT treatment management, once per course (no 77427 with it)")
-    elif course.technique == "srs":
-        if course.course_complete and n:
-            add("77432", 1, "SRS treatment management, once per course (no 77427 with it)")
-    elif course.course_complete and n in (1, 2):
+    elif n:
+        # Delivery posts daily: one line per treatment day, a unit per fraction that day.
+        per_day: dict[date, int] = {}
+        for d in dates:
+            per_day[d] = per_day.get(d, 0) + 1
+        first = 1
+        for day, count in per_day.items():
+            code, why = delivery_code(course, enc, codes, day)
+            span = f"fraction {first}" if count == 1 else f"fractions {first}-{first + count - 1}"
+            add(code, count, f"{code} x{count}: delivery of {span} of {n}; {why}", day)
+            if course.image_guidance:
+                add("77387", count, f"77387 x{count}: image guidance for {span}", day)
+            first += count
+    management = _management_code(course, n)
+    remainder = enc.payer.physics_remainder
+    if dates and n:
+        _block_lines(add, dates, course.course_complete, enc.payer.block_date, "77336",
+                     remainder == "three_or_four", "continuing physics")
+        if management == "77427":
+            _block_lines(add, dates, course.course_complete, enc.payer.block_date, "77427", True,
+                         "treatment management")
+    else:
+        physics = units_77336(n, remainder, course.course_complete)
+        if physics:
+            add("77336", physics, f"77336 x{physics}: continuing physics per 5 fractions ({n} fractions, "
+                f"leftover convention '{remainder}')")
+        if management == "77427":
+            add("77427", units_77427(n, course.course_complete), explain_77427(n, course.course_complete))
+    if management == "77435":
+        add("77435", 1, "SBRT treatment management, once per course (no 77427 with it)")
+    elif management == "77432":
+        add("77432", 1, "SRS treatment management, once per course (no 77427 with it)")
+    elif management == "77431":
         add("77431", 1, f"77431 x1: the whole course was {n} fraction{'s' if n == 2 else ''} "
             "(77431 is only for whole courses of 1 or 2)")
-    else:
-        add("77427", units_77427(n, course.course_complete), explain_77427(n, course.course_complete))
     return lines
+
+
+def _management_code(course: RadiationCourse, n: int) -> str | None:
+    if course.technique in ("sbrt", "srs"):
+        return ("77435" if course.technique == "sbrt" else "77432") if course.course_complete and n else None
+    if course.course_complete and n in (1, 2):
+        return "77431"
+    return "77427"
+
+
+def _block_lines(add, dates, complete: bool, block_date: str, code: str, count_3_or_4: bool, what: str) -> None:
+    """One line per completed 5-fraction block, dated by the payer's convention; at course end 3 or
+    4 leftover fractions make one more block when the rule counts them."""
+    n = len(dates)
+    for b in range(n // 5):
+        block = dates[5 * b: 5 * b + 5]
+        add(code, 1, f"{code} x1: {what}, block {b + 1} (fractions {5 * b + 1}-{5 * b + 5})",
+            block[0] if block_date == "first" else block[-1])
+    left = n % 5
+    if left and complete and count_3_or_4 and left in (3, 4):
+        block = dates[n - left:]
+        add(code, 1, f"{code} x1: {what}, fractions {n - left + 1}-{n}: {left} left over at course end count "
+            "as one more", block[0] if block_date == "first" else block[-1])
 
 
 def _level(value: str, where: str) -> str:

@@ -75,6 +75,7 @@ class PayerRules:
     radiation_codes: str = "medicare_pfs"  # or "cpt": delivery code family before 2026
     physics_remainder: str = "strict"  # 77336 leftover 3-4 fractions: "strict" (nothing) or "three_or_four"
     line_dates: str = "encounter"  # add-on hours after midnight: "encounter" date or day "furnished"
+    block_date: str = "last"  # 77427/77336 block line dated on its "first" or "last" (fifth) fraction
 
 
 @dataclass(frozen=True, slots=True)

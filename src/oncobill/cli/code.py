@@ -36,9 +36,10 @@ def code(
     typer.echo("Diagnoses: " + ", ".join(f"{i}. {d}" for i, d in enumerate(result.diagnoses, 1)))
     for line in result.lines:
         code_mod = "-".join((line.code, *line.modifiers))
-        ndc = f"  NDC {line.ndc} {line.ndc_unit}{line.ndc_quantity}" if line.ndc else ""
+        ndc = f"  NDC {line.ndc} {line.ndc_unit} {line.ndc_quantity}" if line.ndc else ""
         ptrs = ",".join(map(str, line.dx_pointers))
-        typer.echo(f"{code_mod:<14} x{line.units:<5} dx {ptrs:<8}{ndc}")
+        day = line.date_of_service.isoformat() if line.date_of_service else ""
+        typer.echo(f"{day:<11} {code_mod:<14} x{line.units:<5} dx {ptrs:<8}{ndc}")
         typer.echo(f"    {line.explanation}")
     for note in result.notes:
         typer.echo(f"note: {note}")
