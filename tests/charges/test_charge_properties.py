@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.charges.onc_helpers import adm, code, encounter, summary
 
 from oncobill.charges.drugs import units_for_dose
-from tests.charges.onc_helpers import adm, code, encounter, summary
 
 # (drug, HCPCS, billing unit in mg): a spread of unit sizes including the traps.
 DRUGS = [("rituximab", "J9312", 10), ("oxaliplatin", "J9263", Decimal("0.5")), ("bortezomib", "J9041",

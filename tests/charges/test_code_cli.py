@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.charges.onc_helpers import adm, encounter
 from typer.testing import CliRunner
 
 from oncobill.cli.main import app
-from tests.charges.onc_helpers import adm, encounter
 
 runner = CliRunner()
 

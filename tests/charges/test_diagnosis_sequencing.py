@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.charges.onc_helpers import adm, code, encounter
 
 from oncobill.errors import InvalidInput
-from tests.charges.onc_helpers import adm, code, encounter
 
 
 def _chemo(**kw):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from tests.charges.onc_helpers import adm, code, encounter, summary
 
 from oncobill.charges.drugs import smallest_waste_vials, units_for_dose
 from oncobill.errors import InvalidInput
-from tests.charges.onc_helpers import adm, code, encounter, summary
 
 
 def _drug(name, dose, unit="mg", route="iv_infusion", purpose="chemotherapy", **extra):

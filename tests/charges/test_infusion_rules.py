@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from oncobill.charges.infusion import added_hours, secondary_hydration_units
 from tests.charges.onc_helpers import adm, code, encounter, summary
+
+from oncobill.charges.infusion import added_hours, secondary_hydration_units
 
 
 def test_added_hours_start_at_minute_91():

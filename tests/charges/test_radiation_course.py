@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from tests.charges.onc_helpers import code, encounter, summary
 
 from oncobill.charges.radiation import explain_77427, units_77336, units_77427
 from oncobill.errors import InvalidInput
-from tests.charges.onc_helpers import code, encounter, summary
 
 
 # 4.3 table: fractions -> 77427 units.

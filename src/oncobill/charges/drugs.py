@@ -173,7 +173,7 @@ def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: Pay
     how = (f"{code} x{units}: {doses}" + (f" = {_plain(total)} {_BASE_NAME[unit_dim]}" if
            len(group.administrations) > 1 else "") + f" / {rec.billing_unit} per unit = {_plain(exact)}")
     if exact != units:
-        how += f", rounded up to {units}" if units > exact else f", minimum 1 unit"
+        how += f", rounded up to {units}" if units > exact else ", minimum 1 unit"
     if code.startswith("Q51"):
         how += " (biosimilar Q-code)"
     antineoplastic = any(a.purpose in ("chemotherapy", "immunotherapy", "hormonal") for a in group.administrations) \

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
 def code(
-    file: Path = typer.Argument(..., help="Encounter JSON (see docs/charge-capture.md)"),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON"),
+    file: Annotated[Path, typer.Argument(help="Encounter JSON (see docs/charge-capture.md)")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON")] = False,
 ) -> None:
     """Turn documented administrations or a radiation course into explained charge lines."""
     from oncobill.charges.coding import code_encounter

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -13,10 +14,12 @@ app = typer.Typer(help="Reference data (code sets): import CMS files, show loade
 
 @app.command("import")
 def import_(
-    kind: str = typer.Argument(..., help="asp | ndc | mue | ncci | hcpcs"),
-    file: Path = typer.Argument(..., help="The CMS file (CSV or tab-delimited text)"),
-    effective: str = typer.Option(None, "--effective", help="Effective date YYYY-MM-DD when the file does not say"),
-    setting: str = typer.Option(None, "--setting", help="NCCI only: practitioner (default) or hospital"),
+    kind: Annotated[str, typer.Argument(help="asp | ndc | mue | ncci | hcpcs")],
+    file: Annotated[Path, typer.Argument(help="The CMS file (CSV, tab-delimited or fixed-width text)")],
+    effective: Annotated[str | None, typer.Option("--effective", help="Effective date YYYY-MM-DD when the "
+                                                  "file does not say")] = None,
+    setting: Annotated[str | None, typer.Option("--setting", help="NCCI only: practitioner (default) or "
+                                                "hospital")] = None,
 ) -> None:
     """Import one CMS file into ONCOBILL_REFDATA_DIR (all-or-nothing; importing it again changes nothing)."""
     from oncobill.codes.importers import ImportRefused, import_file
@@ -36,7 +39,7 @@ def import_(
 
 
 @app.command("status")
-def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable output")) -> None:
+def status(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False) -> None:
     """List the code-set versions in force: bundled defaults and imported files."""
     from oncobill.codes import load_code_sets
     from oncobill.codes.store import refdata_dir

@@ -288,6 +288,11 @@ def _is_fixed_width(text: str) -> bool:
     return len(first) >= 293 and first[_FW_RECID] in "3478" and first[5:10].isdigit() and "," not in first[:11]
 
 
+def _fw_date(line: str, span: tuple[int, int], path: Path, line_no: int, what: str) -> str | None:
+    value = line[slice(*span)].strip()
+    return None if value in ("", "00000000") else _ymd(value, path, line_no, what)
+
+
 def parse_hcpcs_fixed_width(path: Path, text: str, effective: date | None) -> tuple[dict, date, int]:
     """The ANWEB .txt: record id 3 starts a code, 4 continues its long description; 7/8 are modifiers."""
     longs: dict[str, list[str]] = {}
@@ -309,13 +314,9 @@ def parse_hcpcs_fixed_width(path: Path, text: str, effective: date | None) -> tu
             longs[code].append(line[slice(*_FW_LONG)].strip())
             continue
 
-        def fw_date(span, what):
-            value = line[slice(*span)].strip()
-            return None if value in ("", "00000000") else _ymd(value, path, line_no, what)
-
-        added = fw_date(_FW_ADD, "add date")
-        fw_date(_FW_ACT_EFF, "action effective date")
-        term = fw_date(_FW_TERM, "termination date")
+        added = _fw_date(line, _FW_ADD, path, line_no, "add date")
+        _fw_date(line, _FW_ACT_EFF, path, line_no, "action effective date")
+        term = _fw_date(line, _FW_TERM, path, line_no, "termination date")
         longs[code] = [line[slice(*_FW_LONG)].strip()]
         out[code] = [line[slice(*_FW_SHORT)].strip(), added, term, None, None]
     if not out:
