@@ -72,7 +72,7 @@ def test_payer_without_jw_jz_gets_neither():
 
 def test_opened_less_than_given_is_refused():
     with pytest.raises(InvalidInput, match=r"administrations\[0\]\.vials_opened"):
-        _drug("rituximab", 305, vials_opened=[{"size": 100, "unit": "mg", "count": 3}])
+        _drug("rituximab", 305, vials_opened=[{"size": 100, "unit": "mg", "count": 2}])
 
 
 def test_smallest_waste_combination_prefers_least_left_over_then_fewest_vials():
@@ -167,3 +167,14 @@ def test_ndc_quantity_in_grams_when_the_payer_wants_gr():
                          ndc="00006-3026-02")], reason="immunotherapy", payer={"ndc_unit": "GR"})
     line = code(raw).lines[-1]
     assert (line.ndc_unit, line.ndc_quantity) == ("GR", Decimal("0.2"))
+
+
+# 3.2 rule 6 (42 CFR 414.904(a)(3)): overfill is never billable; payment is capped at labeled content.
+def test_rule_6_overfill_is_capped_at_the_labeled_content():
+    lines = _drug("rituximab", 105, vials_opened=[{"size": 100, "unit": "mg", "count": 1, "single_dose": True}])
+    assert lines == [("J9312-JZ", 10)]
+
+
+def test_dose_far_above_what_was_opened_is_a_recording_error():
+    with pytest.raises(InvalidInput, match="record every container opened"):
+        _drug("rituximab", 150, vials_opened=[{"size": 100, "unit": "mg", "count": 1}])

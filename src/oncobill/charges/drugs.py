@@ -28,6 +28,8 @@ _UNITS = {
 }
 # 2410 CTP05 unit when we fall back to the measured amount.
 _NDC_UNIT_BY_DIMENSION = {"mass": "ME", "volume": "ML", "units": "F2"}
+# A dose above the labeled content opened by up to 10% is overfill; beyond that, a recording error.
+OVERFILL_TOLERANCE = Decimal("1.10")
 _SALINE_BAGS = (("J7030", Decimal(1000)), ("J7040", Decimal(500)), ("J7050", Decimal(250)))
 
 
@@ -206,8 +208,13 @@ def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: Pay
         opened_units = int((content / unit_base).to_integral_value(rounding=ROUND_FLOOR))
         desc = " + ".join(f"{v.count} x {_plain(v.size)} {v.unit}" for v in vials)
         if content < total:
-            raise InvalidInput(f"{where}.vials_opened", f"{_plain(content)} {_BASE_NAME[unit_dim]} opened is less "
-                               f"than the {_plain(total)} given")
+            if total > content * OVERFILL_TOLERANCE:
+                raise InvalidInput(f"{where}.vials_opened", f"{_plain(content)} {_BASE_NAME[unit_dim]} opened is "
+                                   f"less than the {_plain(total)} given; record every container opened")
+            # Overfill (drug beyond the labeled amount) is never billable: cap at the labeled content.
+            if units > opened_units:
+                how += f"; capped at {opened_units} units, the labeled content opened (overfill is never billable)"
+                units = max(1, opened_units)
         single = all(v.single_dose for v in vials)
         packaged = enc.setting == "facility" and rec.opps_status == "N"
         if not single:

@@ -31,6 +31,12 @@ earliest loaded version, from the earliest). NCCI PTP pairs bundled here are the
 edits standing in for practitioner edits until a practitioner file is imported: ``NcciEdit.setting``
 says which table answered.
 
+Coverage: HCPCS Level II is complete (CMS 2026 list); CPT numbers are only those OncoBill codes
+or edits (drug administration 96360-96549, radiation oncology 77261-77799, office E/M, and every
+number in the bundled NCCI pairs and MUE table). For any other CPT number ``hcpcs_record()`` is
+None, which means "not in our tables", not "invalid": a validator should only reject a CPT
+number when ``hcpcs_record()`` knows it and ``hcpcs(code, on=dos)`` is None.
+
 Updating: ``oncobill refdata import asp|ndc|mue|ncci|hcpcs FILE`` reads the official CMS layouts
 (:mod:`oncobill.codes.importers`) into ``ONCOBILL_REFDATA_DIR`` (default ``./var/refdata``); then
 call :func:`reset_default_code_sets` in long-running processes.

@@ -411,6 +411,9 @@ class CodeSets:
             for eff, thr, src, rows in versions.items:
                 out.append({"kind": kind, "effective": eff.isoformat(), "through": thr.isoformat() if thr else None,
                             "rows": len(rows), "source": src})
+        icd_version = _icd_compact_text().split("\n", 1)[0].split("\t")[1]
+        out.append({"kind": "icd10cm", "effective": None, "through": None, "rows": len(self._icd_sets()[1]),
+                    "source": f"billable codes, compact list from simple-icd-10-cm {icd_version}"})
         out.append({"kind": "hcpcs", "effective": None, "through": None, "rows": len(self._hcpcs_raw),
                     "source": "bundled HCPCS 2026 + I/OCE v27.1"
                     + "".join(f" + imported {v.source}" for v in self.versions if v.kind == "hcpcs")})
