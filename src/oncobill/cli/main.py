@@ -24,6 +24,7 @@ app.command("code")(_code.code)
 app.add_typer(_refdata.app, name="refdata")
 
 from oncobill.cli import claim as _claim  # noqa: E402
+from oncobill.cli import claims as _claims  # noqa: E402
 from oncobill.cli import demo as _demo  # noqa: E402
 from oncobill.cli import ledger as _ledger  # noqa: E402
 from oncobill.cli import patient as _patient  # noqa: E402
@@ -31,6 +32,7 @@ from oncobill.cli import patient as _patient  # noqa: E402
 app.command("demo")(_demo.demo)
 app.add_typer(_patient.app, name="patient")
 app.add_typer(_claim.app, name="claim")
+app.add_typer(_claims.app, name="claims")
 app.add_typer(_ledger.app, name="ledger")
 
 

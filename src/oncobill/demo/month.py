@@ -1,12 +1,13 @@
 """One month of the demo practice's revenue cycle: every treatment day of every plan that falls in
 the month is documented, coded by the charge-capture rules, priced from the charge master and
-posted to the ledger against the coverage in force on that day."""
+posted to the ledger against the coverage in force on that day; then the month's charge lines are
+built into claims and scrubbed."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -15,6 +16,8 @@ from oncobill.charges import service as charges
 from oncobill.charges.coding import code_encounter
 from oncobill.charges.models import Encounter
 from oncobill.charges.records import AdministrationRecord, EncounterRecord, RadiationCourse
+from oncobill.claims import service as claims
+from oncobill.claims.models import Claim
 from oncobill.codes import CodeSets
 from oncobill.demo.population import DemoPatient
 from oncobill.demo.practice import DemoPractice
@@ -22,6 +25,7 @@ from oncobill.demo.regimens import REGIMENS, administrations_for_day, treatment_
 from oncobill.money import ZERO
 from oncobill.patients.service import primary_coverage_on
 from oncobill.practice.models import CareSetting
+from oncobill.practice.service import payer_setting
 
 ACTOR = "demo"
 VISIT_CODE = "99214"
@@ -39,6 +43,9 @@ class MonthResult:
     encounters_by_payer: Counter = field(default_factory=Counter)
     new_coverage_encounters: int = 0  # treatment days billed to a coverage that began this month
     self_pay_encounters: int = 0
+    claims: list[Claim] = field(default_factory=list)
+    claim_lines: int = 0
+    scrub: claims.ScrubResult | None = None
 
 
 def run_month(session: Session, demo: DemoPractice, people: list[DemoPatient], *, month_start: date,
@@ -173,3 +180,46 @@ def _administration(row: dict) -> AdministrationRecord:
 
 def _provider(demo: DemoPractice, provider_id: int):
     return next(p for p in demo.providers.values() if p.id == provider_id)
+
+
+# Radiation course services a radiation benefit manager authorizes with the course (CPT family).
+RADIATION_AUTH_CODES = ("77263", "77290", "77295", "77300", "77301", "77334", "77336", "77338", "77385", "77386",
+                        "77387", "77402", "77407", "77412", "77427", "G6015", "G6016", "G6017")
+
+
+def authorize_plans(session: Session, people: list[DemoPatient]) -> int:
+    """The practice obtained a prior authorization for each plan from the payer that covered the
+    patient when the plan started, where that payer requires one: the regimen's antineoplastic
+    drugs, or the radiation course. After a coverage change the new payer has none yet (domain 9.4),
+    so those claims are held by the scrubber's authorization edit."""
+    count = 0
+    for person in people:
+        plan = person.plan
+        coverage = primary_coverage_on(session, patient_id=person.patient.id, on=plan.start_date)
+        if coverage is None or not payer_setting(session, payer_id=coverage.payer_id, key="prior_auth_required",
+                                                 on=plan.start_date, default=False):
+            continue
+        regimen = REGIMENS[plan.regimen]
+        if regimen.kind == "radiation":
+            codes = dict.fromkeys(RADIATION_AUTH_CODES)
+        else:
+            codes = {step.hcpcs: None for step in regimen.steps if step.hcpcs and step.hcpcs.startswith("J9")}
+        if not codes:
+            continue
+        claims.add_authorization(
+            session, payer_code=coverage.payer.code, patient=person.patient,
+            auth_number=f"{coverage.payer.code}{plan.id:05d}{person.patient.account_number[-4:]}",
+            approved_units=codes, start_date=plan.start_date, end_date=plan.start_date + timedelta(days=182),
+            note=f"{regimen.name}, approved with the treatment plan")
+        count += 1
+    return count
+
+
+def bill_month(session: Session, result: MonthResult, *, billed_on: date, codes: CodeSets) -> None:
+    """Build the month's charge lines into claims and scrub them, as of the first billing day after it."""
+    when = datetime.combine(billed_on, time(8, 0))
+    built = claims.build_claims(session, actor=ACTOR, through=result.month_end, now=when, codes=codes)
+    result.claims = built.claims
+    result.claim_lines = built.lines_billed
+    result.scrub = claims.scrub_claims(session, actor=ACTOR, today=billed_on, claims=built.claims, codes=codes,
+                                       now=when)

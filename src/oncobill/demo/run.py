@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from oncobill.codes import default_code_sets
 from oncobill.db import make_engine, unit_of_work
-from oncobill.demo.month import MonthResult, run_month
+from oncobill.demo.month import MonthResult, authorize_plans, bill_month, run_month
 from oncobill.demo.population import build_population
 from oncobill.demo.practice import build_practice
 from oncobill.errors import OncoBillError
@@ -65,12 +66,44 @@ def run_demo(url: str, *, seed: int = DEFAULT_SEED, month_start: date = DEFAULT_
         demo = build_practice(session)
         people = build_population(session, demo, seed=seed, month_start=month_start)
         advance = progress_factory(len(people)) if progress_factory else None
+        authorize_plans(session, people)
         month = run_month(session, demo, people, month_start=month_start, month_end=end, codes=codes,
                           progress=advance)
+        bill_month(session, month, billed_on=billing_day(end), codes=codes)
         summary = summarize(session, month, people)
     engine.dispose()
     return DemoRun(engine.url.render_as_string(hide_password=True), seed, month, summary,
                    time.perf_counter() - started)
+
+
+def billing_day(month_last_day: date) -> date:
+    """The first weekday after the month: claims are built and scrubbed then (fixed, so runs compare)."""
+    day = date.fromordinal(month_last_day.toordinal() + 1)
+    while day.weekday() >= 5:
+        day = date.fromordinal(day.toordinal() + 1)
+    return day
+
+
+def _claims_summary(month: MonthResult) -> dict:
+    scrub = month.scrub
+    by_payer = Counter(c.payer.code for c in month.claims)
+    by_form = Counter(c.form.value for c in month.claims)
+    held_for_enrollment = sorted(
+        f"{c.patient_control_number} {c.rendering_provider.display_name} with {c.payer.code}"
+        for c in month.claims if any(f.edit_id == "enrollment" for f in c.findings))
+    return {
+        "built": len(month.claims),
+        "lines": month.claim_lines,
+        "total_charge": str(sum((c.total_charge for c in month.claims), Decimal("0.00"))),
+        "by_form": dict(sorted(by_form.items())),
+        "by_payer": dict(sorted(by_payer.items())),
+        "ready": scrub.ready if scrub else 0,
+        "held": scrub.held if scrub else 0,
+        "clean_claim_rate": str(scrub.clean_claim_rate) if scrub else "0",
+        "findings_by_edit": dict(sorted(scrub.findings_by_edit.items())) if scrub else {},
+        "claims_held_by_edit": dict(sorted(scrub.claims_by_edit.items())) if scrub else {},
+        "held_for_enrollment": held_for_enrollment,
+    }
 
 
 def summarize(session, month: MonthResult, people) -> dict:
@@ -108,6 +141,7 @@ def summarize(session, month: MonthResult, people) -> dict:
             "ar_by_payer": {payers[k].code if k else "?": str(v) for k, v in sorted(ar_by_payer.items())},
             "trial_balance": {k.value: str(v) for k, v in ledger.trial_balance(session).items()},
         },
+        "claims": _claims_summary(month),
     }
 
 

@@ -1,0 +1,73 @@
+"""The claim lifecycle as one table of allowed moves; every move is recorded with who, when and why.
+
+draft -> held (scrubber errors) | ready; held -> ready once the findings are worked; ready ->
+submitted (in an 837); submitted -> ack_accepted | ack_rejected (999); ack_accepted ->
+payer_accepted | payer_rejected (277CA); payer_accepted -> paid | partial | denied (835);
+rejected claims never reached adjudication, so they are fixed and sent again; adjudicated claims
+are closed, or replaced (frequency 7) or voided (frequency 8) by a new claim, which closes them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from oncobill.claims.models import Claim, ClaimStatus, ClaimStatusEvent
+from oncobill.errors import InvalidInput
+
+S = ClaimStatus
+
+TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
+    S.DRAFT: frozenset({S.HELD, S.READY, S.CLOSED}),
+    S.HELD: frozenset({S.READY, S.CLOSED}),
+    S.READY: frozenset({S.HELD, S.SUBMITTED}),
+    S.SUBMITTED: frozenset({S.ACK_ACCEPTED, S.ACK_REJECTED}),
+    S.ACK_ACCEPTED: frozenset({S.PAYER_ACCEPTED, S.PAYER_REJECTED}),
+    S.ACK_REJECTED: frozenset({S.HELD, S.READY, S.CLOSED}),  # fix and send again (never reached the payer)
+    S.PAYER_ACCEPTED: frozenset({S.PAID, S.PARTIAL, S.DENIED}),
+    S.PAYER_REJECTED: frozenset({S.HELD, S.READY, S.CLOSED}),  # 277CA A3/A6/A7/A8: no appeal, fix and resend
+    S.PAID: frozenset({S.CLOSED}),
+    S.PARTIAL: frozenset({S.PAID, S.CLOSED}),
+    S.DENIED: frozenset({S.PAID, S.PARTIAL, S.CLOSED}),  # an appeal can overturn a denial
+    S.CLOSED: frozenset(),
+}
+
+ADJUDICATED = frozenset({S.PAID, S.PARTIAL, S.DENIED})
+EDITABLE = frozenset({S.DRAFT, S.HELD, S.READY, S.ACK_REJECTED, S.PAYER_REJECTED})
+
+
+class IllegalTransition(InvalidInput):
+    """A status move the lifecycle does not allow."""
+
+
+def can_move(current: ClaimStatus | None, target: ClaimStatus) -> bool:
+    if current is None:
+        return target is S.DRAFT
+    return target in TRANSITIONS[current]
+
+
+def transition(claim: Claim, target: ClaimStatus | str, *, actor: str, reason: str,
+               at: datetime | None = None) -> ClaimStatusEvent:
+    """Move a claim and record the event; an illegal move raises and changes nothing."""
+    target = ClaimStatus(target)
+    current = claim.status
+    if not actor or not reason:
+        raise InvalidInput(f"claim {claim.patient_control_number}", "a status change needs who and why")
+    if not can_move(current, target):
+        allowed = ", ".join(sorted(s.value for s in TRANSITIONS.get(current, ()))) or "none (closed)"
+        raise IllegalTransition(
+            f"claim {claim.patient_control_number}",
+            f"cannot move from {current.value if current else 'nothing'} to {target.value}; allowed: {allowed}")
+    event = ClaimStatusEvent(from_status=current, to_status=target, at=at or datetime.now().replace(microsecond=0),
+                             actor=actor, reason=reason[:500])
+    claim.status = target
+    claim.events.append(event)
+    return event
+
+
+def start(claim: Claim, *, actor: str, reason: str, at: datetime | None = None) -> ClaimStatusEvent:
+    """A new claim enters the lifecycle as a draft."""
+    event = ClaimStatusEvent(from_status=None, to_status=S.DRAFT, at=at or datetime.now().replace(microsecond=0),
+                             actor=actor, reason=reason[:500])
+    claim.status = S.DRAFT
+    claim.events.append(event)
+    return event

@@ -1,0 +1,125 @@
+"""`oncobill claims build | scrub | list`: charge lines to claims, the scrubber's findings, where claims stand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+from rich.table import Table
+
+from oncobill.claims import service
+from oncobill.claims.models import ClaimStatus
+from oncobill.cli.common import JSON_OPTION, console, fail, print_json, session_scope
+
+app = typer.Typer(help="Build, scrub and list claims.", no_args_is_help=True)
+
+ACTOR_OPTION = typer.Option("cli", "--actor", help="Who is doing this (recorded on every status change).")
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"{option} {value!r} must be a date, YYYY-MM-DD") from None
+
+
+@app.command("build")
+def build(through: str = typer.Option(None, "--through", help="Only charge lines with a date of service up to "
+                                                               "this date (YYYY-MM-DD)."),
+          actor: str = ACTOR_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Put every charge line not yet billed on a draft claim (grouped by patient, coverage, providers,
+    location, form and month)."""
+    until = _date(through, "--through")
+    with session_scope() as session:
+        result = service.build_claims(session, actor=actor, through=until)
+        data = {
+            "claims": len(result.claims),
+            "lines": result.lines_billed,
+            "lines_without_coverage": result.lines_without_coverage,
+            "built": [_row(c) for c in result.claims],
+        }
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"{data['claims']} claim(s) built from {data['lines']} charge line(s); "
+                  f"{data['lines_without_coverage']} self-pay line(s) left for the patient statement.")
+    _table(data["built"])
+
+
+@app.command("scrub")
+def scrub(today: str = typer.Option(None, "--today", help="Scrub as of this date (timely filing); default today."),
+          actor: str = ACTOR_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Scrub draft and held claims: hold those with errors, mark the clean ones ready; findings by edit."""
+    as_of = _date(today, "--today") or date.today()
+    with session_scope() as session:
+        result = service.scrub_claims(session, actor=actor, today=as_of)
+        held = service.list_claims(session, status=ClaimStatus.HELD)
+        data = {
+            "scrubbed": result.scrubbed,
+            "ready": result.ready,
+            "held": result.held,
+            "clean_claim_rate": str(result.clean_claim_rate),
+            "findings_by_edit": dict(sorted(result.findings_by_edit.items())),
+            "claims_held_by_edit": dict(sorted(result.claims_by_edit.items())),
+            "held_claims": [
+                {"patient_control_number": c.patient_control_number, "payer": c.payer.code,
+                 "findings": [{"edit": f.edit_id, "severity": f.severity.value, "line": f.line_number,
+                               "message": f.message, "fix": f.fix} for f in c.findings]}
+                for c in held
+            ],
+        }
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"{data['scrubbed']} claim(s) scrubbed: {data['ready']} ready, {data['held']} held "
+                  f"(clean-claim rate {float(data['clean_claim_rate']):.1%}).")
+    table = Table(title="Findings by edit")
+    for column in ("Edit", "Findings", "Claims held"):
+        table.add_column(column)
+    for edit, n in data["findings_by_edit"].items():
+        table.add_row(edit, str(n), str(data["claims_held_by_edit"].get(edit, 0)))
+    console.print(table)
+
+
+@app.command("list")
+def list_(status: str = typer.Option(None, "--status", help="Only claims in this status (e.g. held, ready)."),
+          as_json: bool = JSON_OPTION) -> None:
+    """List claims with their status, payer, dates and total."""
+    if status is not None and status not in {s.value for s in ClaimStatus}:
+        raise fail(f"--status {status!r} is not one of: {', '.join(s.value for s in ClaimStatus)}")
+    with session_scope() as session:
+        rows = [_row(c) for c in service.list_claims(session, status=status)]
+    if as_json:
+        print_json(rows)
+        return
+    _table(rows)
+
+
+def _row(claim) -> dict:
+    return {
+        "patient_control_number": claim.patient_control_number,
+        "status": claim.status.value,
+        "patient": claim.patient.account_number,
+        "payer": claim.payer.code,
+        "form": claim.form.value,
+        "frequency_code": claim.frequency_code,
+        "service_from": claim.service_from,
+        "service_to": claim.service_to,
+        "lines": len(claim.lines),
+        "total_charge": claim.total_charge,
+        "errors": sum(1 for f in claim.findings if f.severity.value == "error"),
+        "warnings": sum(1 for f in claim.findings if f.severity.value == "warning"),
+    }
+
+
+def _table(rows: list[dict]) -> None:
+    table = Table()
+    for column in ("Claim", "Status", "Patient", "Payer", "Form", "From", "To", "Lines", "Total", "Errors"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(r["patient_control_number"], r["status"], r["patient"], r["payer"], r["form"],
+                      str(r["service_from"]), str(r["service_to"]), str(r["lines"]), f"${r['total_charge']}",
+                      str(r["errors"]))
+    console.print(table)
