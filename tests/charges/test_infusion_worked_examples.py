@@ -115,3 +115,16 @@ def test_facility_dehydration_visit_push_outranks_hydration():
     result = code(_dehydration_visit("facility"))
     assert summary(result, "admin") == [("96374", 1), ("96361", 2)]
     assert "hierarchy" in result.lines[0].explanation
+
+
+def test_example_5_ncci_pair_96365_96372_is_flagged_without_a_modifier():
+    result = code(encounter([
+        adm("zoledronic acid", 4, "mg", "iv_infusion", "10:00", "10:20"),
+        adm("pegfilgrastim-jmdb", 6, "mg", "sc", "10:30"),
+    ], reason="supportive", diagnoses=["C50.911"]))
+    assert any(n.startswith("NCCI: 96372 is column 2 to 96365") for n in result.notes)
+    with_xu = code(encounter([
+        adm("zoledronic acid", 4, "mg", "iv_infusion", "10:00", "10:20"),
+        adm("pegfilgrastim-jmdb", 6, "mg", "sc", "10:30"),
+    ], reason="supportive", diagnoses=["C50.911"], payer={"injection_with_iv_modifier": "XU"}))
+    assert not any("NCCI" in n for n in with_xu.notes)

@@ -49,4 +49,33 @@ def code_encounter(enc: EncounterRecord, codes: CodeSets | None = None) -> Codin
     given = therapies_given(enc)
     diagnoses, notes = sequence(enc.diagnoses, given, _chief(enc, given), codes)
     assign_pointers(lines, diagnoses)
+    notes.extend(ncci_notes(lines, enc, codes))
     return CodingResult(diagnoses, lines, notes)
+
+
+_BYPASS = {"59", "XE", "XS", "XP", "XU"}
+
+
+def ncci_notes(lines, enc: EncounterRecord, codes: CodeSets) -> list[str]:
+    """NCCI PTP pairs among the administration lines of one day that no modifier bypasses (the
+    scrubber applies the full edits; this warns the coder at the point of coding)."""
+    admin = [line for line in lines if line.role == "admin"]
+    if len(admin) < 2:
+        return []
+    table = "hospital" if enc.setting == "facility" else "practitioner"
+    by_day: dict = {}
+    for line in admin:
+        by_day.setdefault(line.date_of_service, []).append(line)
+    out = []
+    for day, day_lines in by_day.items():
+        for edit in codes.ncci_pairs_among([line.code for line in day_lines], day, table):
+            bypassed = any(_BYPASS & set(line.modifiers) for line in day_lines if line.code == edit.column2)
+            if bypassed or edit.modifier_indicator == 9:
+                continue
+            if edit.modifier_indicator == 0:
+                out.append(f"WARNING NCCI: {edit.column2} is not payable with {edit.column1} on the same day "
+                           "(modifier indicator 0, no modifier bypasses it)")
+            else:
+                out.append(f"NCCI: {edit.column2} is column 2 to {edit.column1} (modifier indicator 1): it is "
+                           "denied unless a distinct-service modifier (XU/59) applies and is documented")
+    return out

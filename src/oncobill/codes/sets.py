@@ -383,6 +383,32 @@ class CodeSets:
             return None
         return None
 
+    def ncci_pairs_among(self, codes, on: date | str | None = None, setting: str = "practitioner") -> list[NcciEdit]:
+        """Every PTP edit in force on *on* between two of *codes* (one look-up per ordered pair)."""
+        on = _on(on)
+        table = "hospital"
+        version = None
+        if setting == "practitioner":
+            version = self._ncci["practitioner"].pick(on)
+            table = "practitioner" if version else "hospital"
+        if version is None:
+            version = self._ncci["hospital"].pick(on)
+        if version is None:
+            return []
+        pairs = version[3]
+        distinct = list(dict.fromkeys(codes))
+        out = []
+        for a in distinct:
+            for b in distinct:
+                periods = pairs.get((a, b)) if a != b else None
+                if periods:
+                    for mod, eff, thr in periods:
+                        edit = NcciEdit(a, b, mod, _d(eff), _d(thr), table)
+                        if edit.active_on(on):
+                            out.append(edit)
+                            break
+        return out
+
     # -- administrative lists ------------------------------------------------------------
     def carc(self, code: str, on: date | str | None = None) -> CodeText | None:
         row = self._carc.get(code)
