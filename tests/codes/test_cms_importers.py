@@ -88,6 +88,8 @@ def test_a_corrected_file_for_the_same_quarter_replaces_it(tmp_path):
     status, _ = import_file("asp", fixed, root=tmp_path / "")
     assert status == "replaced"
     assert len(read_manifest(tmp_path)) == 1
+    # The replaced version's file is gone; only the manifest's file remains.
+    assert [p.name for p in (tmp_path / "asp").iterdir()] == [Path(read_manifest(tmp_path)[0].file).name]
     assert load_code_sets(tmp_path).asp_limit("J9271", "2026-11-02").payment_limit == Decimal("62.3")
 
 

@@ -17,6 +17,7 @@ Use one shared, lazily loaded object::
     codes.taxonomy("207RX0202X")                # NUCC display name or None
     codes.mue("J9271", "practitioner", on=dos)  # Mue(max_units, mai) ; setting "facility" for OPPS
     codes.ncci_pair("96413", "96360", on=dos)   # NcciEdit(modifier_indicator 0/1/9, setting) or None
+    codes.ncci_pairs_among(["96365", "96372"], on=dos)   # every edit among a claim's codes
     codes.asp_limit("J9271", on=dos)            # AspLimit(payment_limit Decimal per unit) or None
     codes.ndc_to_hcpcs("00006302602")           # NdcCrosswalk(hcpcs, billing units per item...) or None
     codes.drug_codes("pembrolizumab", on=dos)   # ["J9271"]: HCPCS a recorded drug name can mean
@@ -31,7 +32,8 @@ earliest loaded version, from the earliest). NCCI PTP pairs bundled here are the
 edits standing in for practitioner edits until a practitioner file is imported: ``NcciEdit.setting``
 says which table answered.
 
-Coverage: HCPCS Level II is complete (CMS 2026 list); CPT numbers are only those OncoBill codes
+Coverage: HCPCS Level II is complete (CMS 2026 list; codes outside the I/OCE drug/G/C/S tables carry
+no dates in the bundled copy until a quarterly HCPCS file is imported); CPT numbers are only those OncoBill codes
 or edits (drug administration 96360-96549, radiation oncology 77261-77799, office E/M, and every
 number in the bundled NCCI pairs and MUE table). For any other CPT number ``hcpcs_record()`` is
 None, which means "not in our tables", not "invalid": a validator should only reject a CPT

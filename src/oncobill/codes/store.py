@@ -3,7 +3,7 @@
 Layout (``ONCOBILL_REFDATA_DIR``, default ``./var/refdata``)::
 
     manifest.json                      every loaded version: kind, effective date, file, sha256, rows
-    <kind>/<effective>[-<setting>].json.gz   one version's rows, in our compact form
+    <kind>/<effective>[-<setting>]-<sha>.json.gz   one version's rows, in our compact form
 
 Writes go to a temporary file in the same folder and are renamed into place, data first and the
 manifest last, so a crash leaves either the old state or the new one, never half of a file.
@@ -99,16 +99,42 @@ def save_version(
     root = refdata_dir() if root is None else root
     data = canonical(payload)
     digest = hashlib.sha256(data).hexdigest()
-    name = f"{kind}/{effective}{'-' + setting if setting else ''}.json.gz"
+    # The content hash is in the name: a replacement never overwrites the file the manifest names.
+    name = f"{kind}/{effective}{'-' + setting if setting else ''}-{digest[:12]}.json.gz"
     version = Version(kind, effective, through, setting, name, digest, rows, source)
-    existing = read_manifest(root)
-    same_key = [v for v in existing if v.key == version.key]
-    if same_key and same_key[0].sha256 == digest and (root / same_key[0].file).exists():
-        return "unchanged", same_key[0]
-    _atomic_write(root / name, gzip.compress(data, 6, mtime=0))
-    others = [v for v in existing if v.key != version.key]
-    _write_manifest(root, [*others, version])
+    root.mkdir(parents=True, exist_ok=True)
+    with _locked(root):
+        existing = read_manifest(root)
+        same_key = [v for v in existing if v.key == version.key]
+        if same_key and same_key[0].sha256 == digest and (root / same_key[0].file).exists():
+            return "unchanged", same_key[0]
+        _atomic_write(root / name, gzip.compress(data, 6, mtime=0))
+        others = [v for v in existing if v.key != version.key]
+        _write_manifest(root, [*others, version])
+        for old in same_key:
+            if old.file != name and (root / old.file).exists():
+                (root / old.file).unlink()
     return ("replaced" if same_key else "added"), version
+
+
+class _locked:
+    """An exclusive lock on the folder while the manifest is read, changed and written."""
+
+    def __init__(self, root: Path):
+        self.path = root / ".lock"
+
+    def __enter__(self):
+        import fcntl
+
+        self.fh = open(self.path, "a")  # held for the duration of the block
+        fcntl.flock(self.fh, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        import fcntl
+
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
 
 
 def load_payload(version: Version, root: Path | None = None) -> dict:
