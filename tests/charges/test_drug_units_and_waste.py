@@ -178,3 +178,16 @@ def test_rule_6_overfill_is_capped_at_the_labeled_content():
 def test_dose_far_above_what_was_opened_is_a_recording_error():
     with pytest.raises(InvalidInput, match="record every container opened"):
         _drug("rituximab", 150, vials_opened=[{"size": 100, "unit": "mg", "count": 1}])
+
+
+def test_per_item_code_takes_recorded_billing_units():
+    raw = encounter([adm("aldesleukin", 1, "mg", "iv_infusion", "09:00", "09:30", "immunotherapy", hcpcs="J9015",
+                         billing_units=2)], reason="immunotherapy", diagnoses=["C64.1"])
+    assert summary(code(raw), "drug") == [("J9015", 2)]
+
+
+def test_per_item_code_without_recorded_units_is_refused():
+    raw = encounter([adm("aldesleukin", 1, "mg", "iv_infusion", "09:00", "09:30", "immunotherapy", hcpcs="J9015")],
+                    reason="immunotherapy", diagnoses=["C64.1"])
+    with pytest.raises(InvalidInput, match="give 'billing_units'"):
+        code(raw)

@@ -52,7 +52,7 @@ def billing_unit(code: str, text: str | None, where: str) -> tuple[str, Decimal]
         return cached
     if not text:
         raise InvalidInput(where, f"{code} has no measurable billing unit in the code sets; it cannot be "
-                           "converted from a dose")
+                           "converted from a dose: give 'billing_units'")
     amount, unit = text.split(" ", 1)
     result = _UNIT_CACHE[text] = to_base(Decimal(amount), unit, where)
     return result
@@ -161,6 +161,15 @@ def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: Pay
     rec = codes.hcpcs_record(code)
     first = group.administrations[0]
     where = first.where
+    if rec.billing_unit is None and all(a.billing_units for a in group.administrations):
+        units = sum(a.billing_units for a in group.administrations)
+        how = (f"{code} x{units}: units as recorded ({code} is billed per item, not by measured dose); "
+               "JW/JZ not computed for per-item codes")
+        qty = Decimal(units) if group.ndc else None
+        return [CodedLine(code, units, how, ndc=group.ndc, ndc_quantity=qty, ndc_unit="UN" if group.ndc else None,
+                          date_of_service=group.day, role="drug",
+                          antineoplastic=any(a.purpose in ("chemotherapy", "immunotherapy", "hormonal")
+                                             for a in group.administrations))]
     unit_dim, unit_base = billing_unit(code, rec.billing_unit, f"{where}.hcpcs")
     total = Decimal(0)
     for adm in group.administrations:

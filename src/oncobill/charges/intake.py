@@ -116,6 +116,9 @@ def administration_from_json(raw: dict, dos: date, where: str) -> Administration
                 raise InvalidInput(f"{where}.stop", "stop is before start")
             stop += timedelta(days=1)  # HH:MM past midnight: the same encounter, next calendar day
     opened, shelf = raw.get("vials_opened"), raw.get("vial_sizes")
+    billing_units = raw.get("billing_units")
+    if billing_units is not None and (type(billing_units) is not int or billing_units < 1):
+        raise InvalidInput(f"{where}.billing_units", f"must be a whole number >= 1, got {billing_units!r}")
     return AdministrationRecord(
         drug=str(raw["drug"]).strip(),
         dose=_decimal(raw["dose"], f"{where}.dose"),
@@ -131,6 +134,7 @@ def administration_from_json(raw: dict, dos: date, where: str) -> Administration
         vial_sizes=None if shelf is None else _vials(shelf, f"{where}.vial_sizes"),
         second_access=bool(raw.get("second_access", False)),
         acquired_340b=bool(raw.get("acquired_340b", False)),
+        billing_units=billing_units,
         where=where,
     )
 

@@ -51,6 +51,7 @@ class AdministrationRecord:
     vial_sizes: tuple[Vial, ...] | None = None
     second_access: bool = False
     acquired_340b: bool = False
+    billing_units: int | None = None  # for codes whose unit is not a measure ("per vial", "per dose")
     where: str = "administration"
 
     @property
