@@ -36,16 +36,16 @@ def line(code: str, units="1", *, n: int = 1, mods: tuple[str, ...] = (), ptrs: 
 def claim(*lines: ScrubLine, payer: str = "MCR", settings: dict | None = None, diagnoses=("Z51.11", "C34.11"),
           **kw) -> ScrubClaim:
     numbered = tuple(replace(x, line_number=i) for i, x in enumerate(lines, start=1))
-    base = dict(
-        patient_control_number="OBTEST0001", form="837P", place_of_service="11", payer=PAYERS[payer],
-        billing=ProviderInfo("1234567893", "207RX0202X", "Test Oncology Group", "123456789", "627010001"),
-        rendering=ProviderInfo("1558598797", "207RX0202X", "Ada Testwell, MD"),
-        patient=PersonInfo("Testwell", "Quinn", date(1950, 3, 4), "F", "1 Sample St", "Springfield", "IL", "62701"),
-        subscriber=SubscriberInfo("1EG4TE5MK73" if payer == "MCR" else "W123456789", "18",
+    base = {
+        "patient_control_number": "OBTEST0001", "form": "837P", "place_of_service": "11", "payer": PAYERS[payer],
+        "billing": ProviderInfo("1234567893", "207RX0202X", "Test Oncology Group", "123456789", "627010001"),
+        "rendering": ProviderInfo("1558598797", "207RX0202X", "Ada Testwell, MD"),
+        "patient": PersonInfo("Testwell", "Quinn", date(1950, 3, 4), "F", "1 Sample St", "Springfield", "IL", "62701"),
+        "subscriber": SubscriberInfo("1EG4TE5MK73" if payer == "MCR" else "W123456789", "18",
                                   PersonInfo("Testwell", "Quinn", date(1950, 3, 4))),
-        diagnoses=tuple(diagnoses), lines=numbered, settings=settings or {},
-        enrollments=(EnrollmentInfo("enrolled", date(2020, 1, 1), None),),
-    )
+        "diagnoses": tuple(diagnoses), "lines": numbered, "settings": settings or {},
+        "enrollments": (EnrollmentInfo("enrolled", date(2020, 1, 1), None),),
+    }
     base.update(kw)
     return ScrubClaim(**base)
 

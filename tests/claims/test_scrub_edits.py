@@ -9,13 +9,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from tests.claims.scrub_helpers import DOS, TODAY, claim, ctx, ids, line
 
-from oncobill.claims.records import AuthorizationInfo, EnrollmentInfo, PersonInfo, ProviderInfo, SubscriberInfo
+from oncobill.claims.records import (
+    AuthorizationInfo,
+    EnrollmentInfo,
+    PersonInfo,
+    ProviderInfo,
+    SubscriberInfo,
+)
 from oncobill.claims.scrub import EDIT_IDS, EDITS, ERROR, WARNING, scrub
 from oncobill.claims.scrub import edits as E
 from oncobill.codes import Mue, NcciEdit, default_code_sets
-
-from tests.claims.scrub_helpers import DOS, TODAY, claim, ctx, ids, line
 
 codes = default_code_sets()
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, func, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 import oncobill.models  # noqa: F401  (every table mapped, so a flush can order inserts across stages)
@@ -97,7 +97,8 @@ def units_used(session: Session, authorization_id: int, *, excluding_claim_id: i
 
     Voids, replaced claims and their lines do not count twice: only claims still open or paid count,
     and a void (frequency 8) takes nothing."""
-    query = (select(ClaimLine.code, func.sum(ClaimLine.units)).join(Claim)
+    thousandths = type_coerce(ClaimLine.units, BigInteger)  # sum the stored integers, convert once
+    query = (select(ClaimLine.code, func.sum(thousandths)).join(Claim)
              .where(ClaimLine.authorization_id == authorization_id, Claim.frequency_code != "8",
                     Claim.status != ClaimStatus.CLOSED)
              .group_by(ClaimLine.code))

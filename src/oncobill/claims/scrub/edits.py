@@ -15,7 +15,12 @@ from decimal import ROUND_CEILING, Decimal
 from oncobill.charges.diagnoses import is_malignancy
 from oncobill.claims.records import BYPASS_MODIFIERS, PROFESSIONAL, ScrubClaim, ScrubLine
 from oncobill.claims.scrub.core import ERROR, WARNING, Finding, ScrubContext
-from oncobill.claims.scrub.reference import ANTINEOPLASTIC_Q_CODES, ERROR_FACTOR, SINGLE_DOSE_ONLY, USUAL_DOSE_MG
+from oncobill.claims.scrub.reference import (
+    ANTINEOPLASTIC_Q_CODES,
+    ERROR_FACTOR,
+    SINGLE_DOSE_ONLY,
+    USUAL_DOSE_MG,
+)
 from oncobill.practice.npi import npi_problem
 from oncobill.practice.rules import enrollment_covers
 
