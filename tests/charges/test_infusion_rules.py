@@ -114,3 +114,10 @@ def test_chemo_push_then_second_chemo_push():
         adm("vincristine", 2, "mg", "iv_push", "09:10", "09:12", "chemotherapy", hcpcs="J9370"),
     ], diagnoses=["C83.30"]))
     assert summary(result, "admin") == [("96409", 1), ("96411", 1)]
+
+
+def test_leuprolide_recorded_as_chemotherapy_is_still_hormonal_96402():
+    result = code(encounter([adm("leuprolide acetate", "7.5", "mg", "im", "09:00", None, "chemotherapy",
+                                 hcpcs="J9217")], diagnoses=["C61"]))
+    assert summary(result, "admin") == [("96402", 1)]
+    assert summary(result, "drug") == [("J9217", 1)]

@@ -17,6 +17,9 @@ from oncobill.errors import InvalidInput
 # Leucovorin modulates 5-FU: its administration is coded with non-chemo codes whatever the order says.
 MODULATORS = ("leucovorin", "levoleucovorin")
 
+# Hormonal antineoplastics given SC/IM are 96402 even when recorded as "chemotherapy" (domain 2.1).
+HORMONAL_ANTINEOPLASTICS = ("fulvestrant", "leuprolide", "goserelin", "degarelix", "triptorelin", "histrelin")
+
 # Facility hierarchy (domain 2.3); SC/IM injections are coded alongside, never as the IV initial.
 _RANK = {("chemo", "infusion"): 1, ("chemo", "push"): 2, ("ther", "infusion"): 4, ("ther", "push"): 5,
          ("hydration", "infusion"): 7}
@@ -301,7 +304,8 @@ def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
             mods = (enc.payer.injection_with_iv_modifier,) if (iv_present and enc.payer.injection_with_iv_modifier) \
                 else ()
             if chemo:
-                code = "96402" if adm.purpose == "hormonal" else "96401"
+                hormonal = adm.purpose == "hormonal" or adm.drug.lower().startswith(HORMONAL_ANTINEOPLASTICS)
+                code = "96402" if hormonal else "96401"
                 what = "hormonal" if code == "96402" else "non-hormonal"
                 out.add(code, 1, f"{code} x1: {drug} {adm.route.upper()} injection, {what} antineoplastic",
                         mods, antineoplastic=True)
