@@ -38,3 +38,10 @@ def test_ndc_malformed_is_refused_with_the_field(bad):
 
 def test_format_ndc_for_people():
     assert format_ndc("00002759701") == "00002-7597-01"
+
+
+def test_is_ndc11_accepts_only_the_claim_form():
+    from oncobill.codes.ndc import is_ndc11
+
+    assert is_ndc11("00002759701")
+    assert not is_ndc11("0002759701") and not is_ndc11("00002-7597-01") and not is_ndc11(None)

@@ -22,8 +22,9 @@ Use one shared, lazily loaded object::
     codes.ndc_to_hcpcs("00006302602")           # NdcCrosswalk(hcpcs, billing units per item...) or None
     codes.drug_codes("pembrolizumab", on=dos)   # ["J9271"]: HCPCS a recorded drug name can mean
 
-    from oncobill.codes.ndc import normalize_ndc
+    from oncobill.codes.ndc import is_ndc11, normalize_ndc
     normalize_ndc("0002-7597-01")               # "00002759701"; an unhyphenated 10-digit NDC is refused
+    is_ndc11("00002759701")                     # True: the form a claim's LIN*N4 carries
 
 Dates: every ``on=`` takes a ``datetime.date`` or ISO string; ``None`` means "the latest loaded".
 HCPCS validity is per code (quarter granularity from I/OCE); ASP limits only answer inside their

@@ -41,3 +41,8 @@ def normalize_ndc(value: str, where: str = "ndc") -> str:
 def format_ndc(ndc11: str) -> str:
     """'00002759701' -> '00002-7597-01' for people reading it."""
     return f"{ndc11[:5]}-{ndc11[5:9]}-{ndc11[9:]}"
+
+
+def is_ndc11(value: str) -> bool:
+    """True for an 11-digit NDC as a claim carries it (2410 LIN03 with N4): digits only, no hyphens."""
+    return isinstance(value, str) and len(value) == 11 and value.isdigit()
