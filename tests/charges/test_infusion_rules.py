@@ -121,3 +121,14 @@ def test_leuprolide_recorded_as_chemotherapy_is_still_hormonal_96402():
                                  hcpcs="J9217")], diagnoses=["C61"]))
     assert summary(result, "admin") == [("96402", 1)]
     assert summary(result, "drug") == [("J9217", 1)]
+
+
+def test_many_pushes_merge_into_one_line_with_a_bounded_explanation():
+    drugs = ["ondansetron", "dexamethasone", "diphenhydramine", "famotidine", "lorazepam", "granisetron",
+             "palonosetron", "fosaprepitant", "furosemide", "magnesium sulfate", "metoclopramide", "prochlorperazine"]
+    rows = [adm(d, 1, "mg", "iv_push", f"{9 + i // 6:02d}:{(i % 6) * 10:02d}", None, hcpcs="J3490", billing_units=1)
+            for i, d in enumerate(drugs)]
+    rows.insert(0, adm("paclitaxel", 315, "mg", "iv_infusion", "08:00", "09:00", "chemotherapy"))
+    result = code(encounter(rows))
+    push = next(line for line in result.lines if line.code == "96375")
+    assert push.units == 12 and len(push.explanation) <= 500

@@ -50,7 +50,14 @@ def code_encounter(enc: EncounterRecord, codes: CodeSets | None = None) -> Codin
     diagnoses, notes = sequence(enc.diagnoses, given, _chief(enc, given), codes)
     assign_pointers(lines, diagnoses)
     notes.extend(ncci_notes(lines, enc, codes))
+    for line in lines:
+        if len(line.explanation) > MAX_EXPLANATION:
+            line.explanation = line.explanation[: MAX_EXPLANATION - 3] + "..."
     return CodingResult(diagnoses, lines, notes)
+
+
+# A charge line stores its explanation in 500 characters (charges/models.py).
+MAX_EXPLANATION = 500
 
 
 _BYPASS = {"59", "XE", "XS", "XP", "XU"}
