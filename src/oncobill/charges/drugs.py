@@ -240,7 +240,7 @@ def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: Pay
             else:
                 modifier = "JZ"
                 how += f"; opened {desc}{chosen_note} = {opened_units} units, nothing discarded: JZ"
-    elif payer.jw_jz:
+    elif payer.jw_jz and not all(a.route == "oral" or a.purpose == "hydration" for a in group.administrations):
         how += "; containers not recorded, so JW/JZ cannot be decided (record vials_opened)"
 
     mods: tuple[str, ...] = (modifier,) if modifier else ()
