@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import tempfile
@@ -33,9 +32,10 @@ def pyx12_errors(text: str) -> list[str]:
     try:
         with os.fdopen(fd, "w") as fh:
             fh.write(text)
-        ack = io.StringIO()
+        # No 999 asked for: pyx12 4.0.0 cannot build one for an 835 (its 999 writer needs ST03,
+        # which its own 835 map marks "not used"); the validation itself is unaffected.
         ok = pyx12.x12n_document.x12n_document(
-            param=pyx12.params.params(), src_file=path, fd_997=ack, fd_html=None
+            param=pyx12.params.params(), src_file=path, fd_997=None, fd_html=None
         )
     finally:
         os.unlink(path)

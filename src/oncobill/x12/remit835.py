@@ -152,7 +152,7 @@ class Remittance:
     production_date: date | None = None
     claims: list[ClaimPayment] = field(default_factory=list)
     provider_adjustments: list[ProviderAdjustment] = field(default_factory=list)
-    control_number: str = ""
+    control_number: str = field(default="", compare=False)  # ST02: envelope, not content
     bpr: Segment | None = field(default=None, compare=False)  # kept to write bank details back unchanged
     header_other: list[Segment] = field(default_factory=list)
 
@@ -234,7 +234,6 @@ def read_claim(loop: Loop, comp: str) -> ClaimPayment:
             claim.patient_first_name = seg.get(4)
             claim.patient_id_qualifier = seg.get(8)
             claim.patient_id = seg.get(9)
-            claim.other.append(seg)
         elif sid == "DTM" and seg[1] in ("232", "233", "050"):
             d = parse_date(seg[2], seg, "DTM02")
             if seg[1] == "232":

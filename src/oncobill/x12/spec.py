@@ -123,6 +123,7 @@ class TransactionSpec:
     group: str
     name: str
     root: LoopSpec
+    st03: bool = True  # the 835 guide marks ST03 "not used"
 
     @property
     def key(self) -> str:
@@ -150,7 +151,9 @@ def _segment_line(words: list[str]) -> SegmentSpec:
     return seg
 
 
-def parse_spec(code: str, version: str, group: str, name: str, text: str) -> TransactionSpec:
+def parse_spec(
+    code: str, version: str, group: str, name: str, text: str, st03: bool = True
+) -> TransactionSpec:
     """Build a TransactionSpec from the indented text form."""
     root = LoopSpec("ST", name, "R", 1)
     stack: list[tuple[int, LoopSpec]] = [(-1, root)]
@@ -179,7 +182,7 @@ def parse_spec(code: str, version: str, group: str, name: str, text: str) -> Tra
         else:
             parent.items.append(_segment_line(words))
     _compile_all(root)
-    return TransactionSpec(code, version, group, name, root)
+    return TransactionSpec(code, version, group, name, root, st03)
 
 
 def _compile_all(root: LoopSpec) -> None:

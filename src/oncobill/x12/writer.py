@@ -78,7 +78,7 @@ def build_transaction(
     the same engine that reads; raises :class:`X12Error` if a segment has no place."""
     from oncobill.x12.reader import place_body
 
-    st = make_segment(["ST", spec.code, _control(control_number, 4), spec.version])
+    st = make_segment(["ST", spec.code, _control(control_number, 4)] + ([spec.version] if spec.st03 else []))
     segs = [s if isinstance(s, Segment) else make_segment(list(s)) for s in body]
     return place_body(spec, st, segs)
 

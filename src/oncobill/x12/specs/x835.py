@@ -65,4 +65,5 @@ LOOP 2000 S >1 Header Number
       LQ S 99 01=HE|RX
 PLB S >1
 """,
+    st03=False,
 )
