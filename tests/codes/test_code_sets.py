@@ -129,3 +129,7 @@ def test_icd10_list_rebuilt_once_and_cached_when_simple_icd_10_cm_changes(tmp_pa
     assert first.icd10_is_billable("C34.11") and not first.icd10_is_billable("Z51.11")
     assert (tmp_path / "cache" / "icd10cm-9.9.9.tsv.gz").exists()
     assert sets.load_code_sets(tmp_path).icd10_is_valid("C34.1") and len(calls) == 1
+
+
+def test_cpt_new_in_2026_not_valid_before(codes):
+    assert codes.hcpcs("77437", "2025-12-31") is None and codes.hcpcs("77437", "2026-01-02")

@@ -26,6 +26,10 @@ DATA_DIR = Path(__file__).parent / "data"
 # The I/OCE table's earliest version is 2019-07-01: a row starting then means "on or before".
 IOCE_EARLIEST = "20190701"
 
+# CPT numbers our tables show only from CY2026 (new radiation delivery guidance and tracking codes,
+# per the CY2026 PFS file; absent from every earlier I/OCE edit). Others carry no start date.
+CPT_NEW_IN = {"77436": "2026-01-01", "77437": "2026-01-01", "77438": "2026-01-01", "77439": "2026-01-01"}
+
 _UNIT_WORDS = {
     "mg": "MG", "milligram": "MG", "milligrams": "MG",
     "mcg": "MCG", "microgram": "MCG", "micrograms": "MCG",
@@ -122,7 +126,7 @@ def build(refdata: Path) -> dict:
         ended = None
         if code not in current and code not in still_active and code in last_active:
             ended = _ymd(last_active[code])
-        hcpcs[code] = [name, None, ended, None, None]
+        hcpcs[code] = [name, CPT_NEW_IN.get(code), ended, None, None]
     # 5. Drug names -> HCPCS, for administrations recorded without a code. "primary" codes are the
     #    plain product (no manufacturer, not 'not therapeutically equivalent'); biosimilars are also
     #    reachable by their suffixed name and brand.
