@@ -142,7 +142,7 @@ def test_ncci_modifier_indicator_0_is_never_bypassed():
 
 def test_ncci_modifier_indicator_9_is_not_applied():
     c = ctx()
-    c._ncci[("96413", "96360", "practitioner", DOS)] = NcciEdit("96413", "96360", 9, None, None, "practitioner")
+    c._ncci[("practitioner", DOS)] = {("96413", "96360"): NcciEdit("96413", "96360", 9, None, None, "practitioner")}
     assert E.ncci_ptp(claim(line("96413"), line("96360")), c) == []
 
 

@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from oncobill.codes import default_code_sets
 from oncobill.db import make_engine, session_factory
@@ -101,3 +101,45 @@ def test_treatment_days_follow_the_schedule():
     assert days[0][1] == date(2026, 10, 2) and days[1][1] == date(2026, 10, 5)
     cycles = [d for n, d, followup in treatment_days(REGIMENS["mfolfox6"], date(2026, 10, 1)) if not followup]
     assert cycles[:3] == [date(2026, 10, 1), date(2026, 10, 15), date(2026, 10, 29)]
+
+
+def test_month_is_billed_on_claims_and_scrubbed(demo_db):
+    """Every charge line of the month lands on exactly one claim of the coverage in force on its date;
+    building posts nothing; the NP still pending with Prairie Blue has those claims held."""
+    from oncobill.claims.models import Claim, ClaimLine, ClaimStatus
+    from oncobill.ledger.models import JournalEntry
+
+    _, run, session = demo_db
+    claims = session.scalars(select(Claim)).all()
+    billed = session.scalars(select(ClaimLine.charge_line_id)).all()
+    charge_lines = session.scalars(select(ChargeLine)).all()
+    assert sorted(billed) == sorted(line.id for line in charge_lines)  # none lost, none twice
+    summary = run.summary["claims"]
+    assert summary["built"] == len(claims) and summary["lines"] == len(billed)
+    assert Decimal(summary["total_charge"]) == Decimal(run.summary["month"]["gross_charges"])
+    assert session.scalar(select(func.count()).select_from(JournalEntry)) == len(
+        [line for line in charge_lines if line.charge > 0])  # one charge entry per line, nothing more
+    for claim in claims:
+        assert 1 <= len(claim.lines) <= 50 and 1 <= len(claim.diagnoses) <= 12
+        assert claim.total_charge == sum((line.charge for line in claim.lines), Decimal("0.00"))
+        assert all(claim.coverage.active_on(line.service_date) for line in claim.lines)
+        assert claim.service_from.month == claim.service_to.month
+        assert claim.status in (ClaimStatus.READY, ClaimStatus.HELD)
+        assert (claim.status is ClaimStatus.HELD) == any(f.severity.value == "error" for f in claim.findings)
+    assert len({line.line_control_number for c in claims for line in c.lines}) == len(billed)
+
+    pending = [c for c in claims if c.rendering_provider.credential == "NP" and c.payer.code == "PRAIRIE"]
+    assert pending, "the demo must bill some of the NP's Prairie Blue treatment days"
+    for claim in pending:
+        assert claim.status is ClaimStatus.HELD
+        assert "enrollment" in {f.edit_id for f in claim.findings}
+    others = [c for c in claims if c not in pending]
+    assert not any(f.edit_id == "enrollment" for c in others for f in c.findings)
+    assert summary["claims_held_by_edit"]["enrollment"] == len(pending) == len(summary["held_for_enrollment"])
+
+    assert summary["ready"] + summary["held"] == summary["built"]
+    assert Decimal(summary["clean_claim_rate"]) == (Decimal(summary["ready"]) / summary["built"]).quantize(
+        Decimal("0.0001"))
+    assert sum(summary["claims_held_by_edit"].values()) >= summary["held"]
+    # After a coverage change the new payer has no authorization yet (domain 9.4): those claims are held.
+    assert summary["claims_held_by_edit"].get("prior_auth", 0) >= 1

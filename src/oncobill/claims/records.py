@@ -206,6 +206,13 @@ class ScrubClaim:
     frequency_code: str = "1"
     payer_claim_number: str | None = None
     facility_npi: str | None = None
+    by_date: dict[date, list[ScrubLine]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        days: dict[date, list[ScrubLine]] = {}
+        for line in self.lines:
+            days.setdefault(line.service_date, []).append(line)
+        object.__setattr__(self, "by_date", days)  # the lines of each date of service, computed once
 
     @property
     def service_from(self) -> date:

@@ -42,6 +42,10 @@ def claim_view(session, claim: Claim) -> dict:
             {"at": e.at, "from": e.from_status, "to": e.to_status, "actor": e.actor, "reason": e.reason}
             for e in claim.events
         ],
+        "findings": [
+            {"edit": f.edit_id, "severity": f.severity, "line": f.line_number, "message": f.message, "fix": f.fix}
+            for f in claim.findings
+        ],
     }
 
 
@@ -68,6 +72,10 @@ def show(patient_control_number: str = typer.Argument(..., help="The claim's pat
                       str(line["units"]), f"${line['charge']}", f"${line['balance']}")
     console.print(table)
     console.print(f"Total ${data['total_charge']}, balance ${data['balance']}")
+    for finding in data["findings"]:
+        where = f" line {finding['line']}" if finding["line"] else ""
+        console.print(f"  [{'red' if finding['severity'].value == 'error' else 'yellow'}]{finding['severity'].value}"
+                      f"[/] {finding['edit']}{where}: {finding['message']} Fix: {finding['fix']}")
     for event in data["history"]:
         console.print(f"  {event['at']} {event['from'].value if event['from'] else '-'} -> {event['to'].value} "
                       f"by {event['actor']}: {event['reason']}")

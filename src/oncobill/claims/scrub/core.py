@@ -7,6 +7,7 @@ from datetime import date
 
 from oncobill.claims.records import INSTITUTIONAL, ScrubClaim
 from oncobill.codes import CodeSets, HcpcsCode, Mue, NcciEdit
+from oncobill.practice.npi import npi_problem
 
 ERROR, WARNING = "error", "warning"
 
@@ -36,12 +37,23 @@ class ScrubContext:
     _mue: dict = field(default_factory=dict)
     _ncci: dict = field(default_factory=dict)
     _billable: dict = field(default_factory=dict)
+    _drug: dict = field(default_factory=dict)
+    _npi: dict = field(default_factory=dict)
 
     def hcpcs(self, code: str, on: date) -> HcpcsCode | None:
         key = (code, on)
         if key not in self._hcpcs:
             self._hcpcs[key] = self.codes.hcpcs(code, on)
         return self._hcpcs[key]
+
+    def is_drug(self, code: str, on: date) -> bool:
+        """A HCPCS drug: J or Q code with a measurable billing unit on the date."""
+        key = (code, on)
+        hit = self._drug.get(key)
+        if hit is None:
+            rec = self.hcpcs(code, on) if code[:1] in "JQ" else None
+            hit = self._drug[key] = rec is not None and rec.billing_unit is not None
+        return hit
 
     def mue(self, code: str, claim: ScrubClaim, on: date) -> Mue | None:
         setting = "facility" if claim.form == INSTITUTIONAL else "practitioner"
@@ -50,12 +62,29 @@ class ScrubContext:
             self._mue[key] = self.codes.mue(code, setting, on)
         return self._mue[key]
 
-    def ncci(self, column1: str, column2: str, claim: ScrubClaim, on: date) -> NcciEdit | None:
+    def ncci_table(self, claim: ScrubClaim, on: date) -> dict:
+        """The memo of PTP answers for one setting and date: (column1, column2) -> edit or None."""
         setting = "hospital" if claim.form == INSTITUTIONAL else "practitioner"
-        key = (column1, column2, setting, on)
-        if key not in self._ncci:
-            self._ncci[key] = self.codes.ncci_pair(column1, column2, on, setting=setting)
-        return self._ncci[key]
+        table = self._ncci.get((setting, on))
+        if table is None:
+            table = self._ncci[(setting, on)] = {}
+        return table
+
+    def ncci(self, column1: str, column2: str, claim: ScrubClaim, on: date,
+             table: dict | None = None) -> NcciEdit | None:
+        table = self.ncci_table(claim, on) if table is None else table
+        key = (column1, column2)
+        try:
+            return table[key]
+        except KeyError:
+            setting = "hospital" if claim.form == INSTITUTIONAL else "practitioner"
+            edit = table[key] = self.codes.ncci_pair(column1, column2, on, setting=setting)
+            return edit
+
+    def npi_problem(self, npi: str) -> str | None:
+        if npi not in self._npi:
+            self._npi[npi] = npi_problem(npi)
+        return self._npi[npi]
 
     def billable(self, icd10: str) -> bool:
         if icd10 not in self._billable:

@@ -21,7 +21,6 @@ from oncobill.claims.scrub.reference import (
     SINGLE_DOSE_ONLY,
     USUAL_DOSE_MG,
 )
-from oncobill.practice.npi import npi_problem
 from oncobill.practice.rules import enrollment_covers
 
 _MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
@@ -33,6 +32,7 @@ _MASS = {"MG": Decimal(1), "MCG": Decimal("0.001"), "G": Decimal(1000), "GM": De
 NDC_UNITS = frozenset({"UN", "ML", "GR", "F2", "ME"})
 INITIAL_ADMINISTRATION = frozenset({"96360", "96365", "96374", "96409", "96413"})
 EM_CODES = frozenset({f"992{n:02d}" for n in range(2, 16)})
+_UNKNOWN = object()
 Z_THERAPY = {"Z51.11": "chemotherapy", "Z51.12": "immunotherapy", "Z51.0": "radiation"}
 
 
@@ -48,10 +48,7 @@ def _w(edit: str, message: str, fix: str, line: int | None = None) -> Finding:
 
 def is_drug_line(line: ScrubLine, ctx: ScrubContext) -> bool:
     """A HCPCS drug (J or Q code with a measurable billing unit)."""
-    if line.code[:1] not in "JQ":
-        return False
-    rec = ctx.hcpcs(line.code, line.service_date)
-    return rec is not None and rec.billing_unit is not None
+    return ctx.is_drug(line.code, line.service_date)
 
 
 def is_antineoplastic(code: str) -> bool:
@@ -71,10 +68,7 @@ def is_chemo_administration(code: str) -> bool:
 
 
 def _by_date(claim: ScrubClaim) -> dict[date, list[ScrubLine]]:
-    days: dict[date, list[ScrubLine]] = defaultdict(list)
-    for line in claim.lines:
-        days[line.service_date].append(line)
-    return days
+    return claim.by_date
 
 
 def _pointed(claim: ScrubClaim, line: ScrubLine) -> list[str]:
@@ -131,7 +125,7 @@ def npi_check_digits(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
                       ("service facility", claim.facility_npi)):
         if role == "service facility" and not npi:
             continue
-        problem = npi_problem(npi or "")
+        problem = ctx.npi_problem(npi or "")
         if problem:
             out.append(_e("npi", f"The {role} NPI {npi!r} is not valid: {problem}.",
                           f"Correct the {role}'s NPI from NPPES (practice setup), then rebuild the claim."))
@@ -235,8 +229,9 @@ def diagnosis_sequencing(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
     if therapy_z and not malignancies:
         out.append(_e(edit, f"{', '.join(therapy_z)} is on the claim without the malignancy being treated.",
                       "Add the cancer diagnosis (C00-C96, D00-D09) right after the Z51 code."))
-    has_chemo = any(is_chemo_administration(line.code) or is_antineoplastic(line.code) for line in claim.lines)
-    has_radiation = any(is_radiation(line.code) for line in claim.lines)
+    codes = {line.code for line in claim.lines}
+    has_chemo = any(is_chemo_administration(code) or is_antineoplastic(code) for code in codes)
+    has_radiation = any(is_radiation(code) for code in codes)
     for z in therapy_z:
         if Z_THERAPY[z] == "radiation" and not has_radiation:
             out.append(_w(edit, f"{z} (radiation therapy encounter) but no radiation service is billed.",
@@ -265,28 +260,42 @@ def ncci_ptp(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
     for day, lines in _by_date(claim).items():
         if len(lines) < 2:
             continue
-        for col1 in lines:
-            for col2 in lines:
-                if col1 is col2 or col1.code == col2.code:
+        by_code: dict[str, list[ScrubLine]] = {}
+        for line in lines:
+            by_code.setdefault(line.code, []).append(line)
+        if len(by_code) < 2:
+            continue
+        table = ctx.ncci_table(claim, day)
+        for code1, lines1 in by_code.items():
+            for code2, lines2 in by_code.items():
+                if code1 == code2:
                     continue
-                edit = ctx.ncci(col1.code, col2.code, claim, day)
+                edit = table.get((code1, code2), _UNKNOWN)
+                if edit is _UNKNOWN:
+                    edit = ctx.ncci(code1, code2, claim, day, table)
                 if edit is None or edit.modifier_indicator == 9:
                     continue
-                if edit.modifier_indicator == 0:
-                    out.append(_e("ncci_ptp", f"Line {col2.line_number} {_label(col2)} is bundled into "
-                                  f"{col1.code} (line {col1.line_number}) by NCCI, modifier indicator 0: no modifier "
-                                  "can bypass it; the payer denies it (CO-236/CO-97).",
-                                  f"Remove {col2.code} from this date, or move it to the date it was really "
-                                  "performed.", col2.line_number))
-                    continue
-                mods = set(col1.modifiers) | set(col2.modifiers)
-                if mods & BYPASS_MODIFIERS or (col2.code in EM_CODES and "25" in col2.modifiers):
-                    continue
-                out.append(_e("ncci_ptp", f"Line {col2.line_number} {_label(col2)} is bundled into {col1.code} "
-                              f"(line {col1.line_number}) by NCCI (modifier indicator 1).",
-                              f"If the chart documents a distinct service (separate site, encounter or practitioner), "
-                              f"add XU/XS/XE/XP (or 59) to {col2.code}; otherwise remove it.", col2.line_number))
+                col1 = lines1[0]
+                for col2 in lines2:
+                    out.extend(_ncci_finding(edit.modifier_indicator, col1, lines1, col2))
+    out.sort(key=lambda f: f.line_number or 0)
     return out
+
+
+def _ncci_finding(indicator: int, col1: ScrubLine, lines1: list[ScrubLine], col2: ScrubLine) -> list[Finding]:
+    if indicator == 0:
+        return [_e("ncci_ptp", f"Line {col2.line_number} {_label(col2)} is bundled into {col1.code} (line "
+                   f"{col1.line_number}) by NCCI, modifier indicator 0: no modifier can bypass it; the payer denies "
+                   "it (CO-236/CO-97).", f"Remove {col2.code} from this date, or move it to the date it was really "
+                   "performed.", col2.line_number)]
+    if set(col2.modifiers) & BYPASS_MODIFIERS or any(set(x.modifiers) & BYPASS_MODIFIERS for x in lines1):
+        return []
+    if col2.code in EM_CODES and "25" in col2.modifiers:
+        return []
+    return [_e("ncci_ptp", f"Line {col2.line_number} {_label(col2)} is bundled into {col1.code} (line "
+               f"{col1.line_number}) by NCCI (modifier indicator 1).",
+               f"If the chart documents a distinct service (separate site, encounter or practitioner), add "
+               f"XU/XS/XE/XP (or 59) to {col2.code}; otherwise remove it.", col2.line_number)]
 
 
 def mue_units(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
