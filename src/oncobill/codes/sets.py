@@ -131,10 +131,12 @@ class _Versions:
 
     def __init__(self):
         self.items: list[tuple[date, date | None, str, dict]] = []  # (effective, through, source, rows)
+        self.starts: list[date] = []
 
     def add(self, effective: date, through: date | None, source: str, rows: dict) -> None:
         self.items.append((effective, through, source, rows))
         self.items.sort(key=lambda item: item[0])
+        self.starts = [item[0] for item in self.items]
 
     def pick(self, on: date | None, *, strict: bool = False):
         """The version in force on *on* (None: the latest). Before the earliest version a lenient
@@ -143,7 +145,7 @@ class _Versions:
             return None
         if on is None:
             return self.items[-1]
-        idx = bisect_right([item[0] for item in self.items], on) - 1
+        idx = bisect_right(self.starts, on) - 1
         if idx < 0:
             return None if strict else self.items[0]
         chosen = self.items[idx]
@@ -180,6 +182,7 @@ class CodeSets:
         self._excludes1 = {k.replace(".", ""): v for k, v in bundle["excludes1"].items() if "-" not in k}
         self._excludes1_blocks = [(*k.split("-"), v) for k, v in bundle["excludes1"].items() if "-" in k]
         self._excludes1_cache: dict[str, list] = {}
+        self._excludes1_pairs: dict[tuple[str, str], str | None] = {}
         self._drug_cache: dict[tuple, list[str]] = {}
         self._icd_lock = threading.Lock()
         self._icd: tuple[frozenset, frozenset] | None = None
@@ -313,7 +316,16 @@ class CodeSets:
         return result
 
     def icd10_excludes1_conflict(self, first: str, second: str) -> str | None:
-        """The Excludes1 note forbidding *first* and *second* together, or None."""
+        """The Excludes1 note forbidding *first* and *second* together, or None (memoized per pair)."""
+        key = (first, second)
+        if key in self._excludes1_pairs:
+            return self._excludes1_pairs[key]
+        note = self._excludes1_conflict(first, second)
+        if len(self._excludes1_pairs) < 100_000:
+            self._excludes1_pairs[key] = note
+        return note
+
+    def _excludes1_conflict(self, first: str, second: str) -> str | None:
         for a, b in ((first, second), (second, first)):
             target = self.icd10_key(b)
             for note, refs in self.icd10_excludes1(a):
