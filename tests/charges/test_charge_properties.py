@@ -93,3 +93,17 @@ def test_77427_block_lines_sum_to_the_rule_for_dated_courses(n, complete):
         assert units == 0 and [line.code for line in lines].count("77431") == 1
     else:
         assert units == n // 5 + (1 if complete and n % 5 in (3, 4) else 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(DRUGS), doses, vial_sizes)
+def test_given_plus_discarded_units_equal_the_opened_single_dose_content(drug, dose, sizes):
+    name, hcpcs, unit = drug
+    vials = _covering(dose, sizes, [True])
+    lines = _drug_lines(name, hcpcs, dose, vials)
+    content = sum(Decimal(v["size"]) * v["count"] for v in vials)
+    opened_units = int(content / Decimal(unit))
+    billed = sum(line.units for line in lines)
+    given = next(line.units for line in lines if "JW" not in line.modifiers)
+    assert given == units_for_dose(dose, Decimal(unit))
+    assert billed == max(opened_units, given)  # no waste line when rounding consumed the containers
