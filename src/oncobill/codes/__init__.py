@@ -27,6 +27,8 @@ Use one shared, lazily loaded object::
     is_ndc11("00002759701")                     # True: the form a claim's LIN*N4 carries
 
 Dates: every ``on=`` takes a ``datetime.date`` or ISO string; ``None`` means "the latest loaded".
+ICD-10-CM answers from one release (FY2026, April 2026 update) whatever the date; CARC/RARC know
+deactivation dates only for codes retired before about 2012.
 HCPCS validity is per code (quarter granularity from I/OCE); ASP limits only answer inside their
 quarter; MUE, NCCI and the NDC crosswalk answer from the version in force on the date (before the
 earliest loaded version, from the earliest). NCCI PTP pairs bundled here are the hospital (I/OCE)
