@@ -167,3 +167,19 @@ def test_list_and_get_claims(session, month):
         service.get_claim(session, "NOPE")
     with pytest.raises(InvalidInput, match="is not one of"):
         service.list_claims(session, status="bogus")
+
+
+def test_a_service_charted_twice_is_held_as_a_duplicate_and_coverage_dates_are_checked(session, month):
+    first = service.build_claims(session, actor="biller1", now=NOW).claims
+    treat(session, month["patient"], month["clinic"], month["oncologist"], date(2026, 10, 19))  # charted again
+    [late] = service.build_claims(session, actor="biller1", now=NOW).claims
+    result = service.scrub_claims(session, actor="scrubber", today=TODAY, now=NOW)
+    assert result.scrubbed == 3 and result.held == 1 and late.status is ClaimStatus.HELD
+    assert {f.edit_id for f in late.findings} == {"duplicate"}
+    assert first[1].patient_control_number in late.findings[0].message
+    # The Medicare coverage turns out to start a week later: the first Medicare date is outside it.
+    medicare = first[1].coverage
+    medicare.effective_date = date(2026, 10, 22)
+    session.flush()
+    again = service.scrub_claims(session, actor="scrubber", today=TODAY, claims=[first[1]], now=NOW)
+    assert again.claims_by_edit["coverage_active"] == 1 and first[1].status is ClaimStatus.HELD

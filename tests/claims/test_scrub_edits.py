@@ -320,3 +320,25 @@ def test_claim_shape():
 def test_void_checks_only_its_shape():
     void = claim(line("J2505", ptrs=(2,)), frequency_code="8", payer_claim_number="ICN9")
     assert scrub(void, ctx()) == []
+
+
+def test_coverage_active_on_every_date_of_service():
+    sub = claim(line("96413")).subscriber
+    inside = replace(sub, coverage_from=date(2026, 1, 1), coverage_to=None)
+    assert E.coverage_active(claim(line("96413"), subscriber=inside), ctx()) == []
+    ended = replace(sub, coverage_from=date(2026, 1, 1), coverage_to=DOS - timedelta(days=1))
+    found = E.coverage_active(claim(line("96413"), subscriber=ended), ctx())
+    assert ids(found, ERROR) == ["coverage_active"] and "CO-27" in found[0].message
+    later = replace(sub, coverage_from=DOS + timedelta(days=1))
+    assert ids(E.coverage_active(claim(line("96413"), subscriber=later), ctx())) == ["coverage_active"]
+
+
+def test_exact_duplicates():
+    other = ((DOS, "J9271", ("JZ",), Decimal(200), "OB00000007"),)
+    dup = claim(line("96413"), line("J9271", 200, mods=("JZ",), ptrs=(2,)), billed_elsewhere=other)
+    found = E.duplicates(dup, ctx())
+    assert ids(found, ERROR) == ["duplicate"] and "OB00000007" in found[0].message and "OA-18" in found[0].message
+    assert E.duplicates(replace(dup, billed_elsewhere=((DOS, "J9271", ("JW",), Decimal(8), "OB7"),)), ctx()) == []
+    twice = claim(line("96375"), line("96375"))
+    assert ids(E.duplicates(twice, ctx()), WARNING) == ["duplicate"]
+    assert E.duplicates(claim(line("96375"), line("96375", on=DOS + timedelta(days=1))), ctx()) == []

@@ -137,6 +137,8 @@ class SubscriberInfo:
     person: PersonInfo
     group_number: str | None = None
     priority: str = "primary"
+    coverage_from: date | None = None  # the coverage's effective and end dates
+    coverage_to: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +208,8 @@ class ScrubClaim:
     frequency_code: str = "1"
     payer_claim_number: str | None = None
     facility_npi: str | None = None
+    # Lines already on the patient's other open claims to this payer: (date, code, modifiers, units, PCN).
+    billed_elsewhere: tuple[tuple[date, str, tuple[str, ...], Decimal, str], ...] = ()
     by_date: dict[date, list[ScrubLine]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):

@@ -290,7 +290,7 @@ def scrub_view(session: Session, claim: Claim) -> ScrubClaim:
             coverage.member_id, coverage.relationship_to_subscriber.value,
             PersonInfo(patient.last_name, patient.first_name, patient.birth_date) if self_subscriber else
             PersonInfo(coverage.subscriber_last_name, coverage.subscriber_first_name, coverage.subscriber_birth_date),
-            coverage.group_number, coverage.priority.value),
+            coverage.group_number, coverage.priority.value, coverage.effective_date, coverage.end_date),
         diagnoses=tuple(d.icd10_code for d in claim.diagnoses),
         lines=tuple(ScrubLine(
             line.line_number, line.service_date, line.code, line.units, line.charge,
@@ -301,8 +301,20 @@ def scrub_view(session: Session, claim: Claim) -> ScrubClaim:
         enrollments=tuple(EnrollmentInfo(e.status.value, e.effective_date, e.end_date) for e in enrollments),
         authorizations=tuple(auths), prior_authorization=claim.prior_authorization,
         frequency_code=claim.frequency_code, payer_claim_number=claim.payer_claim_number,
-        facility_npi=claim.location.npi,
+        facility_npi=claim.location.npi, billed_elsewhere=_billed_elsewhere(session, claim),
     )
+
+
+def _billed_elsewhere(session: Session, claim: Claim) -> tuple:
+    """Lines of the patient's earlier open claims to the same payer in the same dates (for OA-18)."""
+    rows = session.execute(
+        select(ClaimLine.service_date, ClaimLine.code, ClaimLine.modifier1, ClaimLine.modifier2, ClaimLine.modifier3,
+               ClaimLine.modifier4, ClaimLine.units, Claim.patient_control_number).join(Claim)
+        .where(Claim.patient_id == claim.patient_id, Claim.payer_id == claim.payer_id, Claim.id < claim.id,
+               Claim.status != ClaimStatus.CLOSED, Claim.frequency_code != "8",
+               ClaimLine.service_date >= claim.service_from, ClaimLine.service_date <= claim.service_to))
+    return tuple((d, code, tuple(m for m in (m1, m2, m3, m4) if m), units, pcn)
+                 for d, code, m1, m2, m3, m4, units, pcn in rows)
 
 
 @dataclass

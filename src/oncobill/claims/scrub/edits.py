@@ -181,6 +181,41 @@ def subscriber_and_member(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]
     return out
 
 
+def coverage_active(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
+    """Every date of service inside the coverage's dates (a coverage ended or started later is CO-27)."""
+    start, end = claim.subscriber.coverage_from, claim.subscriber.coverage_to
+    outside = sorted({line.service_date for line in claim.lines
+                      if (start and line.service_date < start) or (end and line.service_date > end)})
+    if not outside:
+        return []
+    span = f"{start or 'open'} to {end or 'open'}"
+    return [_e("coverage_active", f"The {claim.payer.name or claim.payer.code} coverage ({span}) is not in force on "
+               f"{', '.join(map(str, outside))}; the payer denies those services (CO-27).",
+               "Check eligibility (270/271) for those dates, then rebuild the claim: the builder bills each date "
+               "to the coverage in force that day.")]
+
+
+def duplicates(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
+    """A line already billed on another open claim is an exact duplicate (OA-18); the same service twice
+    on one claim should be one line with the units summed."""
+    out = []
+    elsewhere = {(d, code, mods, units): pcn for d, code, mods, units, pcn in claim.billed_elsewhere}
+    seen: dict[tuple, int] = {}
+    for line in claim.lines:
+        key = (line.service_date, line.code, tuple(line.modifiers), line.units)
+        if key in elsewhere:
+            out.append(_e("duplicate", f"Line {line.line_number} {_label(line)} is already billed on claim "
+                          f"{elsewhere[key]}; the payer denies exact duplicates (OA-18).",
+                          "Remove the line (or void/replace the other claim if this one is the correction).",
+                          line.line_number))
+        first = seen.setdefault(key[:3], line.line_number)
+        if first != line.line_number:
+            out.append(_w("duplicate", f"Line {line.line_number} {_label(line)} repeats line {first} (same date, "
+                          "code and modifiers).", "Bill the service once with the units summed, or add the modifier "
+                          "that shows it was distinct (76, XU, XS...).", line.line_number))
+    return out
+
+
 # -- codes --------------------------------------------------------------------------------------
 
 def codes_valid_on_date(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
@@ -628,6 +663,7 @@ EDITS = [
     taxonomy_codes,
     subscriber_and_member,
     rendering_enrollment,
+    coverage_active,
     timely_filing,
     codes_valid_on_date,
     diagnosis_pointers,
@@ -640,12 +676,14 @@ EDITS = [
     em_with_drug_administration,
     one_initial_administration,
     prior_authorization,
+    duplicates,
 ]
 
 # Edit ids each function may report (for documentation and the CLI).
-EDIT_IDS = ["claim_shape", "npi", "taxonomy", "subscriber", "enrollment", "timely_filing", "code_valid_on_dos",
+EDIT_IDS = ["claim_shape", "npi", "taxonomy", "subscriber", "enrollment", "coverage_active", "timely_filing",
+            "code_valid_on_dos",
             "dx_billable", "dx_pointers", "dx_sequencing", "ncci_ptp", "mue", "drug_units", "jw_jz", "ndc",
-            "em_drug_admin", "one_initial", "prior_auth"]
+            "em_drug_admin", "one_initial", "prior_auth", "duplicate"]
 
 
 def scrub(claim: ScrubClaim, ctx: ScrubContext, edits=None) -> list[Finding]:
