@@ -16,6 +16,8 @@ app = typer.Typer(
 from oncobill.cli import db as _db  # noqa: E402
 
 app.add_typer(_db.app, name="db")
+from oncobill.cli import x12 as _x12  # noqa: E402
+app.add_typer(_x12.app, name="x12")
 
 from oncobill.cli import code as _code  # noqa: E402
 from oncobill.cli import refdata as _refdata  # noqa: E402

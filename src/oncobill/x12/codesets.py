@@ -23,8 +23,14 @@ class CodeSetsLookup:
         self.codes = code_sets
         self._npi_valid = npi_valid
 
-    def procedure_exists(self, code: str, on: date | None) -> bool:
-        return self.codes.hcpcs_is_valid(code, on=on)
+    def procedure_exists(self, code: str, on: date | None) -> bool | None:
+        """None when the code is a CPT number our tables do not hold (CPT is licensed: the
+        bundled list covers oncology only), so the validator can say "unknown", not "wrong"."""
+        if self.codes.hcpcs_is_valid(code, on=on):
+            return True
+        if code[:1].isdigit() and self.codes.hcpcs_record(code) is None:
+            return None
+        return False
 
     def diagnosis_billable(self, code: str) -> bool:
         return self.codes.icd10_is_billable(code)

@@ -36,7 +36,8 @@ class CodeLookup(Protocol):
     """External code sets the validator asks (SNIP 5). ``oncobill.codes`` fits through
     :class:`oncobill.x12.codesets.CodeSetsLookup`; tests may pass a small fake."""
 
-    def procedure_exists(self, code: str, on: date | None) -> bool: ...
+    def procedure_exists(self, code: str, on: date | None) -> bool | None:
+        """True/False; None when the code is outside the tables held (reported as a warning)."""
 
     def diagnosis_billable(self, code: str) -> bool: ...
 
@@ -630,13 +631,10 @@ def check_code_sets(ctx: _Ctx) -> Iterable[Finding]:
                         continue
                     idx = 1 if sv[0] == "SV1" else 2
                     parts = sv.get(idx).split(comp)
-                    if (
-                        len(parts) > 1
-                        and parts[0] == "HC"
-                        and not lk.procedure_exists(parts[1], _line_date(line))
-                    ):
-                        yield _finding(ctx, 5, "hcpcs", f"HCPCS/CPT {parts[1]!r} does not exist on the date of service",
-                                       sv, f"{sv[0]}{idx:02d}-2", loop="2400", value=parts[1])  # fmt: skip
+                    if len(parts) > 1 and parts[0] == "HC":
+                        yield from _procedure(
+                            ctx, lk, parts[1], _line_date(line), sv, f"{sv[0]}{idx:02d}-2", "2400"
+                        )
         elif txn.code == "835":
             bpr = txn.body.segment("BPR")
             paid_on = None
@@ -654,13 +652,22 @@ def check_code_sets(ctx: _Ctx) -> Iterable[Finding]:
                                    loop=lp.spec.id, value=seg.get(2))  # fmt: skip
                 elif seg[0] == "SVC":
                     parts = seg.get(1).split(comp)
-                    if (
-                        len(parts) > 1
-                        and parts[0] == "HC"
-                        and not lk.procedure_exists(parts[1], _line_date(lp))
-                    ):
-                        yield _finding(ctx, 5, "hcpcs", f"HCPCS/CPT {parts[1]!r} does not exist on the date of service",
-                                       seg, "SVC01-2", loop="2110", value=parts[1])  # fmt: skip
+                    if len(parts) > 1 and parts[0] == "HC":
+                        yield from _procedure(ctx, lk, parts[1], _line_date(lp), seg, "SVC01-2", "2110")
+
+
+def _procedure(
+    ctx, lk, code: str, on: date | None, seg: Segment, element: str, loop: str
+) -> Iterator[Finding]:
+    exists = lk.procedure_exists(code, on)
+    if exists is None:
+        yield _finding(ctx, 5, "hcpcs-unknown", f"CPT {code!r} is not in the code tables loaded here, so its "
+                       "validity on the date of service was not checked", seg, element, loop=loop, value=code,
+                       severity="warning", fix="load the practice's CPT file to check it")  # fmt: skip
+    elif not exists:
+        on_text = f" on {on.isoformat()}" if on else ""
+        yield _finding(ctx, 5, "hcpcs", f"HCPCS/CPT {code!r} does not exist{on_text} (date of service)", seg, element,
+                       loop=loop, value=code, fix="use a code valid on the date of service")  # fmt: skip
 
 
 CHECKS: list[Callable[[_Ctx], Iterable[Finding]]] = [
