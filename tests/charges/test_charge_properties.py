@@ -107,3 +107,40 @@ def test_given_plus_discarded_units_equal_the_opened_single_dose_content(drug, d
     given = next(line.units for line in lines if "JW" not in line.modifiers)
     assert given == units_for_dose(dose, Decimal(unit))
     assert billed == max(opened_units, given)  # no waste line when rounding consumed the containers
+
+
+_times = st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integers(0, 59))
+_vial = st.fixed_dictionaries({"size": st.sampled_from([1, 10, 100, 500, 2.5]), "unit": st.sampled_from(["mg", "mL"]),
+                               "count": st.integers(1, 4), "single_dose": st.booleans()})
+_adm = st.fixed_dictionaries({
+    "drug": st.sampled_from(["pembrolizumab", "normal saline", "rituximab", "ondansetron", "leucovorin",
+                             "fluorouracil", "oxaliplatin", "fulvestrant", "Truxima", "carboplatin"]),
+    "dose": st.one_of(st.integers(1, 3000), st.sampled_from([0.25, 712.5, 161.5])),
+    "dose_unit": st.sampled_from(["mg", "mL", "mcg"]),
+    "route": st.sampled_from(["iv_infusion", "iv_push", "sc", "im", "iv_pump"]),
+    "start": _times, "stop": _times,
+    "purpose": st.sampled_from(["chemotherapy", "therapeutic", "hydration", "immunotherapy"]),
+}, optional={"vials_opened": st.lists(_vial, min_size=1, max_size=2), "ndc": st.sampled_from(["0006-3026-02"]),
+             "site": st.sampled_from(["port", "arm"]), "second_access": st.booleans()})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_adm, min_size=1, max_size=5), st.sampled_from(["office", "facility"]),
+       st.sampled_from(["chemotherapy", "hydration", "supportive"]), st.booleans())
+def test_any_record_codes_cleanly_or_is_refused_with_a_located_error(adms, setting, reason, combine):
+    from oncobill.errors import InvalidInput
+
+    raw = encounter(adms, setting=setting, reason=reason, diagnoses=["C34.11", "D70.1"],
+                    payer={"combine_split_hydration": combine})
+    try:
+        result = code(raw)
+    except InvalidInput as err:
+        assert err.where and err.reason
+        return
+    for line in result.lines:
+        assert line.units > 0 and len(line.explanation) <= 500
+        assert not {"JW", "JZ"} <= set(line.modifiers)
+        assert all(1 <= p <= len(result.diagnoses) for p in line.dx_pointers)
+    assert [line.code for line in result.lines].count("96368") <= 1
+    initials = [line for line in result.lines if line.code in ("96360", "96365", "96374", "96409", "96413")]
+    assert len([line for line in initials if not line.modifiers]) <= 1  # one initial unless a second site
