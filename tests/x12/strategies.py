@@ -236,7 +236,7 @@ def remittances(draw) -> Remittance:
                                       draw(st.integers(-50_000, 50_000).filter(bool).map(lambda c: Decimal(c) / 100))))  # fmt: skip
     total = sum((c.paid for c in claims), Decimal("0.00")) - sum((p.amount for p in plb), Decimal("0.00"))
     return Remittance(
-        total, "C" if total > 0 else "C", "I" if total > 0 else "H", "ACH" if total > 0 else "NON",
+        total, "C", "I" if total > 0 else "H", "ACH" if total > 0 else "NON",
         draw(dates), draw(ids), "1512345678", f"{draw(words)} HEALTH PLAN", draw(ids),
         ("1 PAYER WAY", draw(words), "IL", "62701"), "8005550100", f"{draw(words)} ONCOLOGY", "XX", npi,
         claims=claims, provider_adjustments=plb,

@@ -10,7 +10,6 @@ from oncobill.x12.findings import SEG_HAS_ELEMENT_ERRORS, SET_IMPL_SEGMENTS_IN_E
 def _element_position(element: str | None) -> tuple[int, int | None]:
     if not element:
         return 0, None
-    digits = element[len(element.rstrip("0123456789-")) :] if False else element[-5:]
     name, _, component = element.partition("-")
     pos = name[-2:]
     return (int(pos) if pos.isdigit() else 0), (int(component) if component.isdigit() else None)

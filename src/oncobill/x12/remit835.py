@@ -429,8 +429,7 @@ def claim_payment_segments(claim: ClaimPayment, comp: str = ":") -> list[Segment
                 claim.patient_id_qualifier, claim.patient_id,
             )
         )  # fmt: skip
-    for seg in claim.other:
-        out.append(seg)
+    out.extend(claim.other)
     if claim.statement_start:
         out.append(_seg("DTM", "232", fmt_date(claim.statement_start)))
     if claim.statement_end:

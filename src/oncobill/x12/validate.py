@@ -239,11 +239,10 @@ def _check_simple(ctx, seg: Segment, value: str, d: ElementDef, name: str) -> It
             yield _finding(ctx, 1, "too-long", f"{name} {value!r} has {digits} digits, at most {d.max}", seg, name,
                            ik4=F.EL_TOO_LONG, value=value)  # fmt: skip
         return
-    if t == "DT":
-        if len(value) == 8 and not _valid_date(value):
-            yield _finding(ctx, 1, "bad-date", f"{name} {value!r} is not a date (CCYYMMDD)", seg, name,
-                           ik4=F.EL_BAD_DATE, value=value, fix="send a real calendar date as CCYYMMDD")  # fmt: skip
-            return
+    if t == "DT" and len(value) == 8 and not _valid_date(value):
+        yield _finding(ctx, 1, "bad-date", f"{name} {value!r} is not a date (CCYYMMDD)", seg, name,
+                       ik4=F.EL_BAD_DATE, value=value, fix="send a real calendar date as CCYYMMDD")  # fmt: skip
+        return
     if t == "TM" and (not value.isdigit() or int(value[:2] or 0) > 23 or int(value[2:4] or 0) > 59):
         yield _finding(
             ctx, 1, "bad-time", f"{name} {value!r} is not a time (HHMM)", seg, name, ik4=F.EL_BAD_TIME
@@ -701,7 +700,7 @@ def validate(source, lookup: CodeLookup | None = None) -> ValidationResult:
                     exc.segment_id,
                     exc.element,
                     ik5=F.SET_TRAILER_MISSING,
-                )  # fmt: skip
+                )
             )
             return result
         result.findings.extend(parse_findings)
