@@ -156,109 +156,37 @@ def code_drugs(enc: EncounterRecord, codes: CodeSets) -> list[CodedLine]:
     return lines
 
 
+_ANTINEOPLASTIC = ("chemotherapy", "immunotherapy", "hormonal")
+
+
 def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: PayerRules) -> list[CodedLine]:
+    """The given line (and its JW line) for one HCPCS on one day."""
     code = group.hcpcs
     rec = codes.hcpcs_record(code)
-    first = group.administrations[0]
-    where = first.where
+    antineoplastic = any(a.purpose in _ANTINEOPLASTIC for a in group.administrations) and not any(
+        a.drug.lower().startswith(("leucovorin", "levoleucovorin")) for a in group.administrations)
     if rec.billing_unit is None and all(a.billing_units for a in group.administrations):
-        units = sum(a.billing_units for a in group.administrations)
-        how = (f"{code} x{units}: units as recorded ({code} is billed per item, not by measured dose); "
-               "JW/JZ not computed for per-item codes")
-        qty = Decimal(units) if group.ndc else None
-        return [CodedLine(code, units, how, ndc=group.ndc, ndc_quantity=qty, ndc_unit="UN" if group.ndc else None,
-                          date_of_service=group.day, role="drug",
-                          antineoplastic=any(a.purpose in ("chemotherapy", "immunotherapy", "hormonal")
-                                             for a in group.administrations))]
-    unit_dim, unit_base = billing_unit(code, rec.billing_unit, f"{where}.hcpcs")
-    total = Decimal(0)
-    for adm in group.administrations:
-        dim, amount = to_base(adm.dose, adm.dose_unit, f"{adm.where}.dose_unit")
-        if dim != unit_dim:
-            raise InvalidInput(f"{adm.where}.dose_unit", f"dose in {adm.dose_unit} cannot be converted to {code}'s "
-                               f"billing unit ({rec.billing_unit})")
-        total += amount
-    units = units_for_dose(total, unit_base)
-    doses = " + ".join(f"{_plain(a.dose)} {a.dose_unit}" for a in group.administrations)
-    exact = total / unit_base
-    how = (f"{code} x{units}: {doses}" + (f" = {_plain(total)} {_BASE_NAME[unit_dim]}" if
-           len(group.administrations) > 1 else "") + f" / {rec.billing_unit} per unit = {_plain(exact)}")
-    if exact != units:
-        how += f", rounded up to {units}" if units > exact else ", minimum 1 unit"
-    if code.startswith("Q51"):
-        how += " (biosimilar Q-code)"
-    antineoplastic = any(a.purpose in ("chemotherapy", "immunotherapy", "hormonal") for a in group.administrations) \
-        and not any(a.drug.lower().startswith(("leucovorin", "levoleucovorin")) for a in group.administrations)
-
-    # Containers: recorded as opened, or the smallest-waste combination of the sizes on the shelf.
-    vials: list[Vial] = []
-    for adm in group.administrations:
-        if adm.vials_opened:
-            vials.extend(adm.vials_opened)
-    chosen_note = ""
-    if not vials:
-        shelf = [v for adm in group.administrations for v in (adm.vial_sizes or ())]
-        if shelf:
-            sizes = {to_base(v.size, v.unit, f"{where}.vial_sizes")[1]: v for v in shelf}
-            combo = smallest_waste_vials(total, list(sizes))
-            vials = [Vial(sizes[s].size, sizes[s].unit, c, sizes[s].single_dose, sizes[s].volume_ml)
-                     for s, c in combo.items()]
-            chosen_note = " (smallest-waste combination of the vial sizes)"
-    waste_units = 0
-    modifier: str | None = None
-    content = Decimal(0)
-    if vials:
-        for v in vials:
-            dim, amount = to_base(v.size, v.unit, f"{where}.vials_opened")
-            if dim != unit_dim:
-                raise InvalidInput(f"{where}.vials_opened", f"vial size in {v.unit} does not match {code}'s billing "
-                                   f"unit ({rec.billing_unit})")
-            content += amount * v.count
-        opened_units = int((content / unit_base).to_integral_value(rounding=ROUND_FLOOR))
-        desc = " + ".join(f"{v.count} x {_plain(v.size)} {v.unit}" for v in vials)
-        if content < total:
-            if total > content * OVERFILL_TOLERANCE:
-                raise InvalidInput(f"{where}.vials_opened", f"{_plain(content)} {_BASE_NAME[unit_dim]} opened is "
-                                   f"less than the {_plain(total)} given; record every container opened")
-            # Overfill (drug beyond the labeled amount) is never billable: cap at the labeled content.
-            if units > opened_units:
-                how += f"; capped at {opened_units} units, the labeled content opened (overfill is never billable)"
-                units = max(1, opened_units)
-        single = all(v.single_dose for v in vials)
-        packaged = enc.setting == "facility" and rec.opps_status == "N"
-        if not single:
-            how += f"; vials {desc} include a multiple-dose vial, so no JW/JZ"
-        elif not payer.jw_jz:
-            how += f"; payer {payer.name} does not use JW/JZ"
-        elif packaged:
-            how += "; packaged drug under OPPS (status N), no JW/JZ"
-        else:
-            waste_units = max(0, opened_units - units)
-            if waste_units:
-                how += (f"; opened {desc}{chosen_note} = {opened_units} units, {opened_units} - {units} billed = "
-                        f"{waste_units} discarded, reported on a JW line")
-            else:
-                modifier = "JZ"
-                how += f"; opened {desc}{chosen_note} = {opened_units} units, nothing discarded: JZ"
-    elif payer.jw_jz and not all(a.route == "oral" or a.purpose == "hydration" for a in group.administrations):
-        how += "; containers not recorded, so JW/JZ cannot be decided (record vials_opened)"
-
-    mods: tuple[str, ...] = (modifier,) if modifier else ()
+        return [_per_item_line(group, antineoplastic)]
+    unit_dim, unit_base = billing_unit(code, rec.billing_unit, f"{group.administrations[0].where}.hcpcs")
+    total, units, why = _dose_units(group, rec.billing_unit, unit_dim, unit_base)
+    vials, chosen = _containers(group, total)
+    waste_units, modifier, content, opened_units, units, why_waste = _waste(
+        group, vials, chosen, rec, unit_dim, unit_base, total, units, enc, payer)
+    why += why_waste
     extra_mod: tuple[str, ...] = ()
     if payer.modifier_340b and any(a.acquired_340b for a in group.administrations):
         extra_mod = (payer.modifier_340b,)
-        how += f"; 340B-acquired, {payer.modifier_340b} as the payer asks"
+        why += f"; 340B-acquired, {payer.modifier_340b} as the payer asks"
     mue = codes.mue(code, "facility" if enc.setting == "facility" else "practitioner", enc.date_of_service)
     if mue and units + waste_units > mue.max_units:
-        how += f"; WARNING above MUE {mue.max_units} per day (MAI {mue.mai})"
-
-    ndc_admin = ndc_waste = None
-    ndc_unit = None
+        why += f"; WARNING above MUE {mue.max_units} per day (MAI {mue.mai})"
+    ndc_unit = ndc_given = ndc_waste = None
     if group.ndc:
-        ndc_unit, ndc_admin, ndc_waste = _ndc_quantities(group, vials, content, total, units, waste_units,
+        ndc_unit, ndc_given, ndc_waste = _ndc_quantities(group, vials, content, total, units, waste_units,
                                                          unit_dim, payer)
-    lines = [CodedLine(code, units, how, mods + extra_mod, ndc=group.ndc, ndc_quantity=ndc_admin, ndc_unit=ndc_unit,
-                       date_of_service=group.day, role="drug", antineoplastic=antineoplastic)]
+    lines = [CodedLine(code, units, f"{code} x{units}: {why}", ((modifier,) if modifier else ()) + extra_mod,
+                       ndc=group.ndc, ndc_quantity=ndc_given, ndc_unit=ndc_unit, date_of_service=group.day,
+                       role="drug", antineoplastic=antineoplastic)]
     if waste_units:
         lines.append(CodedLine(code, waste_units,
                                f"{code}-JW x{waste_units}: discarded from single-dose containers "
@@ -266,6 +194,100 @@ def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: Pay
                                ("JW",) + extra_mod, ndc=group.ndc, ndc_quantity=ndc_waste, ndc_unit=ndc_unit,
                                date_of_service=group.day, role="drug", antineoplastic=antineoplastic))
     return lines
+
+
+def _per_item_line(group: _Group, antineoplastic: bool) -> CodedLine:
+    """Codes billed per vial or per dose take the units the record gives."""
+    code = group.hcpcs
+    units = sum(a.billing_units for a in group.administrations)
+    why = f"{code} x{units}: units as recorded ({code} is billed per item, not by measured dose); JW/JZ not computed"
+    return CodedLine(code, units, why, ndc=group.ndc, ndc_quantity=Decimal(units) if group.ndc else None,
+                     ndc_unit="UN" if group.ndc else None, date_of_service=group.day, role="drug",
+                     antineoplastic=antineoplastic)
+
+
+def _dose_units(group: _Group, unit_text: str, unit_dim: str, unit_base: Decimal) -> tuple[Decimal, int, str]:
+    """(total dose in base units, HCPCS units, why): summed first, then rounded up once, at least one."""
+    code = group.hcpcs
+    total = Decimal(0)
+    for adm in group.administrations:
+        dim, amount = to_base(adm.dose, adm.dose_unit, f"{adm.where}.dose_unit")
+        if dim != unit_dim:
+            raise InvalidInput(f"{adm.where}.dose_unit", f"dose in {adm.dose_unit} cannot be converted to {code}'s "
+                               f"billing unit ({unit_text})")
+        total += amount
+    units = units_for_dose(total, unit_base)
+    exact = total / unit_base
+    why = " + ".join(f"{_plain(a.dose)} {a.dose_unit}" for a in group.administrations)
+    if len(group.administrations) > 1:
+        why += f" = {_plain(total)} {_BASE_NAME[unit_dim]}"
+    why += f" / {unit_text} per unit = {_plain(exact)}"
+    if exact != units:
+        why += f", rounded up to {units}" if units > exact else ", minimum 1 unit"
+    if code.startswith("Q51"):
+        why += " (biosimilar Q-code)"
+    return total, units, why
+
+
+def _containers(group: _Group, total: Decimal) -> tuple[list[Vial], bool]:
+    """(containers, chosen by us): as recorded opened, else the smallest-waste combination on the shelf."""
+    vials = [v for adm in group.administrations for v in (adm.vials_opened or ())]
+    if vials:
+        return vials, False
+    shelf = [v for adm in group.administrations for v in (adm.vial_sizes or ())]
+    if not shelf:
+        return [], False
+    where = f"{group.administrations[0].where}.vial_sizes"
+    sizes = {to_base(v.size, v.unit, where)[1]: v for v in shelf}
+    combo = smallest_waste_vials(total, list(sizes))
+    return [Vial(sizes[s].size, sizes[s].unit, c, sizes[s].single_dose, sizes[s].volume_ml)
+            for s, c in combo.items()], True
+
+
+def _waste(group, vials, chosen, rec, unit_dim, unit_base, total, units, enc, payer):
+    """(JW units, JZ or None, content opened, units opened, units billed, why).
+
+    JW units = units in the opened single-dose containers - units billed; JZ when none were
+    discarded; neither on multiple-dose vials, for payers that do not use them, or for drugs
+    packaged under OPPS. A dose slightly above the labeled content is overfill: never billable.
+    """
+    where = f"{group.administrations[0].where}.vials_opened"
+    if not vials:
+        reminder = payer.jw_jz and not all(a.route == "oral" or a.purpose == "hydration"
+                                           for a in group.administrations)
+        why = "; containers not recorded, so JW/JZ cannot be decided (record vials_opened)" if reminder else ""
+        return 0, None, Decimal(0), 0, units, why
+    content = Decimal(0)
+    for v in vials:
+        dim, amount = to_base(v.size, v.unit, where)
+        if dim != unit_dim:
+            raise InvalidInput(where, f"vial size in {v.unit} does not match {group.hcpcs}'s billing unit "
+                               f"({rec.billing_unit})")
+        content += amount * v.count
+    opened_units = int((content / unit_base).to_integral_value(rounding=ROUND_FLOOR))
+    desc = " + ".join(f"{v.count} x {_plain(v.size)} {v.unit}" for v in vials)
+    note = " (smallest-waste combination of the vial sizes)" if chosen else ""
+    why = ""
+    if content < total:
+        if total > content * OVERFILL_TOLERANCE:
+            raise InvalidInput(where, f"{_plain(content)} {_BASE_NAME[unit_dim]} opened is less than the "
+                               f"{_plain(total)} given; record every container opened")
+        if units > opened_units:
+            why += f"; capped at {opened_units} units, the labeled content opened (overfill is never billable)"
+            units = max(1, opened_units)
+    if not all(v.single_dose for v in vials):
+        return 0, None, content, opened_units, units, why + f"; vials {desc} include a multiple-dose vial, so no JW/JZ"
+    if not payer.jw_jz:
+        return 0, None, content, opened_units, units, why + f"; payer {payer.name} does not use JW/JZ"
+    if enc.setting == "facility" and rec.opps_status == "N":
+        return 0, None, content, opened_units, units, why + "; packaged drug under OPPS (status N), no JW/JZ"
+    waste_units = max(0, opened_units - units)
+    if waste_units:
+        why += (f"; opened {desc}{note} = {opened_units} units, {opened_units} - {units} billed = {waste_units} "
+                "discarded, reported on a JW line")
+        return waste_units, None, content, opened_units, units, why
+    why += f"; opened {desc}{note} = {opened_units} units, nothing discarded: JZ"
+    return 0, "JZ", content, opened_units, units, why
 
 
 _BASE_NAME = {"mass": "mg", "volume": "mL", "units": "units", "mci": "mCi"}
