@@ -259,15 +259,25 @@ def _container(line: ClaimLine) -> str | None:
     return None
 
 
-def scrub_view(session: Session, claim: Claim) -> ScrubClaim:
-    """The plain data of a claim the edits read."""
+def scrub_view(session: Session, claim: Claim, cache: dict | None = None) -> ScrubClaim:
+    """The plain data of a claim the edits read (``cache`` shares payer settings and enrollments
+    across the claims of one scrub run)."""
+    cache = {} if cache is None else cache
     payer: Payer = claim.payer
     patient = claim.patient
     coverage = claim.coverage
     entity = claim.billing_entity
     rendering = claim.rendering_provider
-    enrollments = session.scalars(select(PayerEnrollment).where(PayerEnrollment.provider_id == rendering.id,
-                                                                PayerEnrollment.payer_id == payer.id))
+    key = ("enrollments", rendering.id, payer.id)
+    if key not in cache:
+        cache[key] = tuple(EnrollmentInfo(e.status.value, e.effective_date, e.end_date) for e in session.scalars(
+            select(PayerEnrollment).where(PayerEnrollment.provider_id == rendering.id,
+                                          PayerEnrollment.payer_id == payer.id)))
+    enrollments = cache[key]
+    key = ("settings", payer.id, claim.service_from)
+    if key not in cache:
+        cache[key] = _settings(session, payer.id, claim.service_from)
+    settings = cache[key]
     auth_ids = {line.authorization_id for line in claim.lines if line.authorization_id}
     auths = []
     for auth in session.scalars(select(Authorization).where(Authorization.id.in_(auth_ids))) if auth_ids else ():
@@ -297,8 +307,7 @@ def scrub_view(session: Session, claim: Claim) -> ScrubClaim:
             tuple(int(p) for p in line.dx_pointers.split(":") if p), tuple(line.modifiers), line.ndc,
             line.ndc_quantity, line.ndc_unit, line.revenue_code, numbers.get(line.authorization_id),
             _container(line)) for line in claim.lines),
-        settings=_settings(session, payer.id, claim.service_from),
-        enrollments=tuple(EnrollmentInfo(e.status.value, e.effective_date, e.end_date) for e in enrollments),
+        settings=settings, enrollments=enrollments,
         authorizations=tuple(auths), prior_authorization=claim.prior_authorization,
         frequency_code=claim.frequency_code, payer_claim_number=claim.payer_claim_number,
         facility_npi=claim.location.npi, billed_elsewhere=_billed_elsewhere(session, claim),
@@ -345,11 +354,13 @@ def scrub_claims(session: Session, *, actor: str, today: date | None = None, cla
         claims = list(session.scalars(select(Claim).where(Claim.status.in_([ClaimStatus.DRAFT, ClaimStatus.HELD]))
                                       .order_by(Claim.id)))
     result = ScrubResult()
+    cache: dict = {}
+    charge_lines = _preload_charge_lines(session, claims)
     for claim in claims:
         if claim.status not in (ClaimStatus.DRAFT, ClaimStatus.HELD, ClaimStatus.READY):
             raise InvalidInput(f"claim {claim.patient_control_number}",
                                f"only draft, held or ready claims are scrubbed; this one is {claim.status.value}")
-        findings = scrub(scrub_view(session, claim), ctx)
+        findings = scrub(scrub_view(session, claim, cache), ctx)
         _store_findings(claim, findings, now)
         result.scrubbed += 1
         held_by = sorted({f.edit_id for f in findings if f.severity == "error"})
@@ -371,8 +382,19 @@ def scrub_claims(session: Session, *, actor: str, today: date | None = None, cla
                 warnings = len(findings)
                 lifecycle.transition(claim, ClaimStatus.READY, actor=actor, at=now,
                                      reason="scrubber: no errors" + (f", {warnings} warning(s)" if warnings else ""))
+    del charge_lines  # held through the loop, so lazy loads hit the identity map
     session.flush()
     return result
+
+
+def _preload_charge_lines(session: Session, claims: list[Claim]) -> list[ChargeLine]:
+    """One query per 500 charge lines the claims bill (their explanations say what containers were
+    opened); the caller keeps the list so the session's weak identity map keeps them."""
+    ids = [line.charge_line_id for claim in claims for line in claim.lines if line.charge_line_id]
+    loaded: list[ChargeLine] = []
+    for start in range(0, len(ids), 500):
+        loaded.extend(session.scalars(select(ChargeLine).where(ChargeLine.id.in_(ids[start:start + 500]))))
+    return loaded
 
 
 def _store_findings(claim: Claim, findings: list[Finding], now: datetime) -> None:
