@@ -47,3 +47,17 @@ def test_antineoplastic_without_malignancy_is_refused():
 def test_excludes1_conflict_is_flagged():
     result = code(_chemo(diagnoses=["C34.11", "C46.50"]))
     assert any("Excludes1" in note for note in result.notes)
+
+
+def test_visit_for_chemotherapy_giving_only_immunotherapy_leads_with_z51_12():
+    result = code(encounter([adm("pembrolizumab", 200, "mg", "iv_infusion", "10:00", "10:32", "immunotherapy")],
+                            reason="chemotherapy", diagnoses=["C34.11"]))
+    assert result.diagnoses == ["Z51.12", "C34.11"]
+
+
+def test_chemo_and_immunotherapy_together_list_both_z_codes():
+    result = code(encounter([
+        adm("pembrolizumab", 200, "mg", "iv_infusion", "10:00", "10:32", "immunotherapy"),
+        adm("carboplatin", 525, "mg", "iv_infusion", "10:40", "11:10", "chemotherapy"),
+    ], reason="chemotherapy", diagnoses=["C34.11"]))
+    assert result.diagnoses == ["Z51.11", "C34.11", "Z51.12"]

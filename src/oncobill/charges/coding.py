@@ -26,10 +26,14 @@ def therapies_given(enc: EncounterRecord) -> set[str]:
 
 def _chief(enc: EncounterRecord, given: set[str]) -> str | None:
     reason = (enc.primary_reason or "").lower()
-    if reason in ("chemotherapy", "immunotherapy", "radiation"):
-        return reason
     if reason == "hormonal":
-        return "chemotherapy"
+        reason = "chemotherapy"
+    if reason in ("chemotherapy", "immunotherapy"):
+        # The visit is for antineoplastic therapy: lead with the kind actually given.
+        other = "immunotherapy" if reason == "chemotherapy" else "chemotherapy"
+        return other if reason not in given and other in given else reason
+    if reason == "radiation":
+        return reason
     for adm in enc.administrations:  # a drug name as the primary reason
         if adm.drug.lower() == reason and family_of(adm)[0] == "chemo":
             return "immunotherapy" if adm.purpose == "immunotherapy" else "chemotherapy"
