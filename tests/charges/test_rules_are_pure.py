@@ -39,6 +39,12 @@ def test_rules_and_code_sets_import_no_database_or_stage_package():
                            "purpose": "therapeutic"}]}, "administrations[0].start: not an ISO datetime"),
     ({"setting": "office", "date_of_service": "2026-11-03", "diagnoses": ["C61"],
       "radiation_course": {"technique": "imrt", "fractions": "28"}}, "radiation_course.fractions: must be a whole"),
+    ({"setting": "office", "date_of_service": "2026-11-03", "diagnoses": ["C34.11"], "adminstrations": []},
+     "encounter: unknown field(s): adminstrations"),
+    ({"setting": "office", "date_of_service": "2026-11-03", "diagnoses": ["C34.11"],
+      "administrations": [{"drug": "x", "dose": 1, "dose_unit": "mg", "route": "iv_push", "start": "09:00",
+                           "purpose": "therapeutic", "vials_open": []}]},
+     "administrations[0]: unknown field(s): vials_open"),
 ])
 def test_bad_encounter_json_names_the_field(raw, message):
     with pytest.raises(InvalidInput) as err:

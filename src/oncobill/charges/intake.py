@@ -92,6 +92,10 @@ def _vials(raw, where: str) -> tuple[Vial, ...] | None:
 
 
 _REQUIRED_ADM = ("drug", "dose", "dose_unit", "route", "start", "purpose")
+_KNOWN_ADM = frozenset(_REQUIRED_ADM + ("stop", "site", "hcpcs", "ndc", "vials_opened", "vial_sizes", "second_access",
+                                        "acquired_340b", "billing_units"))
+_KNOWN_TOP = frozenset(("setting", "date_of_service", "payer", "primary_reason", "diagnoses", "administrations",
+                        "radiation_course"))
 _ROUTES, _PURPOSES = frozenset(ROUTES), frozenset(PURPOSES)
 
 
@@ -101,6 +105,9 @@ def administration_from_json(raw: dict, dos: date, where: str) -> Administration
     for key in _REQUIRED_ADM:
         if raw.get(key) in (None, ""):
             raise InvalidInput(f"{where}.{key}", "missing")
+    if not _KNOWN_ADM.issuperset(raw):
+        unknown = ", ".join(sorted(set(raw) - _KNOWN_ADM))
+        raise InvalidInput(where, f"unknown field(s): {unknown}")
     route, purpose = raw["route"], raw["purpose"]
     if route not in _ROUTES:
         _choice(route, ROUTES, f"{where}.route")
@@ -204,6 +211,8 @@ def encounter_from_json(raw: dict) -> EncounterRecord:
     """The encounter described by one JSON object (see docs/charge-capture.md)."""
     if not isinstance(raw, dict):
         raise InvalidInput("encounter", "expected a JSON object")
+    if not _KNOWN_TOP.issuperset(raw):
+        raise InvalidInput("encounter", f"unknown field(s): {', '.join(sorted(set(raw) - _KNOWN_TOP))}")
     setting = _choice(_req(raw, "setting", ""), SETTINGS, "setting")
     dos = _date(_req(raw, "date_of_service", ""), "date_of_service")
     diagnoses = raw.get("diagnoses")
