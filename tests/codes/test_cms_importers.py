@@ -169,3 +169,26 @@ def test_hcpcs_fixed_width_short_record_is_refused(tmp_path):
     with pytest.raises(ImportRefused, match="line 6: record is 200 characters"):
         import_file("hcpcs", bad, root=tmp_path / "rd")
     assert not (tmp_path / "rd").exists()
+
+
+def test_a_crash_while_writing_the_manifest_leaves_the_previous_state(tmp_path, monkeypatch):
+    import os
+
+    from oncobill.codes import store
+
+    import_file("asp", ASP, root=tmp_path)
+    manifest_before = (tmp_path / "manifest.json").read_bytes()
+    real_replace = os.replace
+
+    def crash_on_manifest(src, dst):
+        if str(dst).endswith("manifest.json"):
+            raise OSError("disk full")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(store.os, "replace", crash_on_manifest)
+    with pytest.raises(OSError):
+        import_file("mue", MUE_PRACTITIONER, root=tmp_path)
+    assert (tmp_path / "manifest.json").read_bytes() == manifest_before
+    assert not list(tmp_path.rglob("*.tmp"))
+    codes = load_code_sets(tmp_path)  # still loads: the manifest names only complete files
+    assert codes.asp_limit("J9271", "2026-11-02") is not None
