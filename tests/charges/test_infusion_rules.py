@@ -132,3 +132,5 @@ def test_many_pushes_merge_into_one_line_with_a_bounded_explanation():
     result = code(encounter(rows))
     push = next(line for line in result.lines if line.code == "96375")
     assert push.units == 12 and len(push.explanation) <= 500
+    # Unclassified drugs (J3490) are one line each, never summed across drugs.
+    assert [line.units for line in result.lines if line.code == "J3490"] == [1] * 12

@@ -28,6 +28,10 @@ _UNITS = {
 }
 # 2410 CTP05 unit when we fall back to the measured amount.
 _NDC_UNIT_BY_DIMENSION = {"mass": "ME", "volume": "ML", "units": "F2"}
+# Not-otherwise-classified drug codes: one line per drug, never summed with another drug.
+NOT_OTHERWISE_CLASSIFIED = frozenset(("J3490", "J3590", "J7999", "J8499", "J8597", "J8999", "J9999", "C9399",
+                                      "A9699"))
+
 # A dose above the labeled content opened by up to 10% is overfill; beyond that, a recording error.
 OVERFILL_TOLERANCE = Decimal("1.10")
 _SALINE_BAGS = (("J7030", Decimal(1000)), ("J7040", Decimal(500)), ("J7050", Decimal(250)))
@@ -145,7 +149,12 @@ def code_drugs(enc: EncounterRecord, codes: CodeSets) -> list[CodedLine]:
             if row is not None and row.hcpcs != code:
                 raise InvalidInput(f"{adm.where}.ndc", f"NDC {ndc} is crosswalked to {row.hcpcs} ({row.drug_name}), "
                                    f"not {code}")
-        key = (code, ndc, enc.date_of_service) if payer.sum_same_hcpcs else (code, ndc, enc.date_of_service, i)
+        if not payer.sum_same_hcpcs:
+            key = (code, ndc, enc.date_of_service, i)
+        elif code in NOT_OTHERWISE_CLASSIFIED:
+            key = (code, ndc, enc.date_of_service, adm.drug.lower())  # each unlisted drug is its own line
+        else:
+            key = (code, ndc, enc.date_of_service)
         if key not in groups:
             groups[key] = _Group(code, ndc, enc.date_of_service, [])
             order.append(key)
