@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
+from functools import lru_cache
 
 from oncobill.charges.diagnoses import is_malignancy
 from oncobill.claims.records import BYPASS_MODIFIERS, PROFESSIONAL, ScrubClaim, ScrubLine
@@ -51,18 +52,22 @@ def is_drug_line(line: ScrubLine, ctx: ScrubContext) -> bool:
     return ctx.is_drug(line.code, line.service_date)
 
 
+@lru_cache(maxsize=4096)
 def is_antineoplastic(code: str) -> bool:
     return code.startswith("J9") or code in ANTINEOPLASTIC_Q_CODES
 
 
+@lru_cache(maxsize=4096)
 def is_radiation(code: str) -> bool:
     return (code.startswith("77") and "77261" <= code <= "77799") or ("G6001" <= code <= "G6017")
 
 
+@lru_cache(maxsize=4096)
 def is_drug_administration(code: str) -> bool:
     return "96360" <= code <= "96549" and code.isdigit()
 
 
+@lru_cache(maxsize=4096)
 def is_chemo_administration(code: str) -> bool:
     return "96401" <= code <= "96549" and code.isdigit()
 
@@ -365,6 +370,7 @@ def mue_units(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
 
 # -- drugs --------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def _unit_mg(text: str | None) -> Decimal | None:
     """Billing unit in mg ('0.5 MG' -> 0.5, '25 MCG' -> 0.025), None when not a mass."""
     if not text or " " not in text:
