@@ -183,3 +183,15 @@ def test_a_service_charted_twice_is_held_as_a_duplicate_and_coverage_dates_are_c
     session.flush()
     again = service.scrub_claims(session, actor="scrubber", today=TODAY, claims=[first[1]], now=NOW)
     assert again.claims_by_edit["coverage_active"] == 1 and first[1].status is ClaimStatus.HELD
+
+
+def test_a_payer_that_wants_denied_claims_sent_as_new_originals(session, month):
+    practice.set_payer_setting(session, payer=month["commercial"], key="correct_denied_as_original", value=True,
+                               effective_from=date(2026, 1, 1))
+    commercial, _ = service.build_claims(session, actor="biller1", now=NOW).claims
+    _adjudicate(session, commercial, ClaimStatus.DENIED)
+    again = service.create_replacement(session, commercial, actor="biller1", reason="member ID corrected",
+                                       payer_claim_number="ICN-3003", now=NOW)
+    assert (again.frequency_code, again.payer_claim_number, again.original_claim_id) == ("1", None, commercial.id)
+    assert "new original (frequency 1)" in again.events[0].reason
+    assert commercial.status is ClaimStatus.CLOSED

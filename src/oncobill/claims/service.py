@@ -50,7 +50,7 @@ from oncobill.errors import require_enum as _enum
 from oncobill.patients.models import Patient
 from oncobill.patients.service import primary_coverage_on
 from oncobill.practice.models import CareSetting, Payer, PayerEnrollment, PayerSetting, ServiceLocation
-from oncobill.practice.service import get_payer
+from oncobill.practice.service import get_payer, payer_setting
 
 # Payer settings the scrubber reads (resolved as of the claim's first date of service).
 SCRUB_SETTINGS = ("jw_jz_required", "prior_auth_required", "prior_auth_codes", "ndc_required", "retro_billing_days",
@@ -437,11 +437,15 @@ def _follow_up(session: Session, claim: Claim, *, frequency: str, actor: str, re
         raise InvalidInput(where, "the payer's claim number (ICN/DCN, for REF*F8) is required")
     if not reason:
         raise InvalidInput(where, "a reason is required")
+    if frequency == "7" and claim.status is ClaimStatus.DENIED and payer_setting(
+            session, payer_id=claim.payer_id, key="correct_denied_as_original", on=claim.service_from, default=False):
+        frequency, kind = "1", "new original"  # this payer wants a denied claim fixed and sent as new (domain 6.2)
     new = Claim(
         patient_control_number=f"TMP{id(claim)}{frequency}", patient_id=claim.patient_id,
         coverage_id=claim.coverage_id, payer_id=claim.payer_id, billing_entity_id=claim.billing_entity_id,
         rendering_provider_id=claim.rendering_provider_id, location_id=claim.location_id, form=claim.form,
-        frequency_code=frequency, original_claim_id=claim.id, payer_claim_number=number,
+        frequency_code=frequency, original_claim_id=claim.id,
+        payer_claim_number=number if frequency != "1" else None,
         prior_authorization=claim.prior_authorization, service_from=claim.service_from, service_to=claim.service_to,
         created_at=now, status=ClaimStatus.DRAFT,
         diagnoses=[ClaimDiagnosis(sequence=d.sequence, icd10_code=d.icd10_code) for d in claim.diagnoses],
@@ -452,12 +456,13 @@ def _follow_up(session: Session, claim: Claim, *, frequency: str, actor: str, re
     lifecycle.start(new, actor=actor, at=now,
                     reason=f"{kind} (frequency {frequency}) of {claim.patient_control_number}, payer claim {number}: "
                            f"{reason}")
+    replaced = "voided" if frequency == "8" else "replaced"
     session.add(new)
     session.flush()
     _number(new)
     claim.payer_claim_number = number
     lifecycle.transition(claim, ClaimStatus.CLOSED, actor=actor, at=now,
-                         reason=f"{'replaced' if frequency == '7' else 'voided'} by {new.patient_control_number}: "
+                         reason=f"{replaced} by {new.patient_control_number}: "
                                 f"{reason}")
     session.flush()
     return new
@@ -466,7 +471,8 @@ def _follow_up(session: Session, claim: Claim, *, frequency: str, actor: str, re
 def create_replacement(session: Session, claim: Claim, *, actor: str, reason: str,
                        payer_claim_number: str | None = None, now: datetime | None = None) -> Claim:
     """A corrected claim (frequency 7, REF*F8 = the payer's claim number) as a draft copy to edit and
-    scrub; the original is closed as replaced."""
+    scrub; the original is closed as replaced. A payer with the setting correct_denied_as_original
+    gets a denied claim back as a new original (frequency 1) instead."""
     return _follow_up(session, claim, frequency="7", actor=actor, reason=reason,
                       payer_claim_number=payer_claim_number, now=now)
 
