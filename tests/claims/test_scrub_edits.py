@@ -342,3 +342,19 @@ def test_exact_duplicates():
     twice = claim(line("96375"), line("96375"))
     assert ids(E.duplicates(twice, ctx()), WARNING) == ["duplicate"]
     assert E.duplicates(claim(line("96375"), line("96375", on=DOS + timedelta(days=1))), ctx()) == []
+
+
+def test_place_of_service():
+    assert codes.pos("11") and codes.pos("22")
+    assert E.place_of_service(claim(line("96413"), line("J9271", 200, ptrs=(2,))), ctx()) == []
+    hospital = claim(line("96413"), line("J9271", 200, ptrs=(2,)), line("99214", mods=("25",)), place_of_service="22")
+    found = E.place_of_service(hospital, ctx())
+    assert [f.line_number for f in found] == [1, 2] and "CO-5" in found[0].message
+    assert E.place_of_service(replace(hospital, form="837I"), ctx()) == []
+    assert "not a CMS POS code" in E.place_of_service(claim(line("96413"), place_of_service="00"), ctx())[0].message
+
+
+def test_coverage_not_yet_in_force_is_co_26():
+    sub = claim(line("96413")).subscriber
+    later = replace(sub, coverage_from=DOS + timedelta(days=1))
+    assert "CO-26" in E.coverage_active(claim(line("96413"), subscriber=later), ctx())[0].message

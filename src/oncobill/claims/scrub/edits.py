@@ -194,8 +194,9 @@ def coverage_active(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
     if not outside:
         return []
     span = f"{start or 'open'} to {end or 'open'}"
+    carc = "CO-26" if start and outside[0] < start else "CO-27"  # before coverage began, or after it ended
     return [_e("coverage_active", f"The {claim.payer.name or claim.payer.code} coverage ({span}) is not in force on "
-               f"{', '.join(map(str, outside))}; the payer denies those services (CO-27).",
+               f"{', '.join(map(str, outside))}; the payer denies those services ({carc}).",
                "Check eligibility (270/271) for those dates, then rebuild the claim: the builder bills each date "
                "to the coverage in force that day.")]
 
@@ -218,6 +219,25 @@ def duplicates(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
             out.append(_w("duplicate", f"Line {line.line_number} {_label(line)} repeats line {first} (same date, "
                           "code and modifiers).", "Bill the service once with the units summed, or add the modifier "
                           "that shows it was distinct (76, XU, XS...).", line.line_number))
+    return out
+
+
+def place_of_service(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
+    """A CMS place-of-service code; on a professional claim at a hospital outpatient POS (19, 22) the
+    hospital bills the drugs and their administration on its 837I, so the physician cannot (CO-5, M77)."""
+    if ctx.codes.pos(claim.place_of_service) is None:
+        return [_e("place_of_service", f"Place of service {claim.place_of_service!r} is not a CMS POS code.",
+                   "Correct the service location's place of service (11 office, 19/22 hospital outpatient).")]
+    if claim.form != PROFESSIONAL or claim.place_of_service not in ("19", "22"):
+        return []
+    out = []
+    for line in claim.lines:
+        if is_drug_line(line, ctx) or is_drug_administration(line.code):
+            what = "the drug" if is_drug_line(line, ctx) else "the drug administration"
+            out.append(_e("place_of_service", f"Line {line.line_number} {_label(line)}: at place of service "
+                          f"{claim.place_of_service} the hospital bills {what}, not the physician (CO-5, M77).",
+                          "Remove the line from the professional claim; it belongs on the hospital's 837I.",
+                          line.line_number))
     return out
 
 
@@ -670,6 +690,7 @@ EDITS = [
     subscriber_and_member,
     rendering_enrollment,
     coverage_active,
+    place_of_service,
     timely_filing,
     codes_valid_on_date,
     diagnosis_pointers,
@@ -686,10 +707,9 @@ EDITS = [
 ]
 
 # Edit ids each function may report (for documentation and the CLI).
-EDIT_IDS = ["claim_shape", "npi", "taxonomy", "subscriber", "enrollment", "coverage_active", "timely_filing",
-            "code_valid_on_dos",
-            "dx_billable", "dx_pointers", "dx_sequencing", "ncci_ptp", "mue", "drug_units", "jw_jz", "ndc",
-            "em_drug_admin", "one_initial", "prior_auth", "duplicate"]
+EDIT_IDS = ["claim_shape", "npi", "taxonomy", "subscriber", "enrollment", "coverage_active", "place_of_service",
+            "timely_filing", "code_valid_on_dos", "dx_billable", "dx_pointers", "dx_sequencing", "ncci_ptp", "mue",
+            "drug_units", "jw_jz", "ndc", "em_drug_admin", "one_initial", "prior_auth", "duplicate"]
 
 
 def scrub(claim: ScrubClaim, ctx: ScrubContext, edits=None) -> list[Finding]:
