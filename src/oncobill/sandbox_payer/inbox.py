@@ -1,0 +1,352 @@
+"""The mailbox: read the practice's 837s from ``outbound/``, answer in ``inbound/``.
+
+This is the only module that touches files. For each new file: validate it (999), accept or
+reject each claim (277CA), adjudicate the accepted claims payer by payer (835), then record the
+file as processed together with the payer state, in one atomic write. Responses are named by the
+837's interchange control number: ``<ISA13>.999``, ``.277ca``, ``.835``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+from oncobill.money import ZERO
+from oncobill.sandbox_payer.adjudicate import (
+    ClaimResult,
+    adjudicate_primary,
+    adjudicate_secondary,
+    claim_payment,
+    priors_from_837,
+    priors_from_result,
+)
+from oncobill.sandbox_payer.billed import BilledClaim, from_institutional, from_professional
+from oncobill.sandbox_payer.config import SandboxConfig, load_config
+from oncobill.sandbox_payer.fees import medicare_fee_schedule
+from oncobill.sandbox_payer.frontend import ClaimVerdict, finding_status, findings_by_claim
+from oncobill.sandbox_payer.rules import Review, duplicate_key
+from oncobill.sandbox_payer.state import SandboxState, load_state, locked, save_state, write_atomic
+from oncobill.x12 import read, write
+from oncobill.x12.acks import (
+    ClaimAcknowledgment,
+    ClaimAcknowledgmentReport,
+    ClaimStatus,
+    ProviderAcknowledgment,
+    build_277ca,
+    build_999,
+)
+from oncobill.x12.claims837 import read_837p
+from oncobill.x12.codesets import CodeSetsLookup
+from oncobill.x12.errors import X12Error
+from oncobill.x12.institutional837 import read_837i
+from oncobill.x12.remit835 import Remittance, build_remittance
+from oncobill.x12.specs.x277ca import SPEC as SPEC_277CA
+from oncobill.x12.specs.x835 import SPEC as SPEC_835
+from oncobill.x12.specs.x999 import SPEC as SPEC_999
+from oncobill.x12.validate import validate
+from oncobill.x12.writer import build_interchange
+
+IGNORED_SUFFIXES = (".tmp", ".part")
+
+
+@dataclass
+class ClaimOutcome:
+    """One claim of a file: rejected at the front end, or adjudicated (CLP02) by a payer."""
+
+    patient_control_number: str
+    payer_id: str
+    accepted: bool
+    status: str  # "rejected", or CLP02: 1, 2, 4, 19
+    charge: Decimal
+    paid: Decimal = ZERO
+    patient_responsibility: Decimal = ZERO
+    payer_claim_number: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileResult:
+    source: Path
+    interchange_control_number: str
+    ack_999_status: str  # AK901 of the (first) group: A, E, P, R
+    ack_999: Path | None = None
+    ack_277ca: Path | None = None
+    remittance: Path | None = None
+    claims: list[ClaimOutcome] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # located 999 findings, in billing words
+
+
+@dataclass
+class ProcessReport:
+    """What one run did: files answered, and files skipped because they were already processed."""
+
+    files: list[FileResult] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+    @property
+    def claims(self) -> list[ClaimOutcome]:
+        return [c for f in self.files for c in f.claims]
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for c in self.claims if c.accepted)
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for c in self.claims if not c.accepted)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((c.paid for c in self.claims), ZERO)
+
+
+def npi_valid(npi: str) -> bool:
+    """NPI check digit: Luhn over the 80840 prefix and the first nine digits."""
+    if len(npi) != 10 or not npi.isdigit():
+        return False
+    total = 24  # the constant for the 80840 prefix
+    for k, ch in enumerate(reversed(npi[:9])):
+        d = int(ch)
+        if k % 2 == 0:
+            d *= 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return (10 - total % 10) % 10 == int(npi[9])
+
+
+def _inbox_files(mailbox: Path) -> list[Path]:
+    folder = mailbox / "outbound"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and not p.name.startswith(".") and not p.name.endswith(IGNORED_SUFFIXES))  # fmt: skip
+
+
+def process_inbox(mailbox: Path, *, today: date, config: SandboxConfig | None = None) -> ProcessReport:
+    """Answer every 837 under ``mailbox/outbound/`` not processed before, as of *today*."""
+    mailbox = Path(mailbox)
+    config = config or load_config(mailbox / "sandbox_config.json")
+    report = ProcessReport()
+    with locked(mailbox):
+        state = load_state(mailbox)
+        for path in _inbox_files(mailbox):
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in state.processed:
+                report.skipped.append(path)
+                continue
+            outcome, outputs = _process(path, data.decode("utf-8", errors="replace"), config, state, today)
+            for out_path, text in outputs:
+                write_atomic(mailbox / "inbound" / out_path, text)
+            state.processed[digest] = {"file": path.name, "interchange": outcome.interchange_control_number,
+                                       "processed_on": today.isoformat()}  # fmt: skip
+            save_state(mailbox, state)
+            for attr, suffix in (("ack_999", ".999"), ("ack_277ca", ".277ca"), ("remittance", ".835")):
+                name = next((n for n, _ in outputs if n.endswith(suffix)), None)
+                setattr(outcome, attr, mailbox / "inbound" / name if name else None)
+            report.files.append(outcome)
+    return report
+
+
+# -- one file ---------------------------------------------------------------------------------
+
+
+def _process(path: Path, text: str, config: SandboxConfig, state: SandboxState, today: date):
+    when = datetime.combine(today, time(12, 0))
+    codes = _codes()
+    result = validate(text, CodeSetsLookup(codes, npi_valid=npi_valid))
+    errors = [f.located() for f in result.findings if f.severity == "error"]
+    doc = None
+    try:
+        doc = read(text, strict=False, findings=[])
+    except X12Error as exc:
+        errors = errors or [str(exc)]
+    if doc is None or not doc.interchanges or not result.sets:
+        name = path.stem
+        fr = FileResult(path, "", "R", problems=errors or ["no 837 transaction set found"])
+        return fr, [(f"{name}.rejected.txt", f"{path.name}: rejected, nothing was read\n" + "\n".join(fr.problems) + "\n")]
+    isa = doc.interchanges[0]
+    icn = isa.control_number
+    # Responses go back the way the file came: our ID is the 837's receiver.
+    ours, theirs = isa.receiver or config.clearinghouse_id, isa.sender
+    fr = FileResult(path, icn, "", problems=errors)
+    outputs: list[tuple[str, str]] = []
+
+    acks = result.to_999()
+    fr.ack_999_status = acks[0].status if acks else "R"
+    txns_999 = [build_999(ack, n) for n, ack in enumerate(acks, 1)]
+    outputs.append((f"{icn}.999", write(build_interchange([(SPEC_999, txns_999)], sender_id=ours, receiver_id=theirs,
+                                                          control_number=state.next("interchange"), when=when))))  # fmt: skip
+
+    status_by_set = {(s["group"], s["st02"]): s["status"] for s in result.sets}
+    reports: list[ClaimAcknowledgmentReport] = []
+    accepted: list[tuple[BilledClaim, str]] = []
+    for ic in doc.interchanges:
+        for group in ic.groups:
+            for txn in group.transactions:
+                if txn.code != "837" or status_by_set.get((group.gs.get(6), txn.st.get(2))) not in ("A", "E"):
+                    continue
+                own = [f for f in result.findings if f.transaction == txn.st.get(2) and f.group == group.gs.get(6)]
+                rep, ok = _acknowledge(txn, own, config, state, today, when, fr)
+                reports.append(rep)
+                accepted.extend(ok)
+    if reports:
+        txns = [build_277ca(rep, n) for n, rep in enumerate(reports, 1)]
+        outputs.append((f"{icn}.277ca", write(build_interchange([(SPEC_277CA, txns)], sender_id=ours,
+                                                                receiver_id=theirs,
+                                                                control_number=state.next("interchange"),
+                                                                when=when))))  # fmt: skip
+    results = _adjudicate(accepted, config, state, today)
+    if results:
+        remits = _remittances(results, config, state, today)
+        txns = [build_remittance(r, n) for n, r in enumerate(remits, 1)]
+        outputs.append((f"{icn}.835", write(build_interchange([(SPEC_835, txns)], sender_id=ours, receiver_id=theirs,
+                                                              control_number=state.next("interchange"),
+                                                              when=when))))  # fmt: skip
+        by_pcn = {(o.patient_control_number, o.payer_id): o for o in fr.claims}
+        for r in results:
+            o = by_pcn.get((r.claim.patient_control_number, r.payer.payer_id))
+            if o is None:  # a crossover: the supplemental payer's own outcome
+                o = ClaimOutcome(r.claim.patient_control_number, r.payer.payer_id, True, r.status, r.claim.charge,
+                                 payer_claim_number=r.payer_claim_number)  # fmt: skip
+                fr.claims.append(o)
+            o.status, o.paid, o.patient_responsibility = r.status, r.paid, r.patient_responsibility
+            o.reasons += [x.denial.reason for x in r.lines if x.denial]
+    return fr, outputs
+
+
+def _codes():
+    from oncobill.codes import default_code_sets
+
+    return default_code_sets()
+
+
+def _typed(txn) -> list[BilledClaim]:
+    if txn.spec.version.startswith("005010X223"):
+        return [from_institutional(c) for c in read_837i(txn).claims]
+    return [from_professional(c) for c in read_837p(txn).claims]
+
+
+def _acknowledge(txn, findings, config: SandboxConfig, state: SandboxState, today: date, when: datetime,
+                 fr: FileResult) -> tuple[ClaimAcknowledgmentReport, list[tuple[BilledClaim, str]]]:  # fmt: skip
+    """The 277CA for one 837 set, and the claims accepted into adjudication with their claim numbers."""
+    claims = _typed(txn)
+    per_claim = findings_by_claim(txn, findings)
+    header = read_837p(txn) if not txn.spec.version.startswith("005010X223") else read_837i(txn)
+    providers: dict[str, ProviderAcknowledgment] = {}
+    accepted = []
+    for claim, found in zip(claims, per_claim):
+        verdict = ClaimVerdict()
+        for f in found:
+            cat, code, entity = finding_status(f)
+            verdict.reject(cat, code, entity, f.located(), today, claim.charge)
+        payer = config.payers.get(claim.payer_id)
+        if payer is None:
+            verdict.reject("A3", "26", "PR", f"payer ID {claim.payer_id!r} (2010BB NM109) is not a payer we "
+                           "route to", today, claim.charge)  # fmt: skip
+        elif claim.member_id not in payer.members:
+            verdict.reject("A3", "33", "", f"member {claim.member_id!r} is not on {payer.name}'s roster",
+                           today, claim.charge)  # fmt: skip
+        if claim.frequency in ("7", "8"):
+            verdict.reject("A7", "464", "", f"frequency {claim.frequency}: replacement and void claims are not "
+                           "supported by the sandbox payer; send a new original (frequency 1)", today, claim.charge)  # fmt: skip
+        prov = providers.get(claim.billing_npi)
+        if prov is None:
+            prov = providers[claim.billing_npi] = ProviderAcknowledgment(
+                claim.billing_name, claim.billing_npi, header.reference or txn.st.get(2),
+                [ClaimStatus("A1", "19", None, "85", "WQ", ZERO)], [], 0, 0, ZERO, ZERO,
+            )
+        icn = ""
+        if verdict.accepted:
+            icn = f"SBX{today:%y%j}{state.next('claim'):07d}"
+            statuses = [ClaimStatus("A2", "20", today, "", "WQ", claim.charge)]
+            prov.accepted_count += 1
+            prov.accepted_amount += claim.charge
+            accepted.append((claim, icn))
+        else:
+            statuses = verdict.statuses
+            prov.rejected_count += 1
+            prov.rejected_amount += claim.charge
+            fr.claims.append(ClaimOutcome(claim.patient_control_number, claim.payer_id, False, "rejected",
+                                          claim.charge, reasons=verdict.reasons))  # fmt: skip
+        prov.claims.append(
+            ClaimAcknowledgment(claim.patient_last, claim.patient_first, claim.member_id, claim.patient_control_number,
+                                statuses, claim.service_from, claim.service_to, icn,
+                                f"{claim.place_of_service}{claim.frequency}" if claim.form == "837I" else "")
+        )  # fmt: skip
+    for prov in providers.values():
+        prov.statuses[0].amount = prov.accepted_amount + prov.rejected_amount
+    total = sum((c.charge for c in claims), ZERO)
+    rep = ClaimAcknowledgmentReport(
+        config.clearinghouse_name, config.clearinghouse_id, header.submitter_name, header.submitter_id or "UNKNOWN",
+        header.reference or txn.st.get(2), today, today, f"SBX{state.next('trace'):09d}",
+        [ClaimStatus("A1", "19", today, "PR", "WQ", total)], list(providers.values()), reference=f"{state.next('trace'):09d}",
+        created=when,
+    )  # fmt: skip
+    return rep, accepted
+
+
+def _adjudicate(accepted: list[tuple[BilledClaim, str]], config: SandboxConfig, state: SandboxState,
+                today: date) -> list[ClaimResult]:  # fmt: skip
+    """Adjudicate claims in file order; a Medicare claim that crosses over is followed by the
+    supplemental payer's adjudication of it."""
+    fees, codes = medicare_fee_schedule(), _codes()
+    out: list[ClaimResult] = []
+    for claim, icn in accepted:
+        payer = config.payers[claim.payer_id]
+        ps = state.payer(payer.payer_id)
+        review = Review(claim, payer, payer.members[claim.member_id], today, codes, fees, ps.history)
+        if claim.is_secondary:
+            review.priors = priors_from_837(claim)
+            result = adjudicate_secondary(review, icn)
+        else:
+            result = adjudicate_primary(review, ps.accumulators.setdefault(claim.member_id, {}), icn)
+        _remember(result, ps.history, crossover=False)
+        out.append(result)
+        if result.crossover_to:
+            partner = config.payers[result.crossover_to]
+            if claim.member_id not in partner.members:
+                result.status, result.claim_remarks, result.crossover_to = "1", [], ""
+                continue
+            xclaim = replace(claim, payer_id=partner.payer_id, payer_name=partner.name, responsibility="S")
+            xps = state.payer(partner.payer_id)
+            xreview = Review(xclaim, partner, partner.members[claim.member_id], today, codes, fees, xps.history,
+                             priors_from_result(result))  # fmt: skip
+            xresult = adjudicate_secondary(xreview, f"SBX{today:%y%j}{state.next('claim'):07d}", crossover=True)
+            _remember(xresult, xps.history, crossover=True)
+            out.append(xresult)
+    return out
+
+
+def _remember(result: ClaimResult, history, *, crossover: bool) -> None:
+    """Record the allowed services (duplicate detection) and the authorization units they used."""
+    for x in result.lines:
+        if x.denial is not None:
+            continue
+        history.lines[duplicate_key(result.claim, x.line)] = {"icn": result.payer_claim_number, "crossover": crossover}
+        if x.line.authorization and result.payer.needs_authorization(x.line.code):
+            key = f"{x.line.authorization}|{x.line.code}"
+            history.auth_used[key] = history.auth_used.get(key, Decimal(0)) + x.line.units
+
+
+def _remittances(results: list[ClaimResult], config: SandboxConfig, state: SandboxState, today: date) -> list[Remittance]:
+    """One 835 per payer and payee (billing provider); BPR02 is the sum of the claim payments."""
+    groups: dict[tuple[str, str], list[ClaimResult]] = {}
+    for r in results:
+        groups.setdefault((r.payer.payer_id, r.claim.billing_npi), []).append(r)
+    out = []
+    for (_payer_id, npi), rs in groups.items():
+        payer = rs[0].payer
+        claims = [claim_payment(r, received=today) for r in rs]
+        total = sum((c.paid for c in claims), ZERO)
+        out.append(
+            Remittance(
+                total, "C", "I" if total > 0 else "H", "ACH" if total > 0 else "NON", today,
+                f"{payer.payer_id}{state.next('trace'):09d}"[:50], payer.originator_id, payer.name, payer.payer_id,
+                payer.address, "8005550199", rs[0].claim.billing_name, "XX", npi, production_date=today, claims=claims,
+            )
+        )  # fmt: skip
+    return out
