@@ -29,9 +29,16 @@ LFH_VENV = ROOT / "bench" / ".venv-lfh"
 LFH_PY = str(LFH_VENV / "bin" / "python")
 
 # Each reader is a small program run in a fresh process; it prints its own peak RSS (KB).
-PEAK = "import resource,json;print(json.dumps({'rss_kb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,'n':n}))"
+# VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec and would report the parent's peak.
+PEAK = (
+    "\nimport json\nhwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+    "print(json.dumps({'rss_kb':int(hwm),'n':n}))"
+)
 READERS = {
-    "naive split": (PY, "import sys\nt=open(sys.argv[1]).read()\nx=[s.split('*') for s in t.split('~')]\nn=len(x)\n"),
+    "naive split": (
+        PY,
+        "import sys\nt=open(sys.argv[1]).read()\nx=[s.split('*') for s in t.split('~')]\nn=len(x)\n",
+    ),
     "oncobill typed 835": (
         PY,
         "import sys\nfrom oncobill.x12.remit835 import read_remittances\n"
@@ -85,7 +92,9 @@ def ensure_lfh() -> bool:
     try:
         subprocess.run([sys.executable, "-m", "venv", str(LFH_VENV)], check=True)
         (LFH_VENV / ".gitignore").write_text("*\n")
-        subprocess.run([LFH_PY, "-m", "pip", "install", "-q", "linuxforhealth-x12==0.57.0", "pydantic<2"], check=True)
+        subprocess.run(
+            [LFH_PY, "-m", "pip", "install", "-q", "linuxforhealth-x12==0.57.0", "pydantic<2"], check=True
+        )
         return True
     except (subprocess.CalledProcessError, OSError) as exc:
         print(f"linuxforhealth-x12 unavailable: {exc}")
@@ -132,7 +141,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--pyx12-full-max", type=int, default=10000, help="largest size for pyx12's full validation")
+    ap.add_argument(
+        "--pyx12-full-max", type=int, default=10000, help="largest size for pyx12's full validation"
+    )
     ap.add_argument("--lfh-max", type=int, default=10000, help="largest size for linuxforhealth-x12")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
