@@ -153,6 +153,7 @@ MUTATIONS_837 = [
         4,
     ),
     ("subscriber address missing", "N3*1 ELM ST~\n", "", "subscriber-address", 4),
+    ("paired elements broken (NM108 without NM109)", "****MI*MEM0001~", "****MI~", "relational", 1),
 ]
 
 

@@ -96,3 +96,46 @@ def _element(word: str) -> ElementDef:
 SEGMENTS: dict[str, tuple[ElementDef, ...]] = {
     sid: tuple(_element(w) for w in text.split()) for sid, text in _TEXT.items()
 }
+
+
+# Syntax notes of the X12 standard (relational conditions between elements of a segment):
+# P paired (all or none), R required (at least one), C conditional (if the first, all the
+# others), E exclusion (at most one), L list conditional (if the first, at least one other).
+RELATIONS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
+    "NM1": (("P", (8, 9)), ("C", (11, 10)), ("C", (12, 10))),
+    "N1": (("R", (2, 3)), ("P", (3, 4))),
+    "N4": (("E", (2, 7)), ("C", (6, 5))),
+    "REF": (("R", (2, 3)),),
+    "PER": (("P", (3, 4)), ("P", (5, 6)), ("P", (7, 8))),
+    "DTM": (("R", (2, 3, 5)), ("C", (4, 3)), ("P", (5, 6))),
+    "CAS": (
+        ("L", (5, 6, 7)),
+        ("C", (6, 5)),
+        ("C", (7, 5)),
+        ("L", (8, 9, 10)),
+        ("C", (9, 8)),
+        ("C", (10, 8)),
+        ("L", (11, 12, 13)),
+        ("C", (12, 11)),
+        ("C", (13, 11)),
+        ("L", (14, 15, 16)),
+        ("C", (15, 14)),
+        ("C", (16, 14)),
+        ("L", (17, 18, 19)),
+        ("C", (18, 17)),
+        ("C", (19, 17)),
+    ),  # fmt: skip
+    "PLB": (("P", (5, 6)), ("P", (7, 8)), ("P", (9, 10)), ("P", (11, 12)), ("P", (13, 14))),
+    "SBR": (),
+    "DMG": (("P", (1, 2)),),
+    "AMT": (),
+    "CTP": (("P", (4, 5)),),
+    "HL": (),
+    "SVD": (),
+    "PRV": (("P", (2, 3)),),
+    "CUR": (),
+    "BPR": (("P", (6, 7)), ("C", (8, 9)), ("P", (12, 13)), ("C", (14, 15))),
+    "TRN": (),
+    "LQ": (("C", (1, 2)),),
+    "IK4": (),
+}

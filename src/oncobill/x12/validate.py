@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 from oncobill.x12 import findings as F
-from oncobill.x12.elements import SEGMENTS, ElementDef
+from oncobill.x12.elements import RELATIONS, SEGMENTS, ElementDef
 from oncobill.x12.errors import X12Error
 from oncobill.x12.findings import Finding
 from oncobill.x12.model import Loop, Transaction, X12File
@@ -270,6 +270,7 @@ def check_elements(ctx: _Ctx) -> Iterable[Finding]:
                     if len(seg) - 1 > len(defs):
                         yield _finding(ctx, 1, "too-many-elements", f"{seg[0]} has {len(seg) - 1} elements, at most "
                                        f"{len(defs)}", seg, ik3=F.SEG_HAS_ELEMENT_ERRORS, ik4=F.EL_TOO_MANY_ELEMENTS)  # fmt: skip
+                    yield from _check_relations(ctx, seg)
                     for n, d in enumerate(defs, 1):
                         name = f"{seg[0]}{n:02d}"
                         value = seg[n] if n < len(seg) else ""
@@ -280,6 +281,28 @@ def check_elements(ctx: _Ctx) -> Iterable[Finding]:
                             continue
                         yield from _check_element(ctx, seg, n, value, d, name)
             ctx.txn = None
+
+
+def _check_relations(ctx: _Ctx, seg: Segment) -> Iterator[Finding]:
+    """The standard's syntax notes: paired, required, conditional, exclusion, list conditional."""
+    for kind, idx in RELATIONS.get(seg[0], ()):
+        present = [bool(seg.get(i)) for i in idx]
+        names = "/".join(f"{seg[0]}{i:02d}" for i in idx)
+        bad = None
+        if kind == "P" and any(present) and not all(present):
+            bad = f"{names} go together: all or none"
+        elif kind == "R" and not any(present):
+            bad = f"at least one of {names} is required"
+        elif kind == "C" and present[0] and not all(present[1:]):
+            bad = f"{seg[0]}{idx[0]:02d} requires {'/'.join(f'{seg[0]}{i:02d}' for i in idx[1:])}"
+        elif kind == "E" and sum(present) > 1:
+            bad = f"only one of {names} may be used"
+        elif kind == "L" and present[0] and not any(present[1:]):
+            bad = f"{seg[0]}{idx[0]:02d} requires at least one of {'/'.join(f'{seg[0]}{i:02d}' for i in idx[1:])}"
+        if bad:
+            missing = next((i for i, p in zip(idx, present) if not p), idx[0])
+            yield _finding(ctx, 1, "relational", bad, seg, f"{seg[0]}{missing:02d}", ik3=F.SEG_HAS_ELEMENT_ERRORS,
+                           ik4=F.EL_EXCLUSION if kind == "E" else F.EL_CONDITIONAL_MISSING)  # fmt: skip
 
 
 # -- SNIP 2: implementation guide ---------------------------------------------------------------
