@@ -18,6 +18,9 @@ from oncobill.cli import db as _db  # noqa: E402
 app.add_typer(_db.app, name="db")
 from oncobill.cli import x12 as _x12  # noqa: E402
 app.add_typer(_x12.app, name="x12")
+from oncobill.cli import clearinghouse as _clearinghouse  # noqa: E402
+
+app.add_typer(_clearinghouse.app, name="clearinghouse")
 
 from oncobill.cli import code as _code  # noqa: E402
 from oncobill.cli import refdata as _refdata  # noqa: E402
