@@ -93,7 +93,8 @@ def config(**overrides) -> dict:
                 "benefits": {"deductible": {"2025": "257.00", "2026": "283.00"}, "coinsurance_percent": "20",
                              "sequestration_percent": "2", "asp_coinsurance": True},
                 "jw_jz_required": True, "ndc_required": False,
-                "enrollments": [{"npi": "1558598797", "from": "2020-01-01"}],
+                "enrollments": [{"npi": "1558598797", "from": "2020-01-01"},  # the rendering oncologist
+                                {"npi": "1234567893", "from": "2020-01-01"}],  # the group (837I facility)
                 "members": members,
             },
             "MGAP1": {
