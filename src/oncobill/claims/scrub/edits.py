@@ -325,21 +325,34 @@ def ncci_ptp(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
             by_code.setdefault(line.code, []).append(line)
         if len(by_code) < 2:
             continue
-        table = ctx.ncci_table(claim, day)
-        for code1, lines1 in by_code.items():
-            for code2, lines2 in by_code.items():
-                if code1 == code2:
-                    continue
-                edit = table.get((code1, code2), _UNKNOWN)
-                if edit is _UNKNOWN:
-                    edit = ctx.ncci(code1, code2, claim, day, table)
-                if edit is None or edit.modifier_indicator == 9:
-                    continue
-                col1 = lines1[0]
-                for col2 in lines2:
-                    out.extend(_ncci_finding(edit.modifier_indicator, col1, lines1, col2))
+        for code1, code2, indicator in _ncci_pairs_among(frozenset(by_code), claim, ctx, day):
+            lines1 = by_code[code1]
+            for col2 in by_code[code2]:
+                out.extend(_ncci_finding(indicator, lines1[0], lines1, col2))
     out.sort(key=lambda f: f.line_number or 0)
     return out
+
+
+def _ncci_pairs_among(codes: frozenset[str], claim: ScrubClaim, ctx: ScrubContext, day: date) -> list[tuple]:
+    """The PTP edits (column 1, column 2, indicator 0 or 1) among one day's codes, remembered per code set:
+    the same regimen day recurs across a batch."""
+    table = ctx.ncci_table(claim, day)
+    known = table.get(codes)
+    if known is not None:
+        return known
+    found = []
+    for code1 in codes:
+        for code2 in codes:
+            if code1 == code2:
+                continue
+            edit = table.get((code1, code2), _UNKNOWN)
+            if edit is _UNKNOWN:
+                edit = ctx.ncci(code1, code2, claim, day, table)
+            if edit is not None and edit.modifier_indicator != 9:
+                found.append((code1, code2, edit.modifier_indicator))
+    found.sort()
+    table[codes] = found
+    return found
 
 
 def _ncci_finding(indicator: int, col1: ScrubLine, lines1: list[ScrubLine], col2: ScrubLine) -> list[Finding]:
