@@ -349,3 +349,26 @@ def test_nothing_listening(tmp_path, sftp_server):
     adapter = SftpAdapter(settings_for(sftp_server, port), tmp_path / "state")
     with pytest.raises(TransferFailed, match=rf"127.0.0.1:{port}: cannot connect"):
         adapter.receive()
+
+
+def test_response_still_being_written_is_left_for_later(sftp_server, make_sftp):
+    whole = x12("835", 3)
+    path = sftp_server.root / "inbound" / "remit.835"
+    path.write_bytes(whole[: len(whole) // 2])  # a clearinghouse that writes in place
+    adapter = make_sftp()
+    assert adapter.receive() == []
+    assert path.exists() and list(adapter.received_dir.iterdir()) == []
+    path.write_bytes(whole)
+    [got] = adapter.receive()
+    assert got.read_bytes() == whole
+
+
+def test_missing_remote_folder_is_named(sftp_server, make_sftp):
+    with pytest.raises(
+        ClearinghouseError, match="no such file or folder on the server while listing nowhere"
+    ):
+        make_sftp(inbound_dir="nowhere").receive()
+    with pytest.raises(
+        ClearinghouseError, match="no such file or folder on the server while uploading nowhere/"
+    ):
+        make_sftp(outbound_dir="nowhere").send(NAME, x12("837", 1))

@@ -123,3 +123,16 @@ def _sniff_st01(data: bytes) -> str | None:
             code = parts[1].decode("ascii", "replace")
             return {"999": "999", "277": "277CA", "835": "835"}.get(code, "other")
     return None
+
+
+def x12_complete(data: bytes) -> bool:
+    """False for an X12 file cut short (it must end with its IEA segment); other files pass.
+
+    Some clearinghouses write responses in place; a file caught mid-write is left for later.
+    """
+    head = data[:106].lstrip()
+    if not head.startswith(b"ISA") or len(head) < 106:
+        return True
+    terminator = head[105:106]
+    body = data.rstrip(b" \r\n" + terminator)
+    return body.rsplit(terminator, 1)[-1].strip().startswith(b"IEA")

@@ -27,6 +27,7 @@ from oncobill.clearinghouse.base import (
     is_response_candidate,
     response_kind,
     sha256_hex,
+    x12_complete,
 )
 from oncobill.clearinghouse.files import write_new
 from oncobill.clearinghouse.journal import Journal
@@ -121,6 +122,9 @@ class SandboxAdapter:
                 if any(r.size == path.stat().st_size for r in self.journal.responses_named(path.name)):
                     continue  # already recorded (the payer writes each response once, never rewrites)
                 data = path.read_bytes()
+                if not x12_complete(data):
+                    log.warning("%s does not end with an IEA segment yet; left for the next receive", path)
+                    continue
                 sha = sha256_hex(data)
                 if self.journal.response_by_hash(sha) is not None:
                     log.info("%s: same content as a response already received; not handed over again", path)

@@ -33,6 +33,7 @@ from oncobill.clearinghouse.base import (
     is_response_candidate,
     response_kind,
     sha256_hex,
+    x12_complete,
 )
 from oncobill.clearinghouse.files import hashed_name, publish, temp_path, write_new
 from oncobill.clearinghouse.journal import Journal
@@ -233,6 +234,8 @@ class SftpAdapter:
             raise
         except PermissionError as exc:
             raise ClearinghouseError(f"{s.where}: permission denied while {step} ({exc})") from exc
+        except FileNotFoundError as exc:
+            raise ClearinghouseError(f"{s.where}: no such file or folder on the server while {step}") from exc
         except _NETWORK_ERRORS as exc:
             state = self.journal.batch(name).state  # type: ignore[union-attr]
             raise TransferFailed(
@@ -259,34 +262,51 @@ class SftpAdapter:
                         continue
                     remote = posixpath.join(s.inbound_dir, entry.filename)
                     step = f"downloading {remote}"
-                    self._fetch(sftp, entry.filename, remote, entry.st_size)
+                    try:
+                        if not self._fetch(sftp, entry.filename, remote, entry.st_size):
+                            continue
+                    except FileNotFoundError:
+                        log.warning("%s: %s went away before it was read; skipped", s.where, remote)
+                        continue
                     step = f"removing {remote}"
                     self._clear_remote(sftp, entry.filename, remote)
         except ClearinghouseError:
             raise
         except PermissionError as exc:
             raise ClearinghouseError(f"{s.where}: permission denied while {step} ({exc})") from exc
+        except FileNotFoundError as exc:
+            raise ClearinghouseError(f"{s.where}: no such file or folder on the server while {step}") from exc
         except _NETWORK_ERRORS as exc:
             raise TransferFailed(
                 f"{s.where}: connection lost while {step} ({type(exc).__name__}: {exc or 'closed'}); "
                 "files already stored are kept and handed over by the next receive"
             ) from exc
 
-    def _fetch(self, sftp: paramiko.SFTPClient, name: str, remote: str, size: int | None) -> None:
-        """Store *remote* locally and in the journal, unless its content was received before."""
+    def _fetch(self, sftp: paramiko.SFTPClient, name: str, remote: str, size: int | None) -> bool:
+        """Store *remote* locally and in the journal, unless its content was received before.
+        False when it is not complete yet (it stays in the mailbox)."""
         tmp = temp_path(self.received_dir / name)
-        with open(tmp, "wb") as fh:
-            sftp.getfo(remote, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
+        try:
+            with open(tmp, "wb") as fh:
+                sftp.getfo(remote, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except FileNotFoundError:
+            tmp.unlink(missing_ok=True)
+            raise
         data = tmp.read_bytes()
         if size is not None and len(data) != size:
             tmp.unlink()
             raise TransferFailed(f"{self.settings.where}: {remote} changed size while downloading")
+        if not x12_complete(data):
+            tmp.unlink()  # the clearinghouse is still writing it under its final name: next time
+            log.warning("%s: %s does not end with an IEA segment yet; left for the next receive",
+                        self.settings.where, remote)  # fmt: skip
+            return False
         sha = sha256_hex(data)
         if self.journal.response_by_hash(sha) is not None:
             tmp.unlink()  # downloaded before (its removal was lost): keep the first, hand over once
-            return
+            return True
         final = self.received_dir / name
         if final.exists() and sha256_hex(final.read_bytes()) != sha:
             final = hashed_name(final, sha)  # mailboxes reuse names such as response.999
@@ -295,6 +315,7 @@ class SftpAdapter:
         else:
             publish(tmp, final)
         self.journal.record_response(name, sha, len(data), response_kind(name, data), final, "present")
+        return True
 
     def _clear_remote(self, sftp: paramiko.SFTPClient, name: str, remote: str) -> None:
         """Remove (or archive) a response the journal holds; a second download is a no-op anyway."""
