@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from datetime import date
 
 import typer
@@ -13,7 +14,17 @@ from oncobill.cli.common import JSON_OPTION, console, fail, print_json, session_
 
 app = typer.Typer(help="Build, scrub and list claims.", no_args_is_help=True)
 
-ACTOR_OPTION = typer.Option("cli", "--actor", help="Who is doing this (recorded on every status change).")
+ACTOR_OPTION = typer.Option(None, "--actor", help="Who is doing this, recorded on every status change "
+                                                   "(default: the login name).")
+
+
+def _actor(value: str | None) -> str:
+    if value:
+        return value
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -33,7 +44,7 @@ def build(through: str = typer.Option(None, "--through", help="Only charge lines
     location, form and month)."""
     until = _date(through, "--through")
     with session_scope() as session:
-        result = service.build_claims(session, actor=actor, through=until)
+        result = service.build_claims(session, actor=_actor(actor), through=until)
         data = {
             "claims": len(result.claims),
             "lines": result.lines_billed,
@@ -54,7 +65,7 @@ def scrub(today: str = typer.Option(None, "--today", help="Scrub as of this date
     """Scrub draft and held claims: hold those with errors, mark the clean ones ready; findings by edit."""
     as_of = _date(today, "--today") or date.today()
     with session_scope() as session:
-        result = service.scrub_claims(session, actor=actor, today=as_of)
+        result = service.scrub_claims(session, actor=_actor(actor), today=as_of)
         held = service.list_claims(session, status=ClaimStatus.HELD)
         data = {
             "scrubbed": result.scrubbed,
