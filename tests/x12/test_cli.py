@@ -32,7 +32,7 @@ def test_parse_prints_summary_and_json(tmp_path):
     }
 
 
-def test_parse_json_of_a_loop_only_transaction():
+def test_parse_json_of_an_eligibility_response():
     out = runner.invoke(
         app,
         [
@@ -44,7 +44,7 @@ def test_parse_json_of_a_loop_only_transaction():
     )
     assert out.exit_code == 0, out.output
     txn = json.loads(out.output)["interchanges"][0]["groups"][0]["transactions"][0]
-    assert txn["loops"]["loops"][0]["loop"] == "2000A"
+    assert txn["document"]["subscriber"]["benefits"][0]["information"] == "1"
 
 
 def test_parse_bad_file_exits_with_located_error(tmp_path):

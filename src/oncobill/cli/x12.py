@@ -71,6 +71,16 @@ def _summary(txn, obj) -> list[str]:
     if name == "ClaimAcknowledgmentReport":
         return [f"claim {c.patient_control_number} {', '.join(s.category + ':' + s.code for s in c.statuses)}"
                 for p in obj.providers for c in p.claims]  # fmt: skip
+    if name == "Eligibility":
+        member = obj.dependent or obj.subscriber
+        lines = [f"{obj.payer.name} for {member.person.last_name}, {member.person.first_name}"]
+        lines += [f"benefit {b.information} {'/'.join(b.service_types)} {b.amount if b.amount is not None else ''}"
+                  for b in member.benefits]  # fmt: skip
+        lines += [f"rejected: AAA {r.reason} at {r.level}" for r in obj.rejections + member.rejections]
+        return lines
+    if name == "ClaimStatusDocument":
+        return [f"claim {c.trace} {', '.join(s.category + ':' + s.code for s in c.statuses)}"
+                for p in obj.providers for m in p.members for c in m.claims + [x for d in m.dependents for x in d.claims]]  # fmt: skip
     return [name]
 
 

@@ -60,6 +60,14 @@ def typed(txn: Transaction):
         from oncobill.x12.acks import read_277ca
 
         return read_277ca(txn)
+    if txn.code in ("270", "271"):
+        from oncobill.x12.eligibility import read_eligibility
+
+        return read_eligibility(txn)
+    if txn.code in ("276", "277"):
+        from oncobill.x12.claimstatus import read_claim_status
+
+        return read_claim_status(txn)
     return None
 
 
