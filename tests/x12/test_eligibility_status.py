@@ -146,3 +146,38 @@ def test_276_and_277_we_write_validate_clean_and_read_back(request_doc, response
 
 
 _ = date
+
+
+@st.composite
+def reviews(draw, response: bool):
+    from oncobill.x12.review278 import Decision, ServiceReview, ServicesReview
+
+    def decision():
+        if not response:
+            return None
+        action = draw(st.sampled_from(["A1", "A3", "A4", "A6"]))
+        return Decision(action, draw(s.ids) if action in ("A1", "A6") else "", "" if action != "A3" else "0V")
+
+    services = [
+        ServiceReview(draw(st.sampled_from(["HC:J9271", "HC:96413", "HC:77427"])), draw(s.cents),
+                      Decimal(draw(st.integers(1, 200))), "20261001-20261231", decision(), draw(s.ids))
+        for _ in range(draw(st.integers(1, 4)))
+    ]  # fmt: skip
+    sub = draw(s.persons())
+    return ServicesReview(Party("X3", "SYNTHETIC HEALTH PLAN", "PI", draw(s.ids)),
+                          Party("1P", "TEST ONCOLOGY GROUP", "XX", draw(s.npis())),
+                          Person(sub.last_name, sub.first_name, sub.member_id, None, sub.birth_date, sub.gender),
+                          "HS", "I", "78", "11", "20261001-20261231", ["C50911", "Z5111"], decision(), services,
+                          draw(s.ids), draw(s.ids), WHEN, response)  # fmt: skip
+
+
+@FAST
+@given(reviews(response=False), reviews(response=True))
+def test_278_request_and_response_we_write_validate_clean_and_read_back(request_doc, response_doc):
+    from oncobill.x12.review278 import build_278, read_278
+
+    for doc in (request_doc, response_doc):
+        text = _text(build_278(doc))
+        result = validate(text)
+        assert result.findings == [], [f.located() for f in result.findings]
+        assert read_278(next(read(text).transactions())) == doc

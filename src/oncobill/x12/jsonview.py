@@ -64,6 +64,10 @@ def typed(txn: Transaction):
         from oncobill.x12.eligibility import read_eligibility
 
         return read_eligibility(txn)
+    if txn.code == "278":
+        from oncobill.x12.review278 import read_278
+
+        return read_278(txn)
     if txn.code in ("276", "277"):
         from oncobill.x12.claimstatus import read_claim_status
 

@@ -1,0 +1,154 @@
+"""278 services review (005010X217, prior authorization) as typed objects, both
+directions: the practice requests (BHT02 13), the payer answers (BHT02 11) with HCR
+decisions (A1 certified in total, A3 not certified, A4 pended, A6 modified, ...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from oncobill.x12.claims837 import Person, _seg
+from oncobill.x12.eligibility import Party, _party, _party_segments
+from oncobill.x12.model import Loop, Transaction
+from oncobill.x12.specs.x278 import SPEC
+from oncobill.x12.tokenizer import Segment
+from oncobill.x12.values import fmt_amount, fmt_date, fmt_quantity, optional_amount, parse_date, quantity
+
+
+@dataclass(slots=True)
+class Decision:
+    """HCR: action code, certification (authorization) number, reason."""
+
+    action: str  # A1 certified, A3 not certified, A4 pended, A6 modified, C cancelled ...
+    certification_number: str = ""
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class ServiceReview:
+    """2000F: one requested service (SV1 professional), its dates and the decision on it."""
+
+    procedure: str  # SV101 composite as sent, e.g. HC:J9271
+    charge: Decimal | None
+    units: Decimal | None
+    service_dates: str = ""  # DTP*472 text (D8 or RD8)
+    decision: Decision | None = None
+    trace: str = ""
+
+
+@dataclass(slots=True)
+class ServicesReview:
+    """One 278: who asks whom about which patient event (2000E) and its services (2000F)."""
+
+    umo: Party  # utilization management organization (payer)
+    requester: Party  # provider asking
+    subscriber: Person
+    request_category: str = "HS"  # UM01: HS health services review, AR admission, SC specialty care
+    certification_type: str = "I"  # UM02: I initial, R renewal, S revised ...
+    service_type: str = "1"  # UM03: 1 medical care, 78 chemotherapy ...
+    place_of_service: str = "11"  # UM04-1
+    event_dates: str = ""  # DTP*AAH (D8/RD8 text)
+    diagnoses: list[str] = field(default_factory=list)  # HI ABK/ABF
+    decision: Decision | None = None  # event-level HCR (response)
+    services: list[ServiceReview] = field(default_factory=list)
+    trace: str = ""  # event TRN02
+    reference: str = ""
+    created: datetime = field(default_factory=lambda: datetime(2026, 1, 1, 12, 0))
+    response: bool = False
+
+
+def review_segments(doc: ServicesReview, comp: str = ":") -> list[Segment]:
+    out = [_seg("BHT", "0007", "11" if doc.response else "13", doc.reference, doc.created.strftime("%Y%m%d"),
+                doc.created.strftime("%H%M"))]  # fmt: skip
+    out.append(_seg("HL", 1, "", "20", "1"))
+    out += _party_segments("X3", doc.umo)
+    out.append(_seg("HL", 2, 1, "21", "1"))
+    out += _party_segments("1P", doc.requester)
+    out.append(_seg("HL", 3, 2, "22", "1"))
+    s = doc.subscriber
+    out.append(_seg("NM1", "IL", "1", s.last_name, s.first_name, "", "", "", "MI", s.member_id))
+    if s.birth_date:
+        out.append(_seg("DMG", "D8", fmt_date(s.birth_date), s.gender if s.gender != "U" else ""))
+    out.append(_seg("HL", 4, 3, "EV", "1" if doc.services else "0"))
+    if doc.trace:
+        out.append(_seg("TRN", "2" if doc.response else "1", doc.trace, "9012345678"))
+    out.append(_seg("UM", doc.request_category, doc.certification_type, doc.service_type,
+                    comp.join((doc.place_of_service, "B"))))  # fmt: skip
+    if doc.decision is not None:
+        out.append(_seg("HCR", doc.decision.action, doc.decision.certification_number, doc.decision.reason))
+    if doc.event_dates:
+        out.append(_seg("DTP", "AAH", "RD8" if "-" in doc.event_dates else "D8", doc.event_dates))
+    if doc.diagnoses:
+        out.append(
+            _seg(
+                "HI", *[comp.join(("ABK" if n == 0 else "ABF", d)) for n, d in enumerate(doc.diagnoses[:12])]
+            )
+        )
+    for n, svc in enumerate(doc.services):
+        out.append(_seg("HL", 5 + n, 4, "SS", "0"))
+        if svc.trace:
+            out.append(_seg("TRN", "2" if doc.response else "1", svc.trace, "9012345678"))
+        out.append(_seg("UM", doc.request_category, doc.certification_type))
+        if svc.decision is not None:
+            out.append(
+                _seg("HCR", svc.decision.action, svc.decision.certification_number, svc.decision.reason)
+            )
+        if svc.service_dates:
+            out.append(_seg("DTP", "472", "RD8" if "-" in svc.service_dates else "D8", svc.service_dates))
+        out.append(_seg("SV1", svc.procedure, fmt_amount(svc.charge), "UN", fmt_quantity(svc.units)))
+    return out
+
+
+def build_278(doc: ServicesReview, control_number: int | str = 1) -> Transaction:
+    from oncobill.x12.writer import build_transaction
+
+    return build_transaction(SPEC, control_number, review_segments(doc))
+
+
+def _decision(loop: Loop) -> Decision | None:
+    hcr = loop.segment("HCR")
+    return Decision(hcr.get(1), hcr.get(2), hcr.get(3)) if hcr is not None else None
+
+
+def read_278(txn: Transaction) -> ServicesReview:
+    comp = txn.delimiters.component
+    body = txn.body
+    bht = body.segment("BHT")
+    a = body.child("2000A")
+    b = a.child("2000B")
+    c = b.child("2000C")
+    nm1 = c.child("2010C").segments[0]
+    person = Person(nm1.get(3), nm1.get(4), nm1.get(9))
+    dmg = c.child("2010C").segment("DMG")
+    if dmg is not None:
+        person.birth_date = parse_date(dmg.get(2), dmg, "DMG02")
+        person.gender = dmg.get(3) or "U"
+    event = c.child("2000E") or (c.child("2000D").child("2000E") if c.child("2000D") else None)
+    doc = ServicesReview(_party(a.child("2010A")), _party(b.child("2010B")), person, reference=bht.get(3),
+                         response=bht.get(2) == "11")  # fmt: skip
+    if bht.get(4):
+        d = parse_date(bht.get(4), bht, "BHT04")
+        t = bht.get(5)[:4].ljust(4, "0")
+        doc.created = datetime(d.year, d.month, d.day, int(t[:2]) % 24, int(t[2:]) % 60)
+    if event is not None:
+        um = event.segment("UM")
+        doc.request_category, doc.certification_type, doc.service_type = um.get(1), um.get(2), um.get(3)
+        doc.place_of_service = um.get(4).split(comp)[0]
+        trn = event.segment("TRN")
+        doc.trace = trn.get(2) if trn else ""
+        doc.decision = _decision(event)
+        dtp = event.segment("DTP", "AAH")
+        doc.event_dates = dtp.get(3) if dtp else ""
+        for hi in event.all("HI"):
+            doc.diagnoses += [el.split(comp)[1] for el in hi[1:] if comp in el]
+        for f in event.children("2000F"):
+            sv1 = f.segment("SV1")
+            dtp = f.segment("DTP", "472")
+            trn = f.segment("TRN")
+            doc.services.append(
+                ServiceReview(sv1.get(1) if sv1 else "", optional_amount(sv1.get(2), sv1, "SV102") if sv1 else None,
+                              quantity(sv1.get(4), sv1, "SV104") if sv1 else None, dtp.get(3) if dtp else "",
+                              _decision(f), trn.get(2) if trn else "")
+            )  # fmt: skip
+    return doc
