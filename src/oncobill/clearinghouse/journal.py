@@ -92,7 +92,7 @@ class Journal:
     @contextmanager
     def locked(self, timeout: float = 30.0) -> Iterator[None]:
         """One transfer at a time per mailbox, across processes (two senders could race a retry)."""
-        lock_path = self.folder / "lock"
+        lock_path = self.folder / "journal.lock"
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         deadline = time.monotonic() + timeout
         try:
