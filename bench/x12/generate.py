@@ -62,7 +62,25 @@ def remittance(n_claims: int, seed: int = 7) -> Remittance:
         )  # fmt: skip
     total = sum((c.paid for c in claims), Decimal("0.00"))
     bpr = make_segment(
-        "BPR*I*0*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261102".split("*")
+        [
+            "BPR",
+            "I",
+            "0",
+            "C",
+            "ACH",
+            "CCP",
+            "01",
+            "999999999",
+            "DA",
+            "123456",
+            "1512345678",
+            "",
+            "01",
+            "999988880",
+            "DA",
+            "98765",
+            "20261102",
+        ]
     )
     return Remittance(
         total, "C", "I", "ACH", date(2026, 11, 2), "EFT20261102", "1512345678", "SYNTHETIC HEALTH PLAN", "99999",
