@@ -27,6 +27,7 @@ from oncobill.sandbox_payer.billed import BilledClaim, from_institutional, from_
 from oncobill.sandbox_payer.config import SandboxConfig, load_config
 from oncobill.sandbox_payer.fees import medicare_fee_schedule
 from oncobill.sandbox_payer.frontend import ClaimVerdict, finding_status, findings_by_claim
+from oncobill.sandbox_payer.records import accumulator_deltas, claim_record, reversal, undo
 from oncobill.sandbox_payer.rules import Review, duplicate_key
 from oncobill.sandbox_payer.state import SandboxState, load_state, locked, save_state, write_atomic
 from oncobill.x12 import read, write
@@ -42,7 +43,7 @@ from oncobill.x12.claims837 import read_837p
 from oncobill.x12.codesets import CodeSetsLookup
 from oncobill.x12.errors import X12Error
 from oncobill.x12.institutional837 import read_837i
-from oncobill.x12.remit835 import Remittance, build_remittance
+from oncobill.x12.remit835 import ProviderAdjustment, Remittance, build_remittance
 from oncobill.x12.specs.x277ca import SPEC as SPEC_277CA
 from oncobill.x12.specs.x835 import SPEC as SPEC_835
 from oncobill.x12.specs.x999 import SPEC as SPEC_999
@@ -65,6 +66,7 @@ class ClaimOutcome:
     patient_responsibility: Decimal = ZERO
     payer_claim_number: str = ""
     reasons: list[str] = field(default_factory=list)
+    reverses: str = ""  # the payer claim number a replacement or void reversed (CLP02 22)
 
 
 @dataclass
@@ -206,14 +208,20 @@ def _process(path: Path, text: str, config: SandboxConfig, state: SandboxState, 
         outputs.append((f"{icn}.835", write(build_interchange([(SPEC_835, txns)], sender_id=ours, receiver_id=theirs,
                                                               control_number=state.next("interchange"),
                                                               when=when))))  # fmt: skip
-        by_pcn = {(o.patient_control_number, o.payer_id): o for o in fr.claims}
+        outcomes: dict[tuple[str, str], ClaimOutcome] = {}
         for r in results:
-            o = by_pcn.get((r.claim.patient_control_number, r.payer.payer_id))
-            if o is None:  # a crossover: the supplemental payer's own outcome
-                o = ClaimOutcome(r.claim.patient_control_number, r.payer.payer_id, True, r.status, r.claim.charge,
-                                 payer_claim_number=r.payer_claim_number)  # fmt: skip
+            key = (r.claim.patient_control_number, r.payer.payer_id)
+            o = outcomes.get(key)
+            if o is None:  # one per claim and payer (a crossover is the supplemental payer's own)
+                o = outcomes[key] = ClaimOutcome(key[0], key[1], True, r.status, abs(r.claim.charge),
+                                                 payer_claim_number=r.payer_claim_number)  # fmt: skip
                 fr.claims.append(o)
-            o.status, o.paid, o.patient_responsibility = r.status, r.paid, r.patient_responsibility
+            if r.status == "22":  # the reversal a replacement or void asked for
+                o.reverses = r.payer_claim_number
+                o.paid, o.patient_responsibility = r.paid, r.patient_responsibility
+                continue
+            o.status, o.payer_claim_number = r.status, r.payer_claim_number
+            o.paid, o.patient_responsibility = r.paid, r.patient_responsibility
             o.reasons += [x.denial.reason for x in r.lines if x.denial]
     return fr, outputs
 
@@ -250,9 +258,14 @@ def _acknowledge(txn, findings, config: SandboxConfig, state: SandboxState, toda
         elif claim.member_id not in payer.members:
             verdict.reject("A3", "33", "", f"member {claim.member_id!r} is not on {payer.name}'s roster",
                            today, claim.charge)  # fmt: skip
-        if claim.frequency in ("7", "8"):
-            verdict.reject("A7", "464", "", f"frequency {claim.frequency}: replacement and void claims are not "
-                           "supported by the sandbox payer; send a new original (frequency 1)", today, claim.charge)  # fmt: skip
+        elif claim.frequency in ("7", "8") and claim.payer_claim_control_number:
+            record = state.payer(payer.payer_id).claims.get(claim.payer_claim_control_number)
+            if record is None or record["claim"]["member_id"] != claim.member_id:
+                verdict.reject("A7", "464", "", f"REF*F8 {claim.payer_claim_control_number!r} is not a claim "
+                               f"{payer.name} adjudicated for member {claim.member_id}", today, claim.charge)  # fmt: skip
+            elif record["reversed"]:
+                verdict.reject("A7", "464", "", f"claim {claim.payer_claim_control_number} was already replaced "
+                               "or voided; correct the latest claim number", today, claim.charge)  # fmt: skip
         prov = providers.get(claim.billing_npi)
         if prov is None:
             prov = providers[claim.billing_npi] = ProviderAcknowledgment(
@@ -291,32 +304,53 @@ def _acknowledge(txn, findings, config: SandboxConfig, state: SandboxState, toda
 
 def _adjudicate(accepted: list[tuple[BilledClaim, str]], config: SandboxConfig, state: SandboxState,
                 today: date) -> list[ClaimResult]:  # fmt: skip
-    """Adjudicate claims in file order; a Medicare claim that crosses over is followed by the
-    supplemental payer's adjudication of it."""
+    """Adjudicate claims in file order. A replacement (7) or void (8) first reverses the claim it names
+    (and that claim's crossover); a Medicare claim that crosses over is followed by the supplemental
+    payer's adjudication of it."""
     fees, codes = medicare_fee_schedule(), _codes()
     out: list[ClaimResult] = []
     for claim, icn in accepted:
         payer = config.payers[claim.payer_id]
         ps = state.payer(payer.payer_id)
+        accumulators = ps.accumulators.setdefault(claim.member_id, {})
+        if claim.frequency in ("7", "8"):
+            original = ps.claims[claim.payer_claim_control_number]
+            out.append(reversal(original, payer, claim.payer_claim_control_number))
+            undo(original, accumulators, ps.history, payer)
+            if original["crossover"]:
+                partner_id, partner_icn = original["crossover"]
+                partner_record = state.payer(partner_id).claims.get(partner_icn)
+                if partner_record is not None and not partner_record["reversed"]:
+                    partner, pps = config.payers[partner_id], state.payer(partner_id)
+                    out.append(reversal(partner_record, partner, partner_icn))
+                    undo(partner_record, pps.accumulators.setdefault(claim.member_id, {}), pps.history, partner)
+            if claim.frequency == "8":
+                continue
         review = Review(claim, payer, payer.members[claim.member_id], today, codes, fees, ps.history)
+        before = dict(accumulators)
         if claim.is_secondary:
             review.priors = priors_from_837(claim)
             result = adjudicate_secondary(review, icn)
         else:
-            result = adjudicate_primary(review, ps.accumulators.setdefault(claim.member_id, {}), icn)
+            result = adjudicate_primary(review, accumulators, icn)
         _remember(result, ps.history, crossover=False)
+        ps.claims[icn] = claim_record(result, accumulator_deltas(before, accumulators), None)
         out.append(result)
         if result.crossover_to:
             partner = config.payers[result.crossover_to]
             if claim.member_id not in partner.members:
                 result.status, result.claim_remarks, result.crossover_to = "1", [], ""
+                ps.claims[icn]["status"] = "1"
                 continue
             xclaim = replace(claim, payer_id=partner.payer_id, payer_name=partner.name, responsibility="S")
             xps = state.payer(partner.payer_id)
             xreview = Review(xclaim, partner, partner.members[claim.member_id], today, codes, fees, xps.history,
                              priors_from_result(result))  # fmt: skip
-            xresult = adjudicate_secondary(xreview, f"SBX{today:%y%j}{state.next('claim'):07d}", crossover=True)
+            xicn = f"SBX{today:%y%j}{state.next('claim'):07d}"
+            xresult = adjudicate_secondary(xreview, xicn, crossover=True)
             _remember(xresult, xps.history, crossover=True)
+            xps.claims[xicn] = claim_record(xresult, {}, None)
+            ps.claims[icn]["crossover"] = [partner.payer_id, xicn]
             out.append(xresult)
     return out
 
@@ -333,20 +367,37 @@ def _remember(result: ClaimResult, history, *, crossover: bool) -> None:
 
 
 def _remittances(results: list[ClaimResult], config: SandboxConfig, state: SandboxState, today: date) -> list[Remittance]:
-    """One 835 per payer and payee (billing provider); BPR02 is the sum of the claim payments."""
+    """One 835 per payer and payee (billing provider): BPR02 = sum(CLP04) - sum(PLB).
+
+    A reversal can take back more than the remittance pays; the payer never sends a negative
+    payment, so the shortfall is carried as a forwarding balance (PLB FB, negative now) and
+    recovered from the next remittance to that payee (PLB FB, positive)."""
     groups: dict[tuple[str, str], list[ClaimResult]] = {}
     for r in results:
         groups.setdefault((r.payer.payer_id, r.claim.billing_npi), []).append(r)
     out = []
-    for (_payer_id, npi), rs in groups.items():
+    for (payer_id, npi), rs in groups.items():
         payer = rs[0].payer
+        ps = state.payer(payer_id)
         claims = [claim_payment(r, received=today) for r in rs]
         total = sum((c.paid for c in claims), ZERO)
+        plb: list[ProviderAdjustment] = []
+        owed = ps.forward_balance.get(npi, ZERO)
+        year_end = date(today.year, 12, 31)
+        if total < 0:
+            plb.append(ProviderAdjustment(npi, year_end, "FB", rs[0].payer_claim_number, total))
+            ps.forward_balance[npi] = owed - total
+        elif owed > 0 and total > 0:
+            recovered = min(owed, total)
+            plb.append(ProviderAdjustment(npi, year_end, "FB", "BALANCE FORWARD", recovered))
+            ps.forward_balance[npi] = owed - recovered
+        payment = total - sum((p.amount for p in plb), ZERO)
         out.append(
             Remittance(
-                total, "C", "I" if total > 0 else "H", "ACH" if total > 0 else "NON", today,
+                payment, "C", "I" if payment > 0 else "H", "ACH" if payment > 0 else "NON", today,
                 f"{payer.payer_id}{state.next('trace'):09d}"[:50], payer.originator_id, payer.name, payer.payer_id,
                 payer.address, "8005550199", rs[0].claim.billing_name, "XX", npi, production_date=today, claims=claims,
+                provider_adjustments=plb,
             )
         )  # fmt: skip
     return out

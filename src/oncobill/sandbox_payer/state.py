@@ -2,7 +2,9 @@
 
 Holds the control-number counters, the files already processed (by content hash, so a file
 dropped twice is processed once), and per payer the member accumulators, the services already
-adjudicated (duplicate detection) and the authorization units used. A lock file keeps two runs
+adjudicated (duplicate detection), the authorization units used, every adjudicated claim by its
+payer claim number (so a replacement or void can reverse it) and the amount each payee owes the
+payer after a reversal took back more than a remittance paid (carried as PLB FB). A lock file keeps two runs
 from interleaving.
 """
 
@@ -36,6 +38,8 @@ class PayerState:
             self.accumulators.setdefault(member, {})[date.fromisoformat(year)] = Accumulator(
                 Decimal(acc["deductible_met"]), Decimal(acc["oop_met"])
             )
+        self.claims: dict[str, dict] = dict(raw.get("claims", {}))  # payer claim number -> record
+        self.forward_balance: dict[str, Decimal] = {k: Decimal(v) for k, v in raw.get("forward_balance", {}).items()}
         self.history = PayerHistory(
             dict(raw.get("lines", {})), {k: Decimal(v) for k, v in raw.get("auth_used", {}).items()}
         )
@@ -49,6 +53,8 @@ class PayerState:
             },
             "lines": self.history.lines,
             "auth_used": {k: str(v) for k, v in self.history.auth_used.items()},
+            "claims": self.claims,
+            "forward_balance": {k: str(v) for k, v in self.forward_balance.items() if v},
         }
 
 
