@@ -34,6 +34,8 @@ OTHER_DOC = Provider("TESTDOC", "1003000126", "1", first_name="BETA", taxonomy="
 MEDICARE = Payer("SANDBOX MEDICARE PART B", "MCR01")
 MEDIGAP = Payer("SANDBOX MEDIGAP PLAN G", "MGAP1")
 COMMERCIAL = Payer("SANDBOX COMMERCIAL PPO", "COM01")
+ADVANTAGE = Payer("SANDBOX MEDICARE ADVANTAGE HMO", "MA001")
+MEDICAID = Payer("SANDBOX STATE MEDICAID", "MCD01")
 
 
 def member(member_id: str = "MBR001", last: str = "TESTPATIENT", first: str = "ALPHA") -> Person:
@@ -113,6 +115,20 @@ def config(**overrides) -> dict:
                 "authorizations": [{"number": "AUTH77", "member_id": "C100", "from": "2026-10-01", "to": "2027-03-31",
                                     "units": {"J9271": "400", "J9035": "100"}}],
                 "members": [{"member_id": "C100", "coverage_from": "2026-01-01", "plan_year_start": "07-01"}],
+            },
+            "MA001": {
+                "name": "SANDBOX MEDICARE ADVANTAGE HMO", "kind": "medicare_advantage", "timely_filing_days": 365,
+                "pricing": {"percent_of_medicare": "100"},
+                "benefits": {"deductible": "0", "coinsurance_percent": "20", "oop_max": "8000.00",
+                             "copays": {"administration": "25.00", "em": "40.00"}},
+                "jw_jz_required": True,
+                "members": [{"member_id": "MA100", "coverage_from": "2026-01-01"}],
+            },
+            "MCD01": {
+                "name": "SANDBOX STATE MEDICAID", "kind": "medicaid", "timely_filing_days": 180,
+                "pricing": {"percent_of_medicare": "80"},
+                "jw_jz_required": True, "ndc_required": True,
+                "members": [{"member_id": "MCD100", "coverage_from": "2025-01-01"}],
             },
         },
     }

@@ -14,7 +14,18 @@ from oncobill.sandbox_payer.adjudicate import Accumulator, share_cost
 from oncobill.sandbox_payer.config import Benefits
 from oncobill.x12.remit835 import Adjustment
 
-from .builders import COMMERCIAL, MEDICARE, MEDIGAP, claim, config, line, member, with_primary
+from .builders import (
+    ADVANTAGE,
+    COMMERCIAL,
+    MEDICAID,
+    MEDICARE,
+    MEDIGAP,
+    claim,
+    config,
+    line,
+    member,
+    with_primary,
+)
 from .conftest import Sandbox
 
 D = Decimal
@@ -115,6 +126,40 @@ def test_secondary_claim_to_medigap_carrying_the_primary_adjudication(sandbox):
     assert (got.paid, got.patient_responsibility) == (D("2490.12"), D("133.27"))
 
 
+def test_medicare_advantage_at_100_percent_of_medicare_with_copays(sandbox):
+    lines = [line("96413", "400.00"), line("96415", "90.00"), line("J9271", "15000.00", "200", mods=("JZ",), ndc=KEYTRUDA)]
+    report = sandbox.send([claim("MA1", lines, payer=ADVANTAGE, subscriber=member("MA100"), filing="16")])
+    c = sandbox.claim(report, "MA1")
+    # one administration copay per visit; the drug at 20% coinsurance; no deductible, no sequestration in this contract
+    assert cas(c.services[0]) == [("CO", "45", D("266.73")), ("PR", "3", D("25.00"))]
+    assert c.services[0].paid == D("108.27")
+    assert cas(c.services[1]) == [("CO", "45", D("61.61"))] and c.services[1].paid == D("28.39")
+    assert cas(c.services[2]) == [("CO", "45", D("2549.40")), ("PR", "2", D("2490.12"))]
+    assert (c.paid, c.patient_responsibility, c.filing_indicator) == (D("10097.14"), D("2515.12"), "16")
+
+
+def test_medicaid_at_a_percentage_of_medicare(sandbox):
+    lines = [line("96413", "400.00"), line("J9271", "15000.00", "200", mods=("JZ",), ndc=KEYTRUDA)]
+    report = sandbox.send([claim("MCD1", lines, payer=MEDICAID, subscriber=member("MCD100"), filing="MC")])
+    c = sandbox.claim(report, "MCD1")
+    assert [s.paid for s in c.services] == [D("106.62"), D("9960.48")]  # 80% of 133.27 and of 12,450.60
+    assert c.patient_responsibility == 0
+
+
+def test_medicaid_as_secondary_pays_up_to_its_own_allowed_amount(sandbox):
+    c = with_primary(
+        claim("DUAL1", [line("96413", "400.00")], payer=MEDICAID, subscriber=member("MCD100"), filing="MC"),
+        MEDICARE,
+        [("104.49", [Adjustment("CO", "45", D("266.73")), Adjustment("PR", "2", D("26.65")),
+                     Adjustment("CO", "253", D("2.13"))])],
+    )  # fmt: skip
+    got = sandbox.claim(sandbox.send([c]), "DUAL1", "MCD01")
+    # Medicaid allows 106.62 and Medicare paid 104.49: it pays 2.13 of the 26.65 coinsurance
+    assert got.status == "2"
+    assert cas(got.services[0]) == [("OA", "23", D("373.35")), ("PR", "2", D("24.52"))]
+    assert got.services[0].paid == D("2.13")
+
+
 def test_cost_share_copay_then_out_of_pocket_cap():
     benefits = Benefits({0: D("500.00")}, D(20), {"em": D("40.00")}, D("600.00"))
     share, after = share_cost(D("150.00"), benefits, Accumulator(D("500.00"), D("580.00")),
@@ -130,6 +175,8 @@ def test_sequestration_does_not_reduce_the_patient_share():
     assert (share.coinsurance, share.sequestration, share.paid) == (D("20.00"), D("1.60"), D("78.40"))
 
 
+PAYER_OF = {"MBR001": MEDICARE, "MBR002": MEDICARE, "MBR003": MEDICARE, "C100": COMMERCIAL, "MA100": ADVANTAGE,
+            "MCD100": MEDICAID}
 CODES = [("96413", None), ("96415", None), ("96360", None), ("96375", None), ("77427", None), ("99214", None),
          ("J9271", KEYTRUDA), ("J9035", "50242006001"), ("J2506", None)]  # fmt: skip
 
@@ -137,7 +184,7 @@ CODES = [("96413", None), ("96415", None), ("96360", None), ("96375", None), ("7
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(st.tuples(st.sampled_from(CODES), st.integers(1, 500_00), st.integers(1, 40),
                                    st.sampled_from([(), ("JZ",), ("XU",), ("JW", "JZ")]),
-                                   st.sampled_from(["MBR001", "MBR002", "MBR003", "C100"])),
+                                   st.sampled_from(list(PAYER_OF))),
                          min_size=1, max_size=5), min_size=1, max_size=4))  # fmt: skip
 def test_every_835_balances_by_construction(batches):
     """Line: charge - CAS = paid; claim: CLP03 - CAS = CLP04 and CLP05 = PR; transaction: BPR02 = sum CLP04."""
@@ -146,7 +193,7 @@ def test_every_835_balances_by_construction(batches):
         for n, lines in enumerate(batches):
             claims = []
             for k, ((code, ndc), cents, units, mods, who) in enumerate(lines):
-                payer = COMMERCIAL if who == "C100" else MEDICARE
+                payer = PAYER_OF[who]
                 ln = line(code, str(D(cents) / 100), str(units), mods=mods, ndc=ndc)
                 claims.append(claim(f"P{n}X{k}", [ln], payer=payer, subscriber=member(who), auth="AUTH77"))
             report = sandbox.send(claims)
