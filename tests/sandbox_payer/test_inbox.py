@@ -167,7 +167,7 @@ def test_config_file_errors_name_the_file_and_line(tmp_path):
     with pytest.raises(ConfigError, match=r"sandbox_config.json: line 1"):
         load_config(path)
     path.write_text(json.dumps(config()))
-    assert set(load_config(path).payers) == {"MCR01", "MGAP1", "COM01"}
+    assert set(load_config(path).payers) == {"MCR01", "MGAP1", "COM01", "MA001", "MCD01"}
 
 
 def test_unknown_payer_is_rejected_at_the_277ca(sandbox):
