@@ -180,3 +180,24 @@ def test_unknown_payer_is_rejected_at_the_277ca(sandbox):
 def test_npi_check_digit():
     assert npi_valid("1234567893") and npi_valid("1558598797")
     assert not npi_valid("1234567890") and not npi_valid("12345")
+
+
+def test_a_file_the_sandbox_fails_on_changes_nothing_and_is_retried(sandbox, monkeypatch):
+    from oncobill.sandbox_payer import inbox
+
+    sandbox.send([claim("OK1", [line("96413", "400.00")], subscriber=member("MBR003"))])
+    state = (sandbox.box / "sandbox_state" / "state.json").read_text()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(inbox, "_remittances", broken)
+    drop(sandbox.box, "next.837", batch([claim("OK2", [line("96415", "90.00")], subscriber=member("MBR003"))],
+                                        control_number=777))  # fmt: skip
+    report = process_inbox(sandbox.box, today=TODAY)
+    assert "disk on fire" in report.files[0].problems[0]
+    assert (sandbox.box / "sandbox_state" / "state.json").read_text() == state
+    assert not (sandbox.box / "inbound" / "000000777.999").exists()
+    monkeypatch.undo()
+    again = process_inbox(sandbox.box, today=TODAY)
+    assert [f.interchange_control_number for f in again.files] == ["000000777"]

@@ -9,6 +9,7 @@ file as processed together with the payer state, in one atomic write. Responses 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -140,7 +141,14 @@ def process_inbox(mailbox: Path, *, today: date, config: SandboxConfig | None = 
             if digest in state.processed:
                 report.skipped.append(path)
                 continue
-            outcome, outputs = _process(path, data.decode("utf-8", errors="replace"), config, state, today)
+            before = json.dumps(state.to_json())
+            try:
+                outcome, outputs = _process(path, data.decode("utf-8", errors="replace"), config, state, today)
+            except Exception as exc:  # one bad file must not stop the mailbox; it is retried next run
+                state = SandboxState(json.loads(before))
+                report.files.append(FileResult(path, "", "", problems=[f"{path.name}: not processed, the sandbox "
+                                                                       f"failed: {type(exc).__name__}: {exc}"]))  # fmt: skip
+                continue
             for out_path, text in outputs:
                 write_atomic(mailbox / "inbound" / out_path, text)
             state.processed[digest] = {"file": path.name, "interchange": outcome.interchange_control_number,
