@@ -144,10 +144,10 @@ def process_inbox(mailbox: Path, *, today: date, config: SandboxConfig | None = 
             before = json.dumps(state.to_json())
             try:
                 outcome, outputs = _process(path, data.decode("utf-8", errors="replace"), config, state, today)
-            except Exception as exc:  # one bad file must not stop the mailbox; it is retried next run
+            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the mailbox; retried next run
                 state = SandboxState(json.loads(before))
-                report.files.append(FileResult(path, "", "", problems=[f"{path.name}: not processed, the sandbox "
-                                                                       f"failed: {type(exc).__name__}: {exc}"]))  # fmt: skip
+                problem = f"{path.name}: not processed, the sandbox failed: {type(exc).__name__}: {exc}"
+                report.files.append(FileResult(path, "", "", problems=[problem]))
                 continue
             for out_path, text in outputs:
                 write_atomic(mailbox / "inbound" / out_path, text)
