@@ -166,6 +166,7 @@ class CuttingProxy:
         self.cut_up_after: int | None = None
         self.cut_down_after: int | None = None
         self.cuts = 0
+        self.passed = {"up": 0, "down": 0}  # bytes forwarded on the latest connection
         self._closed = False
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -181,7 +182,10 @@ class CuttingProxy:
             except OSError:
                 client.close()
                 continue
+            for sock in (client, upstream):  # no Nagle delays: a proxy must not slow the test down
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             pair = (client, upstream)
+            self.passed = {"up": 0, "down": 0}
             threading.Thread(target=self._pump, args=(client, upstream, "up", pair), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, "down", pair), daemon=True).start()
 
@@ -203,6 +207,7 @@ class CuttingProxy:
                     break
                 dst.sendall(data)
                 passed += len(data)
+                self.passed[direction] = passed
         except OSError:
             pass
         for s in pair:

@@ -372,3 +372,73 @@ def test_missing_remote_folder_is_named(sftp_server, make_sftp):
         ClearinghouseError, match="no such file or folder on the server while uploading nowhere/"
     ):
         make_sftp(outbound_dir="nowhere").send(NAME, x12("837", 1))
+
+
+# -- a cut at any point ------------------------------------------------------------------------
+
+CUT_POINTS = 14
+
+
+def _offsets(total: int) -> list[int]:
+    """Cut points spread over a whole session, from the SSH handshake to the last replies (the
+    rename or remove and the close are in the last few hundred bytes)."""
+    tail = {total - d for d in (1, 40, 120, 250, 500, 900) if total - d > 0}
+    return sorted({max(1, total * k // CUT_POINTS) for k in range(CUT_POINTS)} | tail)
+
+
+@pytest.mark.parametrize("direction", ["up", "down"])
+def test_a_cut_anywhere_in_a_send_loses_nothing_and_sends_nothing_twice(
+    sftp_server, proxy, make_sftp, direction
+):
+    adapter = make_sftp(port=proxy.port)
+    adapter.send("probe.837", x12("837", 999, filler_segments=300))  # measures one session
+    total = proxy.passed[direction]
+    stopped_at: set[str] = set()
+    for n, offset in enumerate(_offsets(total)):
+        name, data = f"OB-{n:03d}.837", x12("837", n, filler_segments=300)
+        setattr(proxy, f"cut_{direction}_after", offset)
+        try:
+            adapter.send(name, data)
+        except TransferFailed:
+            record = adapter.journal.batch(name)
+            stopped_at.add(record.state if record else "not begun")
+        setattr(proxy, f"cut_{direction}_after", None)
+        adapter.send(name, data)  # the retry
+        assert adapter.send(name, data).already_sent
+        assert (sftp_server.root / "outbound" / name).read_bytes() == data, offset
+        assert renames_to(sftp_server, name) == 1, offset
+        assert sftp_server.count("open-write", f"outbound/{name}") == 0
+    assert not [p for p in (sftp_server.root / "outbound").iterdir() if p.name.endswith(".part")]
+    assert stopped_at >= {"pending", "uploaded"}  # cuts before and after the upload was complete
+
+
+@pytest.mark.parametrize("direction", ["up", "down"])
+def test_a_cut_anywhere_in_a_receive_loses_nothing_and_hands_nothing_over_twice(
+    sftp_server, proxy, make_sftp, direction
+):
+    adapter = make_sftp(port=proxy.port)
+    put_response(sftp_server, "probe.999", x12("999", 999, filler_segments=300))
+    adapter.receive()
+    total = proxy.passed[direction]
+    handed: list[str] = []
+    expected = []
+    stored_not_handed = 0
+    for n, offset in enumerate(_offsets(total)):
+        for suffix in ("999", "835"):
+            data = x12(suffix, n * 2 + (suffix == "835"), filler_segments=150)
+            put_response(sftp_server, f"r{n:03d}.{suffix}", data)
+            expected.append(f"r{n:03d}.{suffix}")
+        setattr(proxy, f"cut_{direction}_after", offset)
+        try:
+            handed += [f.name for f in adapter.receive()]
+        except TransferFailed:
+            stored_not_handed += len(adapter.journal.not_handed_over())
+        setattr(proxy, f"cut_{direction}_after", None)
+        handed += [f.name for f in adapter.receive()]
+        assert list((sftp_server.root / "inbound").iterdir()) == [], offset
+    assert sorted(handed) == sorted(expected)  # every response once, none twice
+    assert stored_not_handed > 0  # some cuts came after a file was stored: the next call handed it over
+    downloads = sftp_server.count("open-read") - 1  # less the probe
+    assert downloads > len(expected)  # some files were downloaded twice (cut before removal), handed once
+    for f in adapter.journal.responses():
+        assert f.local_path.read_bytes() and f.local_path.parent == adapter.received_dir

@@ -114,7 +114,11 @@ class SftpAdapter:
                 f"{s.where}: the server's host key does not match the configured one"
             ) from exc
         except paramiko.AuthenticationException as exc:
+            transport = client.get_transport()
+            dropped = transport is None or not transport.is_active()
             client.close()
+            if dropped:  # paramiko reports a connection cut during login as a failed login
+                raise TransferFailed(f"{s.where}: connection lost while logging in ({exc})") from exc
             raise ClearinghouseError(f"{s.where}: login refused ({exc})") from exc
         except paramiko.SSHException as exc:
             client.close()
@@ -239,7 +243,7 @@ class SftpAdapter:
         except _NETWORK_ERRORS as exc:
             state = self.journal.batch(name).state  # type: ignore[union-attr]
             raise TransferFailed(
-                f"{s.where}: connection lost while {step} ({type(exc).__name__}: {exc or 'closed'}); "
+                f"{s.where}: connection lost while {step} ({type(exc).__name__}: {str(exc) or 'closed'}); "
                 f"batch {name} is recorded as {state}; send it again to resume"
             ) from exc
 
@@ -278,7 +282,7 @@ class SftpAdapter:
             raise ClearinghouseError(f"{s.where}: no such file or folder on the server while {step}") from exc
         except _NETWORK_ERRORS as exc:
             raise TransferFailed(
-                f"{s.where}: connection lost while {step} ({type(exc).__name__}: {exc or 'closed'}); "
+                f"{s.where}: connection lost while {step} ({type(exc).__name__}: {str(exc) or 'closed'}); "
                 "files already stored are kept and handed over by the next receive"
             ) from exc
 
