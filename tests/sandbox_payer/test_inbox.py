@@ -201,3 +201,12 @@ def test_a_file_the_sandbox_fails_on_changes_nothing_and_is_retried(sandbox, mon
     monkeypatch.undo()
     again = process_inbox(sandbox.box, today=TODAY)
     assert [f.interchange_control_number for f in again.files] == ["000000777"]
+
+
+def test_a_reused_interchange_control_number_never_overwrites_earlier_answers(sandbox):
+    first = sandbox.send([claim("SAME1", [line("96413", "400.00")], subscriber=member("MBR003"))], control_number=300)
+    second = sandbox.send([claim("SAME2", [line("96415", "90.00")], subscriber=member("MBR003"))], control_number=300)
+    assert first.files[0].remittance.name == "000000300.835"
+    assert second.files[0].remittance.name.startswith("000000300.") and second.files[0].remittance.name.endswith(".835")
+    assert second.files[0].remittance != first.files[0].remittance
+    assert "SAME1" in first.files[0].remittance.read_text() and "SAME2" in second.files[0].remittance.read_text()

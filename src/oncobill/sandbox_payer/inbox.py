@@ -149,6 +149,9 @@ def process_inbox(mailbox: Path, *, today: date, config: SandboxConfig | None = 
                 problem = f"{path.name}: not processed, the sandbox failed: {type(exc).__name__}: {exc}"
                 report.files.append(FileResult(path, "", "", problems=[problem]))
                 continue
+            if any((mailbox / "inbound" / name).exists() for name, _ in outputs):
+                # Another file used the same interchange control number: never overwrite its answers.
+                outputs = [(_with_hash(name, digest), text) for name, text in outputs]
             for out_path, text in outputs:
                 write_atomic(mailbox / "inbound" / out_path, text)
             state.processed[digest] = {"file": path.name, "interchange": outcome.interchange_control_number,
@@ -159,6 +162,11 @@ def process_inbox(mailbox: Path, *, today: date, config: SandboxConfig | None = 
                 setattr(outcome, attr, mailbox / "inbound" / name if name else None)
             report.files.append(outcome)
     return report
+
+
+def _with_hash(name: str, digest: str) -> str:
+    stem, dot, ext = name.partition(".")
+    return f"{stem}.{digest[:12]}{dot}{ext}"
 
 
 # -- one file ---------------------------------------------------------------------------------
