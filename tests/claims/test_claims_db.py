@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from tests.claims.db_helpers import seed_month, treat
 from tests.factories import PROVIDER_NPIS
 
+from oncobill.charges import service as charges
 from oncobill.charges.models import EncounterStatus
 from oncobill.claims import service
 from oncobill.claims.lifecycle import IllegalTransition
@@ -195,3 +196,27 @@ def test_a_payer_that_wants_denied_claims_sent_as_new_originals(session, month):
     assert (again.frequency_code, again.payer_claim_number, again.original_claim_id) == ("1", None, commercial.id)
     assert "new original (frequency 1)" in again.events[0].reason
     assert commercial.status is ClaimStatus.CLOSED
+
+
+def test_scrub_view_reads_payer_settings_by_effective_date_and_the_charted_containers(session, month):
+    practice.set_payer_setting(session, payer=month["commercial"], key="prior_auth_required", value=True,
+                               effective_from=date(2026, 10, 10))
+    practice.set_payer_setting(session, payer=month["medicare"], key="jw_jz_required", value=False,
+                               effective_from=date(2020, 1, 1))
+    practice.set_payer_setting(session, payer=month["medicare"], key="jw_jz_required", value=True,
+                               effective_from=date(2026, 10, 20))
+    enc = charges.record_encounter(session, patient=month["patient"], location=month["clinic"],
+                                   provider=month["oncologist"], date_of_service=date(2026, 10, 9),
+                                   diagnoses=["Z51.11", "C34.11"], primary_reason="chemotherapy")
+    charges.add_charge_line(session, encounter=enc, code="J9045", units=11, dx_pointers=[2], charge="110.00",
+                            actor="test", explanation="J9045 x11: 525 mg / 50 MG per unit = 10.5, rounded up to 11; "
+                                                      "vials 1 x 600 mg include a multiple-dose vial, so no JW/JZ")
+    commercial, medicare = service.build_claims(session, actor="biller1", now=NOW).claims
+    early = service.scrub_view(session, commercial)  # first date of service Oct 5: before the rule began
+    assert "prior_auth_required" not in early.settings
+    assert service.scrub_view(session, medicare).settings["jw_jz_required"] is False  # first DOS Oct 19
+    assert [x.container for x in early.lines if x.code == "J9045"] == ["multi_dose"]
+    assert {x.container for x in early.lines if x.code == "J9271"} == {None}
+    assert early.subscriber.coverage_to == date(2026, 10, 14) and early.payer.code == "COMM"
+    medicare.service_from = date(2026, 10, 20)
+    assert service.scrub_view(session, medicare).settings["jw_jz_required"] is True
