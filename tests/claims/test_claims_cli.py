@@ -3,13 +3,12 @@
 import json
 
 import pytest
+from tests.claims.db_helpers import seed_month
 from typer.testing import CliRunner
 
 from oncobill.cli.main import app
 from oncobill.db import make_engine, unit_of_work
 from oncobill.migrations.runner import upgrade
-
-from tests.claims.db_helpers import seed_month
 
 runner = CliRunner()
 
@@ -53,7 +52,7 @@ def test_build_scrub_list_show(url):
     assert shown.exit_code == 0, shown.output
     claim = json.loads(shown.stdout)
     assert claim["total_charge"] == "24700.00" == claim["balance"]
-    assert [e["to"] for e in claim["history"]][0] == "draft"
+    assert claim["history"][0]["to"] == "draft"
 
     table = run(url, "claims", "list")
     assert table.exit_code == 0 and "COMM" in table.stdout
