@@ -210,3 +210,16 @@ def test_a_reused_interchange_control_number_never_overwrites_earlier_answers(sa
     assert second.files[0].remittance.name.startswith("000000300.") and second.files[0].remittance.name.endswith(".835")
     assert second.files[0].remittance != first.files[0].remittance
     assert "SAME1" in first.files[0].remittance.read_text() and "SAME2" in second.files[0].remittance.read_text()
+
+
+def test_a_test_interchange_is_answered_as_test_and_the_summary_counts(sandbox):
+    text = batch([claim("T1", [line("96413", "400.00")], subscriber=member("MBR003")),
+                  claim("T2", [line("96413", "400.00")], subscriber=member("NOBODY"))], control_number=901)  # fmt: skip
+    drop(sandbox.box, "test.837", text.replace("*0*P*:~", "*0*T*:~", 1))
+    report = process_inbox(sandbox.box, today=TODAY)
+    from oncobill.x12 import read
+
+    for path in (report.files[0].ack_999, report.files[0].ack_277ca, report.files[0].remittance):
+        assert read(path.read_text()).interchanges[0].isa[15] == "T"
+    assert report.summary() == {"files": 1, "skipped": 0, "accepted": 1, "rejected": 1,
+                                "claims_by_status": {"1": 1, "rejected": 1}, "paid": "0.00"}  # fmt: skip

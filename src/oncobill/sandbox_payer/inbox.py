@@ -105,6 +105,15 @@ class ProcessReport:
     def paid(self) -> Decimal:
         return sum((c.paid for c in self.claims), ZERO)
 
+    def summary(self) -> dict:
+        """Counts a demo or a log line can print: files, claims by outcome, money paid."""
+        by_status: dict[str, int] = {}
+        for c in self.claims:
+            by_status[c.status] = by_status.get(c.status, 0) + 1
+        return {"files": len(self.files), "skipped": len(self.skipped), "accepted": self.accepted,
+                "rejected": self.rejected, "claims_by_status": dict(sorted(by_status.items())),
+                "paid": str(self.paid)}  # fmt: skip
+
 
 def npi_valid(npi: str) -> bool:
     """NPI check digit: Luhn over the 80840 prefix and the first nine digits."""
@@ -190,6 +199,7 @@ def _process(path: Path, text: str, config: SandboxConfig, state: SandboxState, 
     icn = isa.control_number
     # Responses go back the way the file came: our ID is the 837's receiver.
     ours, theirs = isa.receiver or config.clearinghouse_id, isa.sender
+    usage = isa.isa.get(15) if isa.isa.get(15) in ("P", "T") else "P"  # answer a test file as test (ISA15)
     fr = FileResult(path, icn, "", problems=errors)
     outputs: list[tuple[str, str]] = []
 
@@ -197,7 +207,7 @@ def _process(path: Path, text: str, config: SandboxConfig, state: SandboxState, 
     fr.ack_999_status = acks[0].status if acks else "R"
     txns_999 = [build_999(ack, n) for n, ack in enumerate(acks, 1)]
     outputs.append((f"{icn}.999", write(build_interchange([(SPEC_999, txns_999)], sender_id=ours, receiver_id=theirs,
-                                                          control_number=state.next("interchange"), when=when))))  # fmt: skip
+                                                          control_number=state.next("interchange"), when=when, usage=usage))))  # fmt: skip
 
     status_by_set = {(s["group"], s["st02"]): s["status"] for s in result.sets}
     reports: list[ClaimAcknowledgmentReport] = []
@@ -216,14 +226,14 @@ def _process(path: Path, text: str, config: SandboxConfig, state: SandboxState, 
         outputs.append((f"{icn}.277ca", write(build_interchange([(SPEC_277CA, txns)], sender_id=ours,
                                                                 receiver_id=theirs,
                                                                 control_number=state.next("interchange"),
-                                                                when=when))))  # fmt: skip
+                                                                when=when, usage=usage))))  # fmt: skip
     results = _adjudicate(accepted, config, state, today)
     if results:
         remits = _remittances(results, config, state, today)
         txns = [build_remittance(r, n) for n, r in enumerate(remits, 1)]
         outputs.append((f"{icn}.835", write(build_interchange([(SPEC_835, txns)], sender_id=ours, receiver_id=theirs,
                                                               control_number=state.next("interchange"),
-                                                              when=when))))  # fmt: skip
+                                                              when=when, usage=usage))))  # fmt: skip
         outcomes: dict[tuple[str, str], ClaimOutcome] = {}
         for r in results:
             key = (r.claim.patient_control_number, r.payer.payer_id)
