@@ -381,9 +381,11 @@ def write_837p(
     receiver_id: str | None = None,
 ) -> str:
     """A complete 837P interchange as text: ISA/GS/ST..SE/GE/IEA, every count computed."""
+    from oncobill.x12.reader import gc_paused
     from oncobill.x12.writer import build_interchange, write
 
-    txn = build_837p(doc, control_number)
+    with gc_paused():  # building millions of segments: keep the collector out (see reader.gc_paused)
+        txn = build_837p(doc, control_number)
     ic = build_interchange(
         [(SPEC_837P, [txn])],
         sender_id=sender_id or doc.submitter_id,

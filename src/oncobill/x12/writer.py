@@ -60,7 +60,10 @@ def iter_text(doc: X12File | Interchange, delimiters: Delimiters | None = None, 
 
 def write(doc: X12File | Interchange, delimiters: Delimiters | None = None, line_breaks: bool = False) -> str:
     """The document as one string, trailers computed."""
-    return "".join(iter_text(doc, delimiters, line_breaks))
+    from oncobill.x12.reader import gc_paused
+
+    with gc_paused():
+        return "".join(iter_text(doc, delimiters, line_breaks))
 
 
 def write_to(stream: IO[str], doc, delimiters: Delimiters | None = None, line_breaks: bool = False) -> None:
@@ -76,8 +79,13 @@ def build_transaction(
 ) -> Transaction:
     """A transaction set from its body segments (between ST and SE), placed into loops by
     the same engine that reads; raises :class:`X12Error` if a segment has no place."""
-    from oncobill.x12.reader import place_body
+    from oncobill.x12.reader import gc_paused, place_body
 
+    with gc_paused():
+        return _build_transaction(spec, control_number, body, place_body)
+
+
+def _build_transaction(spec, control_number, body, place_body) -> Transaction:
     st = make_segment(["ST", spec.code, _control(control_number, 4)] + ([spec.version] if spec.st03 else []))
     segs = [s if isinstance(s, Segment) else make_segment(list(s)) for s in body]
     return place_body(spec, st, segs)
