@@ -442,3 +442,25 @@ def test_a_cut_anywhere_in_a_receive_loses_nothing_and_hands_nothing_over_twice(
     assert downloads > len(expected)  # some files were downloaded twice (cut before removal), handed once
     for f in adapter.journal.responses():
         assert f.local_path.read_bytes() and f.local_path.parent == adapter.received_dir
+
+
+def test_full_local_disk_is_not_mistaken_for_a_dropped_connection(sftp_server, make_sftp, monkeypatch):
+    import errno
+    import os
+
+    put_response(sftp_server, "ack.999", x12("999", 1))
+    adapter = make_sftp(attempts=3)
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    with pytest.raises(
+        ClearinghouseError, match=r"cannot store inbound/ack.999 locally .*No space left"
+    ) as info:
+        adapter.receive()
+    assert not isinstance(info.value, TransferFailed)
+    assert sftp_server.count("open-read") == 1  # not retried
+    monkeypatch.undo()
+    assert (sftp_server.root / "inbound" / "ack.999").exists()
+    assert [f.name for f in adapter.receive()] == ["ack.999"]

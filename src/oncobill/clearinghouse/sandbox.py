@@ -94,7 +94,12 @@ class SandboxAdapter:
                     raise BatchConflict(f"{final}: a different file already has this name in the mailbox")
                 note = "found complete in outbound/ from an earlier attempt"
             else:
-                write_new(final, data)
+                try:
+                    write_new(final, data)
+                except OSError as exc:
+                    raise ClearinghouseError(
+                        f"{final}: cannot write the batch into the mailbox ({exc})"
+                    ) from exc
             record = self.journal.set_batch_state(name, "sent", note)
         self.run_payer()
         return sent_result(record, already_sent=False, destination=str(final))

@@ -10,6 +10,7 @@ moved to an archive folder). The journal records each step first, so a retry res
 from __future__ import annotations
 
 import base64
+import errno
 import io
 import logging
 import os
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 
 # What a dropped connection looks like from paramiko: any of these means "resume later".
 _NETWORK_ERRORS = (OSError, EOFError, paramiko.SSHException)
+# ...except these, which only a local file system raises.
+_LOCAL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,12 @@ class SftpAdapter:
                 record = self.journal.begin_batch(name, sha, len(data))
             local_copy = self.sent_dir / name
             if not local_copy.exists():
-                write_new(local_copy, data)  # what was sent stays where a biller can find it
+                try:
+                    write_new(local_copy, data)  # what was sent stays where a biller can find it
+                except OSError as exc:
+                    raise ClearinghouseError(
+                        f"{local_copy}: cannot keep a copy of the batch ({exc})"
+                    ) from exc
             record = self._with_retries(f"upload {name}", lambda: self._send_once(name, data, sha))
         return sent_result(record, already_sent=False, destination=final)
 
@@ -297,6 +305,11 @@ class SftpAdapter:
                 os.fsync(fh.fileno())
         except FileNotFoundError:
             tmp.unlink(missing_ok=True)
+            raise
+        except OSError as exc:
+            if exc.errno in _LOCAL_ERRNOS:  # our disk, not the connection: retrying will not help
+                tmp.unlink(missing_ok=True)
+                raise ClearinghouseError(f"{tmp}: cannot store {remote} locally ({exc})") from exc
             raise
         data = tmp.read_bytes()
         if size is not None and len(data) != size:
