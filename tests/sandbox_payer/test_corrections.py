@@ -84,3 +84,13 @@ def test_unknown_or_already_reversed_claim_number_is_rejected_at_the_277ca(sandb
                 for p in acks_277(report.files[0].ack_277ca)[0].providers for c in p.claims]  # fmt: skip
     assert statuses == [[("A7", "464")], [("A7", "464")]]
     assert report.files[0].remittance is None
+
+
+def test_two_corrections_of_one_claim_in_one_file_reverse_it_once(sandbox):
+    first = _original(sandbox, "TWICE", mods=("JZ",))
+    icn = first.payer_claim_control_number
+    report = sandbox.send([_follow_up("TWICE", icn, "7"), _follow_up("TWICE", icn, "8")])
+    statuses = [[(s.category, s.code) for s in c.statuses]
+                for p in acks_277(report.files[0].ack_277ca)[0].providers for c in p.claims]  # fmt: skip
+    assert statuses == [[("A2", "20")], [("A7", "464")]]
+    assert [c.status for r in remits(report.files[0].remittance) for c in r.claims] == ["22", "1"]

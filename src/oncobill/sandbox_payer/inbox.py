@@ -212,13 +212,14 @@ def _process(path: Path, text: str, config: SandboxConfig, state: SandboxState, 
     status_by_set = {(s["group"], s["st02"]): s["status"] for s in result.sets}
     reports: list[ClaimAcknowledgmentReport] = []
     accepted: list[tuple[BilledClaim, str]] = []
+    corrected: set[str] = set()  # payer claim numbers a replacement or void in this file already names
     for ic in doc.interchanges:
         for group in ic.groups:
             for txn in group.transactions:
                 if txn.code != "837" or status_by_set.get((group.gs.get(6), txn.st.get(2))) not in ("A", "E"):
                     continue
                 own = [f for f in result.findings if f.transaction == txn.st.get(2) and f.group == group.gs.get(6)]
-                rep, ok = _acknowledge(txn, own, config, state, today, when, fr)
+                rep, ok = _acknowledge(txn, own, config, state, today, when, fr, corrected)
                 reports.append(rep)
                 accepted.extend(ok)
     if reports:
@@ -265,7 +266,7 @@ def _typed(txn) -> list[BilledClaim]:
 
 
 def _acknowledge(txn, findings, config: SandboxConfig, state: SandboxState, today: date, when: datetime,
-                 fr: FileResult) -> tuple[ClaimAcknowledgmentReport, list[tuple[BilledClaim, str]]]:  # fmt: skip
+                 fr: FileResult, corrected: set[str]) -> tuple[ClaimAcknowledgmentReport, list[tuple[BilledClaim, str]]]:  # fmt: skip
     """The 277CA for one 837 set, and the claims accepted into adjudication with their claim numbers."""
     claims = _typed(txn)
     per_claim = findings_by_claim(txn, findings)
@@ -289,9 +290,11 @@ def _acknowledge(txn, findings, config: SandboxConfig, state: SandboxState, toda
             if record is None or record["claim"]["member_id"] != claim.member_id:
                 verdict.reject("A7", "464", "", f"REF*F8 {claim.payer_claim_control_number!r} is not a claim "
                                f"{payer.name} adjudicated for member {claim.member_id}", today, claim.charge)  # fmt: skip
-            elif record["reversed"]:
+            elif record["reversed"] or claim.payer_claim_control_number in corrected:
                 verdict.reject("A7", "464", "", f"claim {claim.payer_claim_control_number} was already replaced "
                                "or voided; correct the latest claim number", today, claim.charge)  # fmt: skip
+            else:
+                corrected.add(claim.payer_claim_control_number)
         prov = providers.get(claim.billing_npi)
         if prov is None:
             prov = providers[claim.billing_npi] = ProviderAcknowledgment(
