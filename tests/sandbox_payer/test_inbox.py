@@ -223,3 +223,29 @@ def test_a_test_interchange_is_answered_as_test_and_the_summary_counts(sandbox):
         assert read(path.read_text()).interchanges[0].isa[15] == "T"
     assert report.summary() == {"files": 1, "skipped": 0, "accepted": 1, "rejected": 1,
                                 "claims_by_status": {"1": 1, "rejected": 1}, "paid": "0.00"}  # fmt: skip
+
+
+MUTATIONS = [
+    ("drop a required segment", lambda segs: [s for s in segs if not s.startswith("DTP*472")]),
+    ("bad amount", lambda segs: [s.replace("SV1*HC:96413*400*", "SV1*HC:96413*4O0*") for s in segs]),
+    ("bad date", lambda segs: [s.replace("DTP*472*D8*20261102", "DTP*472*D8*20261342") for s in segs]),
+    ("unknown segment", lambda segs: segs[:12] + ["ZZZ*1"] + segs[12:]),
+    ("segment count", lambda segs: [("SE*99*" + s.split("*")[2]) if s.startswith("SE*") else s for s in segs]),
+    ("bad qualifier", lambda segs: [s.replace("NM1*IL*1*", "NM1*IL*9*") for s in segs]),
+]
+
+
+@pytest.mark.parametrize("name,mutate", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+def test_a_broken_837_is_rejected_in_the_999_and_goes_no_further(tmp_path, name, mutate):
+    from .builders import mailbox
+
+    box = mailbox(tmp_path)
+    text = batch([claim("MUT1", [line("96413", "400.00")], subscriber=member("MBR003"))])
+    segs = [s for s in text.split("~") if s]
+    drop(box, "mut.837", "~".join(mutate(segs)) + "~")
+    f = process_inbox(box, today=TODAY).files[0]
+    assert f.ack_999_status == "R", name
+    assert pyx12_errors(f.ack_999.read_text()) == []
+    resp = acks_999(f.ack_999)[0].responses[0]
+    assert resp.status == "R" and (resp.segment_errors or resp.set_errors)
+    assert f.ack_277ca is None and f.remittance is None and f.problems
