@@ -144,3 +144,12 @@ def test_a_payer_can_turn_a_rule_off_and_recode_another(make_sandbox):
     c = sandbox.claim(report, "CFG1")
     assert_denied(c, 2, "CO", "97", ["M15"])
     assert c.services[2].paid > 0  # jw_jz is off for this payer
+
+
+def test_ncci_and_mue_look_across_claims_of_the_same_day(sandbox):
+    sandbox.send([claim("DAY1", [line("96413", "400.00")], subscriber=member("MBR003"))])
+    report = sandbox.send([claim("DAY2", [line("96360", "150.00")], subscriber=member("MBR003"))])
+    assert_denied(sandbox.claim(report, "DAY2"), 1, "CO", "236", ["N20"])  # 96413 was allowed earlier that day
+    sandbox.send([claim("DAY3", [line("77427", "300.00")], subscriber=member("MBR003"))])
+    report = sandbox.send([claim("DAY4", [line("77427", "310.00")], subscriber=member("MBR003"))])
+    assert_denied(sandbox.claim(report, "DAY4"), 1, "CO", "151", ["N362"])  # MUE 1 per day, MAI 2

@@ -28,8 +28,8 @@ from oncobill.sandbox_payer.billed import BilledClaim, from_institutional, from_
 from oncobill.sandbox_payer.config import SandboxConfig, load_config
 from oncobill.sandbox_payer.fees import medicare_fee_schedule
 from oncobill.sandbox_payer.frontend import ClaimVerdict, finding_status, findings_by_claim
-from oncobill.sandbox_payer.records import accumulator_deltas, claim_record, reversal, undo
-from oncobill.sandbox_payer.rules import Review, duplicate_key
+from oncobill.sandbox_payer.records import accumulator_deltas, claim_record, remember, reversal, undo
+from oncobill.sandbox_payer.rules import Review
 from oncobill.sandbox_payer.state import SandboxState, load_state, locked, save_state, write_atomic
 from oncobill.x12 import read, write
 from oncobill.x12.acks import (
@@ -362,7 +362,7 @@ def _adjudicate(accepted: list[tuple[BilledClaim, str]], config: SandboxConfig, 
             result = adjudicate_secondary(review, icn)
         else:
             result = adjudicate_primary(review, accumulators, icn)
-        _remember(result, ps.history, crossover=False)
+        remember(result, ps.history, crossover=False)
         ps.claims[icn] = claim_record(result, accumulator_deltas(before, accumulators), None)
         out.append(result)
         if result.crossover_to:
@@ -377,22 +377,11 @@ def _adjudicate(accepted: list[tuple[BilledClaim, str]], config: SandboxConfig, 
                              priors_from_result(result))  # fmt: skip
             xicn = f"SBX{today:%y%j}{state.next('claim'):07d}"
             xresult = adjudicate_secondary(xreview, xicn, crossover=True)
-            _remember(xresult, xps.history, crossover=True)
+            remember(xresult, xps.history, crossover=True)
             xps.claims[xicn] = claim_record(xresult, {}, None)
             ps.claims[icn]["crossover"] = [partner.payer_id, xicn]
             out.append(xresult)
     return out
-
-
-def _remember(result: ClaimResult, history, *, crossover: bool) -> None:
-    """Record the allowed services (duplicate detection) and the authorization units they used."""
-    for x in result.lines:
-        if x.denial is not None:
-            continue
-        history.lines[duplicate_key(result.claim, x.line)] = {"icn": result.payer_claim_number, "crossover": crossover}
-        if x.line.authorization and result.payer.needs_authorization(x.line.code):
-            key = f"{x.line.authorization}|{x.line.code}"
-            history.auth_used[key] = history.auth_used.get(key, Decimal(0)) + x.line.units
 
 
 def _remittances(results: list[ClaimResult], config: SandboxConfig, state: SandboxState, today: date) -> list[Remittance]:

@@ -17,7 +17,7 @@ from oncobill.money import ZERO
 from oncobill.sandbox_payer.adjudicate import Accumulator, ClaimResult, LineResult
 from oncobill.sandbox_payer.billed import BilledClaim, BilledLine
 from oncobill.sandbox_payer.config import PayerConfig
-from oncobill.sandbox_payer.rules import PayerHistory, duplicate_key
+from oncobill.sandbox_payer.rules import PayerHistory, day_key, duplicate_key
 from oncobill.x12.remit835 import Adjustment, Procedure
 
 
@@ -77,10 +77,31 @@ def undo(record: dict, accumulators: dict[date, Accumulator], history: PayerHist
             continue
         line = _line(x, 1)
         history.lines.pop(duplicate_key(claim, line), None)
+        entry = _day_entry(line)
+        day = history.days.get(day_key(claim, line.service_date), [])
+        if entry in day:
+            day.remove(entry)
         if line.authorization and payer.needs_authorization(line.code):
             key = f"{line.authorization}|{line.code}"
             history.auth_used[key] = history.auth_used.get(key, Decimal(0)) - line.units
     record["reversed"] = True
+
+
+def _day_entry(line: BilledLine) -> list:
+    return [line.code, ":".join(line.modifiers), str(line.units)]
+
+
+def remember(result: ClaimResult, history: PayerHistory, *, crossover: bool) -> None:
+    """Record the allowed services: for duplicate detection, edits across claims of the same day,
+    and the authorization units they used."""
+    for x in result.lines:
+        if x.denial is not None:
+            continue
+        history.lines[duplicate_key(result.claim, x.line)] = {"icn": result.payer_claim_number, "crossover": crossover}
+        history.days.setdefault(day_key(result.claim, x.line.service_date), []).append(_day_entry(x.line))
+        if x.line.authorization and result.payer.needs_authorization(x.line.code):
+            key = f"{x.line.authorization}|{x.line.code}"
+            history.auth_used[key] = history.auth_used.get(key, Decimal(0)) + x.line.units
 
 
 def accumulator_deltas(before: dict[date, Accumulator], after: dict[date, Accumulator]) -> dict[date, Accumulator]:

@@ -44,6 +44,18 @@ class PayerHistory:
 
     lines: dict[str, dict] = field(default_factory=dict)  # duplicate key -> {icn, crossover}
     auth_used: dict[str, Decimal] = field(default_factory=dict)  # "AUTH|code" -> units used
+    days: dict[str, list] = field(default_factory=dict)  # day key -> [[code, "MOD:MOD", units]] allowed earlier
+
+
+def day_key(claim: BilledClaim, day: date) -> str:
+    """Same member, billing provider and date: where NCCI and per-day MUE look across claims."""
+    return f"{claim.member_id}|{claim.billing_npi}|{day.isoformat()}"
+
+
+def earlier_services(r: Review, day: date) -> list[tuple[str, tuple[str, ...], Decimal]]:
+    """Services allowed on earlier claims for this member, provider and date: (code, modifiers, units)."""
+    return [(code, tuple(m for m in mods.split(":") if m), Decimal(units))
+            for code, mods, units in r.history.days.get(day_key(r.claim, day), [])]  # fmt: skip
 
 
 @dataclass
@@ -175,24 +187,29 @@ def ndc(line: BilledLine, r: Review) -> Denial | None:
 
 
 def ncci_ptp(line: BilledLine, r: Review) -> Denial | None:
-    """Column-2 code billed with its column-1 code the same day: indicator 0 always denied, 1 unless a
-    distinct-service modifier (59, XE, XS, XP, XU) is on either line, 9 never applied."""
+    """Column-2 code billed with its column-1 code the same day (on this claim or one allowed earlier):
+    indicator 0 always denied, 1 unless a distinct-service modifier (59, XE, XS, XP, XU) is on either
+    line, 9 never applied."""
     setting = "practitioner" if r.claim.form == "837P" else "hospital"
-    for other in r.claim.lines:
-        if other.number == line.number or other.code == line.code or other.service_date != line.service_date:
+    others = [(x.code, x.modifiers, f"line {x.number}") for x in r.claim.lines
+              if x.number != line.number and x.service_date == line.service_date]
+    others += [(code, mods, "an earlier claim") for code, mods, _ in earlier_services(r, line.service_date)]  # fmt: skip
+    for code, mods, where in others:
+        if code == line.code:
             continue
-        edit = r.codes.ncci_pair(other.code, line.code, on=line.service_date, setting=setting)
+        edit = r.codes.ncci_pair(code, line.code, on=line.service_date, setting=setting)
         if edit is None or edit.modifier_indicator == 9:
             continue
-        if edit.modifier_indicator == 1 and (BYPASS_MODIFIERS & (set(line.modifiers) | set(other.modifiers))):
+        if edit.modifier_indicator == 1 and (BYPASS_MODIFIERS & (set(line.modifiers) | set(mods))):
             continue
-        return _deny("ncci_ptp", "CO", "236", ("N20",), f"{line.label()}: bundled into {other.code} (line "
-                     f"{other.number}) by NCCI, modifier indicator {edit.modifier_indicator}")  # fmt: skip
+        return _deny("ncci_ptp", "CO", "236", ("N20",), f"{line.label()}: bundled into {code} ({where}) by NCCI, "
+                     f"modifier indicator {edit.modifier_indicator}")  # fmt: skip
     return None
 
 
 def mue(line: BilledLine, r: Review) -> Denial | None:
-    """Medically Unlikely Edits: MAI 1 limits the line, MAI 2 and 3 the day's units of the code."""
+    """Medically Unlikely Edits: MAI 1 limits the line, MAI 2 and 3 the day's units of the code (this
+    claim's lines and the units allowed on earlier claims that day)."""
     found = r.codes.mue(line.code, "practitioner" if r.claim.form == "837P" else "facility", on=line.service_date)
     if found is None:
         return None
@@ -201,6 +218,7 @@ def mue(line: BilledLine, r: Review) -> Denial | None:
     else:
         units = sum((x.units for x in r.claim.lines if x.code == line.code and x.service_date == line.service_date),
                     Decimal(0))  # fmt: skip
+        units += sum((u for code, _, u in earlier_services(r, line.service_date) if code == line.code), Decimal(0))
     if units <= found.max_units:
         return None
     return _deny("mue", "CO", "151", ("N362",), f"{line.label()}: {units.normalize()} units exceed the MUE of "

@@ -41,7 +41,8 @@ class PayerState:
         self.claims: dict[str, dict] = dict(raw.get("claims", {}))  # payer claim number -> record
         self.forward_balance: dict[str, Decimal] = {k: Decimal(v) for k, v in raw.get("forward_balance", {}).items()}
         self.history = PayerHistory(
-            dict(raw.get("lines", {})), {k: Decimal(v) for k, v in raw.get("auth_used", {}).items()}
+            dict(raw.get("lines", {})), {k: Decimal(v) for k, v in raw.get("auth_used", {}).items()},
+            {k: list(v) for k, v in raw.get("days", {}).items()},
         )
 
     def to_json(self) -> dict:
@@ -53,6 +54,7 @@ class PayerState:
             },
             "lines": self.history.lines,
             "auth_used": {k: str(v) for k, v in self.history.auth_used.items()},
+            "days": {k: v for k, v in self.history.days.items() if v},
             "claims": self.claims,
             "forward_balance": {k: str(v) for k, v in self.forward_balance.items() if v},
         }
