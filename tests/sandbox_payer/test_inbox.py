@@ -146,7 +146,10 @@ def test_institutional_claim_is_adjudicated(sandbox):
     assert c.services[0].allowed == Decimal("12450.60")  # separately payable drug at the ASP limit
     assert c.services[1].allowed == Decimal("600.00")  # no OPPS rates loaded: the payer's % of charge
     assert c.services[0].revenue_code == "0636"
-    assert pyx12_errors(report.files[0].remittance.read_text()) == []
+    f = report.files[0]
+    for path in (f.ack_999, f.ack_277ca, f.remittance):
+        assert pyx12_errors(path.read_text()) == [], path.name
+    assert acks_277(f.ack_277ca)[0].providers[0].claims[0].billing_type == "131"
 
 
 def test_config_errors_name_the_place():
