@@ -207,3 +207,10 @@ def test_every_835_balances_by_construction(batches):
                     for s in c.services:
                         assert s.charge - sum((a.amount for a in s.adjustments), D(0)) == s.paid
                         assert s.paid >= 0 and all(a.amount >= 0 for a in s.adjustments)
+
+
+def test_deductible_by_plan_year_falls_back_to_the_latest_published():
+    benefits = Benefits({2025: D("257.00"), 2026: D("283.00")})
+    assert [benefits.deductible_for(date(y, 1, 1)) for y in (2024, 2025, 2026, 2027)] == \
+        [D("257.00"), D("257.00"), D("283.00"), D("283.00")]  # fmt: skip
+    assert Benefits({0: D("1500.00")}).deductible_for(date(2027, 7, 1)) == D("1500.00")

@@ -79,7 +79,12 @@ class Benefits:
     covers: tuple[str, ...] = ("1", "2", "3")  # secondary: PR reasons of the primary it pays
 
     def deductible_for(self, plan_year: date) -> Decimal:
-        return self.deductible.get(plan_year.year, self.deductible.get(0, Decimal("0.00")))
+        """The plan year's deductible: its own year's amount, else the latest earlier year's (a
+        payer that has not published next year's amount keeps this year's), else the single amount."""
+        if plan_year.year in self.deductible or 0 in self.deductible:
+            return self.deductible.get(plan_year.year, self.deductible.get(0))
+        earlier = [y for y in self.deductible if y <= plan_year.year]
+        return self.deductible[max(earlier) if earlier else min(self.deductible)]
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,13 @@ def _required(d: dict, key: str, where: str):
 def _benefits(d: dict, where: str) -> Benefits:
     raw = d.get("deductible", "0")
     if isinstance(raw, dict):
-        deductible = {int(k): _money(v, f"{where}.deductible.{k}") for k, v in raw.items()}
+        deductible = {}
+        for k, v in raw.items():
+            if not str(k).isdigit() or not 1900 < int(k) < 3000:
+                raise ConfigError(f"{where}.deductible.{k}: key must be a plan year such as \"2026\"")
+            deductible[int(k)] = _money(v, f"{where}.deductible.{k}")
+        if not deductible:
+            raise ConfigError(f"{where}.deductible: give an amount, or at least one plan year")
     else:
         deductible = {0: _money(raw, f"{where}.deductible")}
     oop = d.get("oop_max")
