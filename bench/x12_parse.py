@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,19 +42,25 @@ READERS = {
     ),
     "oncobill typed 835": (
         PY,
-        "import sys\nfrom oncobill.x12.remit835 import read_remittances\n"
-        "r=read_remittances(sys.argv[1])\nn=sum(len(x.claims) for x in r)\n"
-        "assert all(sum(c.paid for c in x.claims)-sum(p.amount for p in x.provider_adjustments)==x.payment_amount for x in r)\n",
+        (
+            "import sys\nfrom oncobill.x12.remit835 import read_remittances\n"
+            "r=read_remittances(sys.argv[1])\nn=sum(len(x.claims) for x in r)\n"
+            "assert all(sum(c.paid for c in x.claims)-sum(p.amount for p in x.provider_adjustments)==x.payment_amount for x in r)\n"
+        ),
     ),
     "oncobill streaming 835": (
         PY,
-        "import sys\nfrom oncobill.x12.remit835 import stream_claim_payments\n"
-        "n=0\ntotal=0\nfor txn,c in stream_claim_payments(sys.argv[1]):\n n+=1\n total+=c.paid\n",
+        (
+            "import sys\nfrom oncobill.x12.remit835 import stream_claim_payments\n"
+            "n=0\ntotal=0\nfor txn,c in stream_claim_payments(sys.argv[1]):\n n+=1\n total+=c.paid\n"
+        ),
     ),
     "oncobill typed 837P": (
         PY,
-        "import sys\nfrom oncobill.x12 import read\nfrom oncobill.x12.claims837 import professional_claims\n"
-        "d=professional_claims(read(sys.argv[1]))\nn=sum(len(x.claims) for x in d)\n",
+        (
+            "import sys\nfrom oncobill.x12 import read\nfrom oncobill.x12.claims837 import professional_claims\n"
+            "d=professional_claims(read(sys.argv[1]))\nn=sum(len(x.claims) for x in d)\n"
+        ),
     ),
     "oncobill segment tree": (PY, "import sys\nfrom oncobill.x12 import read\nd=read(sys.argv[1])\nn=1\n"),
     "pyx12 segment reader": (
@@ -62,15 +69,19 @@ READERS = {
     ),
     "pyx12 full validation": (
         PY,
-        "import sys,logging\nlogging.getLogger('pyx12').setLevel(logging.CRITICAL)\n"
-        "import pyx12.params,pyx12.x12n_document\n"
-        "ok=pyx12.x12n_document.x12n_document(param=pyx12.params.params(),src_file=sys.argv[1],fd_997=None,fd_html=None)\n"
-        "n=int(bool(ok))\n",
+        (
+            "import sys,logging\nlogging.getLogger('pyx12').setLevel(logging.CRITICAL)\n"
+            "import pyx12.params,pyx12.x12n_document\n"
+            "ok=pyx12.x12n_document.x12n_document(param=pyx12.params.params(),src_file=sys.argv[1],fd_997=None,fd_html=None)\n"
+            "n=int(bool(ok))\n"
+        ),
     ),
     "linuxforhealth-x12 models": (
         LFH_PY,
-        "import sys\nfrom linuxforhealth.x12.io import X12ModelReader\nn=0\n"
-        "with X12ModelReader(sys.argv[1]) as r:\n for m in r.models(): n+=1\n",
+        (
+            "import sys\nfrom linuxforhealth.x12.io import X12ModelReader\nn=0\n"
+            "with X12ModelReader(sys.argv[1]) as r:\n for m in r.models(): n+=1\n"
+        ),
     ),
 }
 WRITE_837P = (
@@ -96,7 +107,7 @@ def ensure_lfh() -> bool:
             [LFH_PY, "-m", "pip", "install", "-q", "linuxforhealth-x12==0.57.0", "pydantic<2"], check=True
         )
         return True
-    except (subprocess.CalledProcessError, OSError) as exc:
+    except (subprocess.CalledProcessError, OSError) as exc:  # no registry: report, do not fail
         print(f"linuxforhealth-x12 unavailable: {exc}")
         return False
 
@@ -117,10 +128,18 @@ def generate(sizes: list[int]) -> dict:
     return files
 
 
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(python: str, code: str, *args: str, timeout: float = 3600) -> tuple[float, int, str]:
-    start = time.perf_counter()
-    out = subprocess.run([python, "-c", code + PEAK, *args], capture_output=True, text=True, timeout=timeout)
+    start, cpu0 = time.perf_counter(), _child_cpu()
+    out = subprocess.run(
+        [python, "-c", code + PEAK, *args], check=False, capture_output=True, text=True, timeout=timeout
+    )
     wall = time.perf_counter() - start
+    run.cpu = _child_cpu() - cpu0  # CPU seconds of that child: steadier than wall time on a shared machine
     if out.returncode != 0:
         raise RuntimeError(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed")
     info = json.loads(out.stdout.strip().splitlines()[-1])
@@ -129,12 +148,14 @@ def run(python: str, code: str, *args: str, timeout: float = 3600) -> tuple[floa
 
 def measure(name: str, path: Path, runs: int) -> dict:
     python, code = READERS[name]
-    walls, rss = [], []
+    walls, cpus, rss = [], [], []
     for _ in range(runs):
         wall, kb, _ = run(python, code, str(path))
         walls.append(wall)
+        cpus.append(run.cpu)
         rss.append(kb)
-    return {"seconds": statistics.median(walls), "rss_mb": max(rss) / 1024, "runs": runs}
+    return {"seconds": statistics.median(walls), "cpu_seconds": statistics.median(cpus), "rss_mb": max(rss) / 1024,
+            "runs": runs}  # fmt: skip
 
 
 def main() -> None:
@@ -159,8 +180,9 @@ def main() -> None:
         r.update(kind=kind, claims=n, reader=name, file=path.name)
         results.append(r)
         sec = f"{r['seconds']:.2f} s" if r.get("seconds") is not None else f"failed: {r.get('error')}"
+        cpu = f"{r['cpu_seconds']:.2f} s cpu" if r.get("cpu_seconds") is not None else ""
         rss = f"{r['rss_mb']:.0f} MB" if r.get("rss_mb") is not None else ""
-        print(f"{kind:5} {n:>7} {name:28} {sec:>12} {rss:>8}", flush=True)
+        print(f"{kind:5} {n:>7} {name:28} {sec:>12} {cpu:>12} {rss:>8}", flush=True)
 
     for n in args.sizes:
         f835, f835b, f837 = files[("835", n)], files[("835-noperbl", n)], files[("837P", n)]
@@ -194,7 +216,8 @@ def main() -> None:
         ours = next((x for x in results if x["kind"] == r["kind"] and x["claims"] == r["claims"]
                      and x["reader"] == f"oncobill typed {r['kind']}"), None)  # fmt: skip
         if ours and ours.get("seconds"):
-            print(f"  {r['kind']:5} {r['claims']:>7} {r['reader']:28} {r['seconds'] / ours['seconds']:8.2f}x")
+            print(f"  {r['kind']:5} {r['claims']:>7} {r['reader']:28} wall {r['seconds'] / ours['seconds']:7.2f}x"
+                  f"   cpu {r['cpu_seconds'] / ours['cpu_seconds']:7.2f}x")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 
