@@ -6,9 +6,9 @@ from __future__ import annotations
 import signal
 
 import pytest
-from tests.clearinghouse.loopback import PASSWORD, USER, CuttingProxy, LoopbackSftpServer
+from tests.clearinghouse.loopback import CuttingProxy, LoopbackSftpServer, settings_for
 
-from oncobill.clearinghouse.sftp import SftpAdapter, SftpSettings
+from oncobill.clearinghouse.sftp import SftpAdapter
 
 
 @pytest.fixture(autouse=True)
@@ -40,15 +40,6 @@ def proxy(sftp_server):
     p = CuttingProxy(sftp_server.port)
     yield p
     p.close()
-
-
-def settings_for(server: LoopbackSftpServer, port: int | None = None, **overrides) -> SftpSettings:
-    values = {
-        "host": "127.0.0.1", "port": port or server.port, "username": USER, "password": PASSWORD,
-        "host_key": server.host_key_line, "timeout": 5.0, "attempts": 1, "retry_delay": 0.0,
-    }  # fmt: skip
-    values.update(overrides)
-    return SftpSettings(**values)
 
 
 @pytest.fixture

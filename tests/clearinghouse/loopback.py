@@ -12,6 +12,8 @@ from pathlib import Path
 
 import asyncssh
 
+from oncobill.clearinghouse.sftp import SftpSettings
+
 USER, PASSWORD = "clinic", "loopback-only"
 
 
@@ -220,3 +222,12 @@ class CuttingProxy:
     def close(self) -> None:
         self._closed = True
         self.listener.close()
+
+
+def settings_for(server: LoopbackSftpServer, port: int | None = None, **overrides) -> SftpSettings:
+    values = {
+        "host": "127.0.0.1", "port": port or server.port, "username": USER, "password": PASSWORD,
+        "host_key": server.host_key_line, "timeout": 5.0, "attempts": 1, "retry_delay": 0.0,
+    }  # fmt: skip
+    values.update(overrides)
+    return SftpSettings(**values)

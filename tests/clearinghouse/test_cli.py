@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.clearinghouse.loopback import PASSWORD, USER
-from tests.clearinghouse.test_sandbox import FakePayer
-from tests.clearinghouse.x12_samples import x12
+from tests.clearinghouse.x12_samples import FakePayer, x12
 from typer.testing import CliRunner
 
 from oncobill.cli.main import app

@@ -4,10 +4,9 @@ test_sandbox_real_payer.py): delivery into outbound/ exactly once, responses han
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from tests.clearinghouse.x12_samples import x12
+from tests.clearinghouse.x12_samples import FakePayer, x12
 
 from oncobill.clearinghouse import BatchConflict, ClearinghouseError, make_adapter
 from oncobill.clearinghouse.sandbox import SandboxAdapter
@@ -15,27 +14,6 @@ from oncobill.errors import InvalidInput
 
 TODAY = dt.date(2026, 3, 2)
 NAME = "OB-20260302-0001.837"
-
-
-class FakePayer:
-    """Answers each new 837 with a .999 and a .277ca, as the sandbox payer's contract says."""
-
-    def __init__(self):
-        self.calls: list[tuple[Path, dt.date]] = []
-        self.answered: list[str] = []
-
-    def __call__(self, mailbox: Path, *, today: dt.date):
-        self.calls.append((mailbox, today))
-        new = []
-        for batch in sorted((mailbox / "outbound").glob("*.837")):
-            if batch.name in self.answered:
-                continue
-            n = len(self.answered) + 100
-            (mailbox / "inbound" / f"{batch.stem}.999").write_bytes(x12("999", n, gs08="005010X231A1"))
-            (mailbox / "inbound" / f"{batch.stem}.277ca").write_bytes(x12("277", n + 50, gs08="005010X214"))
-            self.answered.append(batch.name)
-            new.append(batch.name)
-        return {"answered": new}
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from tests.clearinghouse.conftest import settings_for
+from tests.clearinghouse.loopback import settings_for
 from tests.clearinghouse.x12_samples import BIG, x12
 
 from oncobill.clearinghouse import BatchConflict, ClearinghouseError, TransferFailed
