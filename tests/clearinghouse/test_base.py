@@ -41,3 +41,20 @@ def test_x12_complete_needs_the_iea_segment():
     cut = whole[: whole.index(b"IEA")]
     assert not x12_complete(cut) and not x12_complete(whole[:200])
     assert x12_complete(b"a clearinghouse report in plain text")
+
+
+def test_only_whole_837_batches_go_out():
+    from oncobill.clearinghouse.base import check_batch
+
+    check_batch("b.837", x12("837", 1))
+    whole = x12("837", 1)
+    for data, why in [
+        (b"", "is empty"),
+        (b"hello", "is not an X12 interchange"),
+        (x12("835", 1), "is a 835 transaction"),
+        (whole[: whole.index(b"IEA")], "does not end with its IEA segment"),
+    ]:
+        with pytest.raises(InvalidInput, match=f"batch b.837: {why}"):
+            check_batch("b.837", data)
+    with pytest.raises(InvalidInput, match="expected the file's bytes, got str"):
+        check_batch("b.837", "ISA*...")  # type: ignore[arg-type]

@@ -113,6 +113,14 @@ def response_kind(name: str, data: bytes) -> str:
 
 
 def _sniff_st01(data: bytes) -> str | None:
+    code = transaction_set(data)
+    if code is None:
+        return None
+    return {"999": "999", "277": "277CA", "835": "835"}.get(code, "other")
+
+
+def transaction_set(data: bytes) -> str | None:
+    """ST01 of the first transaction in an X12 interchange, or None if *data* is not one."""
     head = data[:4096].lstrip()
     if not head.startswith(b"ISA") or len(head) < 106:
         return None
@@ -120,9 +128,21 @@ def _sniff_st01(data: bytes) -> str | None:
     for raw in head.split(terminator):
         parts = raw.strip().split(element)
         if parts[0] == b"ST" and len(parts) > 1:
-            code = parts[1].decode("ascii", "replace")
-            return {"999": "999", "277": "277CA", "835": "835"}.get(code, "other")
+            return parts[1].decode("ascii", "replace")
     return None
+
+
+def check_batch(name: str, data: bytes) -> None:
+    """Only a whole 837 interchange goes out: a wrong or cut file would cost a rejected batch."""
+    check_batch_name(name)
+    if not isinstance(data, bytes | bytearray):
+        raise InvalidInput(f"batch {name}", f"expected the file's bytes, got {type(data).__name__}")
+    code = transaction_set(bytes(data))
+    if code != "837":
+        what = "empty" if not data.strip() else f"a {code} transaction" if code else "not an X12 interchange"
+        raise InvalidInput(f"batch {name}", f"is {what}; only 837 batches are sent to the clearinghouse")
+    if not x12_complete(bytes(data)):
+        raise InvalidInput(f"batch {name}", "does not end with its IEA segment (the file is cut short)")
 
 
 def x12_complete(data: bytes) -> bool:

@@ -23,7 +23,7 @@ from oncobill.clearinghouse.base import (
     ClearinghouseError,
     ReceivedFile,
     SendResult,
-    check_batch_name,
+    check_batch,
     is_response_candidate,
     response_kind,
     sha256_hex,
@@ -78,7 +78,7 @@ class SandboxAdapter:
 
     def send(self, name: str, data: bytes) -> SendResult:
         """Write the batch to ``outbound/NAME`` once (temporary name, fsync, link), then run the payer."""
-        check_batch_name(name)
+        check_batch(name, data)
         sha = sha256_hex(data)
         final = self.outbound / name
         with self.journal.locked():

@@ -30,7 +30,7 @@ from oncobill.clearinghouse.base import (
     ReceivedFile,
     SendResult,
     TransferFailed,
-    check_batch_name,
+    check_batch,
     is_response_candidate,
     response_kind,
     sha256_hex,
@@ -176,7 +176,7 @@ class SftpAdapter:
     # -- send -------------------------------------------------------------------------------
     def send(self, name: str, data: bytes) -> SendResult:
         """Upload one 837 batch exactly once, resuming where a dropped attempt stopped."""
-        check_batch_name(name)
+        check_batch(name, data)
         sha = sha256_hex(data)
         final = posixpath.join(self.settings.outbound_dir, name)
         with self.journal.locked():
