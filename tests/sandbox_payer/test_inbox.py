@@ -252,3 +252,36 @@ def test_a_broken_837_is_rejected_in_the_999_and_goes_no_further(tmp_path, name,
     resp = acks_999(f.ack_999)[0].responses[0]
     assert resp.status == "R" and (resp.segment_errors or resp.set_errors)
     assert f.ack_277ca is None and f.remittance is None and f.problems
+
+
+@pytest.mark.parametrize("name,edit,status", [
+    ("claim charge not the sum of its lines", ("CLM*EDIT1*400*", "CLM*EDIT1*450*"), ("A7", "400", "")),
+    ("rendering NPI check digit", ("NM1*82*1*TESTDOC*ALPHA****XX*1558598797", "NM1*82*1*TESTDOC*ALPHA****XX*1558598798"),
+     ("A7", "562", "82")),
+])  # fmt: skip
+def test_claim_level_errors_reject_only_that_claim_with_the_status_naming_it(sandbox, name, edit, status):
+    text = batch([claim("EDIT1", [line("96413", "400.00")], subscriber=member("MBR003")),
+                  claim("FINE1", [line("96415", "90.00")], subscriber=member("MBR003"))], control_number=600)  # fmt: skip
+    assert edit[0] in text
+    drop(sandbox.box, "edit.837", text.replace(edit[0], edit[1], 1))
+    f = process_inbox(sandbox.box, today=TODAY).files[0]
+    assert f.ack_999_status == "E", name
+    claims = {c.patient_control_number: c for p in acks_277(f.ack_277ca)[0].providers for c in p.claims}
+    assert [(s.category, s.code, s.entity) for s in claims["EDIT1"].statuses] == [status]
+    assert [(s.category, s.code) for s in claims["FINE1"].statuses] == [("A2", "20")]
+    assert {c.patient_control_number for r in remits(f.remittance) for c in r.claims} == {"FINE1"}
+    for path in (f.ack_999, f.ack_277ca, f.remittance):
+        assert pyx12_errors(path.read_text()) == [], path.name
+
+
+def test_an_amount_the_typed_reader_refuses_rejects_the_set_in_the_999(sandbox):
+    """400.001 is only a SNIP 4 finding for the validator, but the X12 engine's typed 837 reader refuses the
+    whole transaction, so the payer cannot read it: the set is rejected with the located element."""
+    text = batch([claim("FRAC1", [line("96413", "400.00")], subscriber=member("MBR003"))], control_number=610)
+    drop(sandbox.box, "frac.837", text.replace("SV1*HC:96413*400*", "SV1*HC:96413*400.001*", 1))
+    f = process_inbox(sandbox.box, today=TODAY).files[0]
+    assert f.ack_999_status == "R" and f.ack_277ca is None and f.remittance is None
+    assert pyx12_errors(f.ack_999.read_text()) == []
+    sv1 = next(e for e in acks_999(f.ack_999)[0].responses[0].segment_errors if e.segment_id == "SV1")
+    assert any(el.position == 2 and el.bad_value == "400.001" for el in sv1.elements)
+    assert any("cannot read this claim" in p for p in f.problems)

@@ -23,6 +23,7 @@ FINDING_STATUS: dict[str, tuple[str, str, str]] = {
     "hcpcs": ("A7", "454", ""),  # procedure code for services rendered
     "pos": ("A7", "249", ""),  # place of service
     "units": ("A7", "476", ""),  # missing or invalid units of service
+    "money-decimals": ("A7", "178", ""),  # submitted charges
     "ndc-format": ("A7", "218", ""),  # NDC number
     "ndc-quantity": ("A7", "218", ""),
     "missing-f8": ("A6", "464", ""),  # payer assigned claim control number

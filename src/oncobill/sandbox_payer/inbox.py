@@ -40,9 +40,10 @@ from oncobill.x12.acks import (
     build_277ca,
     build_999,
 )
-from oncobill.x12.claims837 import read_837p
+from oncobill.x12.claims837 import ProfessionalClaims, read_837p
 from oncobill.x12.codesets import CodeSetsLookup
 from oncobill.x12.errors import X12Error
+from oncobill.x12.findings import Finding
 from oncobill.x12.institutional837 import read_837i
 from oncobill.x12.remit835 import ProviderAdjustment, Remittance, build_remittance
 from oncobill.x12.specs.x277ca import SPEC as SPEC_277CA
@@ -200,6 +201,19 @@ def _process(path: Path, text: str, config: SandboxConfig, state: SandboxState, 
     # Responses go back the way the file came: our ID is the 837's receiver.
     ours, theirs = isa.receiver or config.clearinghouse_id, isa.sender
     usage = isa.isa.get(15) if isa.isa.get(15) in ("P", "T") else "P"  # answer a test file as test (ISA15)
+    status_by_set = {(s["group"], s["st02"]): s["status"] for s in result.sets}
+    typed: dict[tuple[str, str], tuple] = {}
+    for ic in doc.interchanges:
+        for group in ic.groups:
+            for txn in group.transactions:
+                key = (group.gs.get(6), txn.st.get(2))
+                if txn.code != "837" or status_by_set.get(key) not in ("A", "E"):
+                    continue
+                try:
+                    typed[key] = (txn, *_typed(txn))
+                except X12Error as exc:  # accepted with errors, yet a claim cannot be read: reject the set
+                    errors.append(_reject_set(result, key, txn, exc).located())
+                    status_by_set[key] = "R"
     fr = FileResult(path, icn, "", problems=errors)
     outputs: list[tuple[str, str]] = []
 
@@ -209,19 +223,14 @@ def _process(path: Path, text: str, config: SandboxConfig, state: SandboxState, 
     outputs.append((f"{icn}.999", write(build_interchange([(SPEC_999, txns_999)], sender_id=ours, receiver_id=theirs,
                                                           control_number=state.next("interchange"), when=when, usage=usage))))  # fmt: skip
 
-    status_by_set = {(s["group"], s["st02"]): s["status"] for s in result.sets}
     reports: list[ClaimAcknowledgmentReport] = []
     accepted: list[tuple[BilledClaim, str]] = []
     corrected: set[str] = set()  # payer claim numbers a replacement or void in this file already names
-    for ic in doc.interchanges:
-        for group in ic.groups:
-            for txn in group.transactions:
-                if txn.code != "837" or status_by_set.get((group.gs.get(6), txn.st.get(2))) not in ("A", "E"):
-                    continue
-                own = [f for f in result.findings if f.transaction == txn.st.get(2) and f.group == group.gs.get(6)]
-                rep, ok = _acknowledge(txn, own, config, state, today, when, fr, corrected)
-                reports.append(rep)
-                accepted.extend(ok)
+    for (gs06, st02), (txn, header, claims) in typed.items():
+        own = [f for f in result.findings if f.transaction == st02 and f.group == gs06]
+        rep, ok = _acknowledge(txn, header, claims, own, config, state, today, when, fr, corrected)
+        reports.append(rep)
+        accepted.extend(ok)
     if reports:
         txns = [build_277ca(rep, n) for n, rep in enumerate(reports, 1)]
         outputs.append((f"{icn}.277ca", write(build_interchange([(SPEC_277CA, txns)], sender_id=ours,
@@ -259,18 +268,38 @@ def _codes():
     return default_code_sets()
 
 
-def _typed(txn) -> list[BilledClaim]:
+def _typed(txn) -> tuple[ProfessionalClaims, list[BilledClaim]]:
+    """The 837 set as the X12 engine types it (its header: submitter, BHT), and its claims flattened."""
     if txn.spec.version.startswith("005010X223"):
-        return [from_institutional(c) for c in read_837i(txn).claims]
-    return [from_professional(c) for c in read_837p(txn).claims]
+        doc = read_837i(txn)
+        return doc, [from_institutional(c) for c in doc.claims]
+    doc = read_837p(txn)
+    return doc, [from_professional(c) for c in doc.claims]
 
 
-def _acknowledge(txn, findings, config: SandboxConfig, state: SandboxState, today: date, when: datetime,
-                 fr: FileResult, corrected: set[str]) -> tuple[ClaimAcknowledgmentReport, list[tuple[BilledClaim, str]]]:  # fmt: skip
+def _reject_set(result, key: tuple[str, str], txn, exc: X12Error) -> Finding:
+    """Mark a set the typed reader cannot read as rejected, with a located finding for its 999."""
+    for s in result.sets:
+        if (s["group"], s["st02"]) == key:
+            s["status"] = "R"
+    position = exc.segment_number - getattr(txn.st, "number", 1) + 1 if exc.segment_number else None
+    value = None
+    index = exc.element[-2:] if exc.element and exc.element[-2:].isdigit() else ""
+    for seg in txn.segments():
+        if index and getattr(seg, "number", None) == exc.segment_number:
+            value = seg.get(int(index))
+    finding = Finding(2, "unreadable-claim", f"{exc.reason}; the payer cannot read this claim", exc.segment_number,
+                      exc.segment_id, exc.element, transaction=key[1], group=key[0], position_in_set=position,
+                      ik3="8" if exc.element else None, ik4="6" if exc.element else None, value=value)  # fmt: skip
+    result.findings.append(finding)
+    return finding
+
+
+def _acknowledge(txn, header: ProfessionalClaims, claims: list[BilledClaim], findings, config: SandboxConfig, state: SandboxState, today: date,
+                 when: datetime, fr: FileResult,
+                 corrected: set[str]) -> tuple[ClaimAcknowledgmentReport, list[tuple[BilledClaim, str]]]:  # fmt: skip
     """The 277CA for one 837 set, and the claims accepted into adjudication with their claim numbers."""
-    claims = _typed(txn)
     per_claim = findings_by_claim(txn, findings)
-    header = read_837p(txn) if not txn.spec.version.startswith("005010X223") else read_837i(txn)
     providers: dict[str, ProviderAcknowledgment] = {}
     accepted = []
     for claim, found in zip(claims, per_claim):

@@ -31,6 +31,8 @@ BYPASS_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
 
 @dataclass(frozen=True)
 class Denial:
+    """Why a line is not paid: the rule, the CAS group and CARC, the RARCs (LQ*HE) and a reason a biller reads."""
+
     rule: str
     group: str
     carc: str
