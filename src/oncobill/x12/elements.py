@@ -2,6 +2,8 @@
 type, minimum and maximum length, and whether the standard makes it mandatory (``!``).
 
 Types: AN string, ID code, N0 integer, N2 implied two decimals, R decimal, DT date, TM time.
+Where both 837 guides require a component the standard leaves optional (CLM05-2, the facility
+code qualifier), it is marked mandatory here.
 A composite is written ``C(...)`` with its components. Used by the validator (SNIP 1-2)
 for lengths, types and required elements; implementation-guide code lists live in the specs.
 """
@@ -30,7 +32,7 @@ _TEXT = {
     "BPR": "ID1-2! R1-18! ID1-1! ID3-3! ID1-10 ID2-2 AN3-12 ID1-3 AN1-35 AN10-10 AN9-9 ID2-2 AN3-12 ID1-3 AN1-35 DT8-8",
     "CAS": "ID1-2! ID1-5! R1-18! R1-15 ID1-5 R1-18 R1-15 ID1-5 R1-18 R1-15 ID1-5 R1-18 R1-15 ID1-5 R1-18 R1-15 ID1-5 R1-18 R1-15",
     "CL1": "ID1-1 ID1-1 ID1-2",
-    "CLM": "AN1-38! R1-18 ID1-2 ID1-2 C(AN1-2!,ID1-2,ID1-1) ID1-1 ID1-1 ID1-1 ID1-1 ID1-1 C(ID2-3!,ID2-3,ID2-3,AN2-2,AN1-3) ID2-3 ID1-1 ID1-3 ID1-1 ID1-1 ID1-2 ID1-1 ID2-2 ID1-2",
+    "CLM": "AN1-38! R1-18 ID1-2 ID1-2 C(AN1-2!,ID1-2!,ID1-1) ID1-1 ID1-1 ID1-1 ID1-1 ID1-1 C(ID2-3!,ID2-3,ID2-3,AN2-2,AN1-3) ID2-3 ID1-1 ID1-3 ID1-1 ID1-1 ID1-2 ID1-1 ID2-2 ID1-2",
     "CLP": "AN1-38! ID1-2! R1-18! R1-18! R1-18 ID1-2 AN1-50 AN1-2 ID1-1 ID1-2 ID1-4 R1-15 R1-10 ID1-1",
     "CTP": "ID2-2 ID3-3 R1-17 R1-15 C(ID2-2!,R1-15,R1-10) ID1-3 R1-10 R1-18 ID2-2 AN1-10 N01-2",
     "CTX": "C(AN1-35!,AN1-35) ID2-3 N01-6 AN1-4 C(N01-2!,N01-2,N01-4) C(N01-2!,N01-2,N01-4)",

@@ -10,7 +10,8 @@ A spec is written as indented text (see ``specs/*.py``), one line per segment sl
 
 ``R``/``S`` is usage (required/situational), then the maximum use (``>1`` = unbounded).
 ``@NN=A|B`` is the qualifier that identifies the slot (or, on a loop's first segment, the
-loop); ``NN=A|B`` lists the codes allowed at that element (checked by the validator).
+loop); ``NN=A|B`` lists the codes allowed at that element and ``req=1,2,5`` the elements the guide
+requires at that position (both checked by the validator).
 ``LOOP 2300 R 100 Claim Information = 2300`` reuses an already declared loop.
 """
 
@@ -30,6 +31,7 @@ class SegmentSpec:
     qual_codes: frozenset[str] = frozenset()
     codes: dict[int | tuple[int, int], frozenset[str]] = field(default_factory=dict)
     order: int = 0
+    required_elements: tuple[int, ...] = ()  # elements the guide requires here (``req=1,2,5``)
 
     @property
     def required(self) -> bool:
@@ -138,6 +140,9 @@ def _segment_line(words: list[str]) -> SegmentSpec:
     seg = SegmentSpec(words[0], words[1], _max(words[2]))
     for word in words[3:]:
         key, _, values = word.partition("=")
+        if key == "req":
+            seg.required_elements = tuple(int(v) for v in values.split(","))
+            continue
         codes = frozenset(v for v in values.split("|") if v)
         if key.startswith("@"):
             seg.qual_index = int(key[1:])

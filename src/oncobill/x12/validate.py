@@ -371,6 +371,11 @@ def _check_loop(ctx: _Ctx, loop: Loop, anchor: Segment) -> Iterator[Finding]:
             continue
         if slot is None:
             continue
+        for i in slot.required_elements:
+            if not seg.get(i):
+                yield _finding(ctx, 2, "missing-element", f"{seg[0]}{i:02d} is required by the guide in loop {spec.id}",
+                               seg, f"{seg[0]}{i:02d}", loop=spec.id, ik3=F.SEG_HAS_ELEMENT_ERRORS,
+                               ik4=F.EL_REQUIRED_MISSING, fix=f"fill {seg[0]}{i:02d}")  # fmt: skip
         for key, codes in slot.codes.items():
             if isinstance(key, tuple):
                 value = seg.get(key[0]).split(ctx.comp)
