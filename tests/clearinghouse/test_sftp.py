@@ -464,3 +464,39 @@ def test_full_local_disk_is_not_mistaken_for_a_dropped_connection(sftp_server, m
     monkeypatch.undo()
     assert (sftp_server.root / "inbound" / "ack.999").exists()
     assert [f.name for f in adapter.receive()] == ["ack.999"]
+
+
+def test_two_processes_sending_the_same_batch_at_once_upload_it_once(sftp_server, make_sftp):
+    """A retry started while the first attempt still runs waits for it, then finds the batch sent."""
+    batch = x12("837", 1, filler_segments=BIG)
+    results, errors = [], []
+
+    def send():
+        try:
+            results.append(make_sftp().send(NAME, batch))  # its own journal connection, same files
+        except ClearinghouseError as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert errors == []
+    assert sorted(r.already_sent for r in results) == [False, True]
+    assert_delivered_once(sftp_server, NAME, batch)
+    assert sftp_server.count("open-write") == 1
+
+
+def test_a_busy_mailbox_is_named_after_the_lock_timeout(tmp_path):
+    from oncobill.clearinghouse.journal import Journal
+
+    first, second = Journal(tmp_path), Journal(tmp_path)
+    with (
+        first.locked(),
+        pytest.raises(ClearinghouseError, match=r"journal.lock: another OncoBill process"),
+        second.locked(timeout=0.2),
+    ):
+        pass
+    with second.locked(timeout=0.2):
+        pass
