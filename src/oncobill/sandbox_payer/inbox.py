@@ -174,6 +174,12 @@ def process_inbox(mailbox: Path, *, today: date, config: SandboxConfig | None = 
     return report
 
 
+def _envelope(state: SandboxState) -> dict:
+    """A new interchange control number (ISA13), used for its group (GS06) too: both unique per sandbox."""
+    number = state.next("interchange")
+    return {"control_number": number, "group_control_start": number}
+
+
 def _with_hash(name: str, digest: str) -> str:
     stem, dot, ext = name.partition(".")
     return f"{stem}.{digest[:12]}{dot}{ext}"
@@ -221,7 +227,7 @@ def _process(path: Path, text: str, config: SandboxConfig, state: SandboxState, 
     fr.ack_999_status = acks[0].status if acks else "R"
     txns_999 = [build_999(ack, n) for n, ack in enumerate(acks, 1)]
     outputs.append((f"{icn}.999", write(build_interchange([(SPEC_999, txns_999)], sender_id=ours, receiver_id=theirs,
-                                                          control_number=state.next("interchange"), when=when, usage=usage))))  # fmt: skip
+                                                          **_envelope(state), when=when, usage=usage))))  # fmt: skip
 
     reports: list[ClaimAcknowledgmentReport] = []
     accepted: list[tuple[BilledClaim, str]] = []
@@ -235,14 +241,14 @@ def _process(path: Path, text: str, config: SandboxConfig, state: SandboxState, 
         txns = [build_277ca(rep, n) for n, rep in enumerate(reports, 1)]
         outputs.append((f"{icn}.277ca", write(build_interchange([(SPEC_277CA, txns)], sender_id=ours,
                                                                 receiver_id=theirs,
-                                                                control_number=state.next("interchange"),
+                                                                **_envelope(state),
                                                                 when=when, usage=usage))))  # fmt: skip
     results = _adjudicate(accepted, config, state, today)
     if results:
         remits = _remittances(results, config, state, today)
         txns = [build_remittance(r, n) for n, r in enumerate(remits, 1)]
         outputs.append((f"{icn}.835", write(build_interchange([(SPEC_835, txns)], sender_id=ours, receiver_id=theirs,
-                                                              control_number=state.next("interchange"),
+                                                              **_envelope(state),
                                                               when=when, usage=usage))))  # fmt: skip
         outcomes: dict[tuple[str, str], ClaimOutcome] = {}
         for r in results:
