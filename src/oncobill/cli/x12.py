@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -21,8 +22,8 @@ def _lookup():
 
 @app.command("parse")
 def parse(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="X12 file"),
-    as_json: bool = typer.Option(False, "--json", help="Print the typed document as JSON"),
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="X12 file")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the typed document as JSON")] = False,
 ) -> None:
     """Read FILE and print the typed document (a summary, or everything with --json)."""
     from oncobill.x12 import X12Error, read
@@ -86,11 +87,11 @@ def _summary(txn, obj) -> list[str]:
 
 @app.command("validate")
 def validate_cmd(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="X12 file"),
-    code_sets: bool = typer.Option(
-        True, "--code-sets/--no-code-sets", help="Check external code sets (SNIP 5)"
-    ),
-    ack: Path | None = typer.Option(None, "--999", help="Also write the 999 answering FILE here"),
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="X12 file")],
+    code_sets: Annotated[
+        bool, typer.Option("--code-sets/--no-code-sets", help="Check external code sets (SNIP 5)")
+    ] = True,
+    ack: Annotated[Path | None, typer.Option("--999", help="Also write the 999 answering FILE here")] = None,
 ) -> None:
     """Check FILE (SNIP 1-5); print located findings; exit 1 if any error."""
     from oncobill.x12.validate import validate

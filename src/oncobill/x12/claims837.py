@@ -591,7 +591,7 @@ def read_837p(txn: Transaction) -> ProfessionalClaims:
             coverage = Coverage(sbr.get(1), sbr.get(2), sbr.get(3), sbr.get(9))
             subscriber = _person(b.child("2010BA"))
             payer = _payer(b.child("2010BB"))
-            base = dict(billing_provider=bp, subscriber=subscriber, payer=payer, coverage=coverage)
+            base = {"billing_provider": bp, "subscriber": subscriber, "payer": payer, "coverage": coverage}
             for claim_loop in b.children("2300"):
                 doc.claims.append(_read_claim(claim_loop, comp, base))
             for c in b.children("2000C"):

@@ -213,8 +213,12 @@ def read_837i(txn: Transaction) -> ProfessionalClaims:
         bp = _provider(a.child("2010AA"))
         for b in a.children("2000B"):
             sbr = b.segment("SBR")
-            base = dict(billing_provider=bp, subscriber=_person(b.child("2010BA")), payer=_payer(b.child("2010BB")),
-                        coverage=Coverage(sbr.get(1), sbr.get(2), sbr.get(3), sbr.get(9)))  # fmt: skip
+            base = {
+                "billing_provider": bp,
+                "subscriber": _person(b.child("2010BA")),
+                "payer": _payer(b.child("2010BB")),
+                "coverage": Coverage(sbr.get(1), sbr.get(2), sbr.get(3), sbr.get(9)),
+            }
             for cl in b.children("2300"):
                 doc.claims.append(_read_claim(cl, comp, base))
             for c in b.children("2000C"):

@@ -750,7 +750,15 @@ def validate(source, lookup: CodeLookup | None = None) -> ValidationResult:
                     status = "R"
                 elif errors:
                     status = "E"
-                result.sets.append(dict(group=group.gs.get(6), gs01=group.gs.get(1), version=group.gs.get(8),
-                                        st01=txn.st.get(1), st02=txn.st.get(2), status=status,
-                                        st03=txn.st.get(3)))  # fmt: skip
+                result.sets.append(
+                    {
+                        "group": group.gs.get(6),
+                        "gs01": group.gs.get(1),
+                        "version": group.gs.get(8),
+                        "st01": txn.st.get(1),
+                        "st02": txn.st.get(2),
+                        "status": status,
+                        "st03": txn.st.get(3),
+                    }
+                )
     return result
