@@ -285,3 +285,14 @@ def test_an_amount_the_typed_reader_refuses_rejects_the_set_in_the_999(sandbox):
     sv1 = next(e for e in acks_999(f.ack_999)[0].responses[0].segment_errors if e.segment_id == "SV1")
     assert any(el.position == 2 and el.bad_value == "400.001" for el in sv1.elements)
     assert any("cannot read this claim" in p for p in f.problems)
+
+
+def test_a_subscriber_level_error_rejects_that_subscribers_claims_only(sandbox):
+    no_dob = member("MBR003")
+    no_dob.birth_date = None  # 2010BA DMG missing: SNIP 4, found in the 2000B, above the claims
+    report = sandbox.send([claim("SUB1", [line("96413", "400.00")], subscriber=no_dob),
+                           claim("SUB2", [line("96415", "90.00", dos=date(2026, 11, 3))], subscriber=no_dob),
+                           claim("SUB3", [line("96413", "400.00")], subscriber=member("MBR001"))])  # fmt: skip
+    claims = {c.patient_control_number: [(s.category, s.code, s.entity) for s in c.statuses]
+              for p in acks_277(report.files[0].ack_277ca)[0].providers for c in p.claims}  # fmt: skip
+    assert claims == {"SUB1": [("A6", "158", "IL")], "SUB2": [("A6", "158", "IL")], "SUB3": [("A2", "20", "")]}
