@@ -209,8 +209,9 @@ def test_scrub_view_reads_payer_settings_by_effective_date_and_the_charted_conta
                                    provider=month["oncologist"], date_of_service=date(2026, 10, 9),
                                    diagnoses=["Z51.11", "C34.11"], primary_reason="chemotherapy")
     charges.add_charge_line(session, encounter=enc, code="J9045", units=11, dx_pointers=[2], charge="110.00",
-                            actor="test", explanation="J9045 x11: 525 mg / 50 MG per unit = 10.5, rounded up to 11; "
-                                                      "vials 1 x 600 mg include a multiple-dose vial, so no JW/JZ")
+                            actor="test", container="multi_dose",
+                            explanation="J9045 x11: 525 mg / 50 MG per unit = 10.5, rounded up to 11; "
+                                        "vials 1 x 600 mg include a multiple-dose vial, so no JW/JZ")
     commercial, medicare = service.build_claims(session, actor="biller1", now=NOW).claims
     early = service.scrub_view(session, commercial)  # first date of service Oct 5: before the rule began
     assert "prior_auth_required" not in early.settings

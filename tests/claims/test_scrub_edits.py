@@ -211,6 +211,17 @@ def test_jw_jz_required_on_single_dose_drugs():
     assert E.jw_jz(claim(line("J9267", 315, ptrs=(2,), container="multi_dose"), settings=settings), ctx()) == []
 
 
+def test_jw_jz_not_expected_on_drugs_packaged_under_opps():
+    """OPPS status N drugs (oxaliplatin, J9263) are paid inside the service on a hospital claim: no JW/JZ."""
+    settings = {"jw_jz_required": True}
+    oxaliplatin = line("J9263", 354, ptrs=(2,), container="single_dose")
+    assert default_code_sets().hcpcs("J9263", DOS).packaged_under_opps
+    assert E.jw_jz(claim(oxaliplatin, settings=settings, form="837I", place_of_service="22"), ctx()) == []
+    assert ids(E.jw_jz(claim(oxaliplatin, settings=settings), ctx()), ERROR) == ["jw_jz"]  # office: required
+    pembrolizumab = line("J9271", 200, ptrs=(2,), container="single_dose")  # status K: separately paid
+    assert ids(E.jw_jz(claim(pembrolizumab, settings=settings, form="837I"), ctx()), ERROR) == ["jw_jz"]
+
+
 def test_jw_jz_consistency():
     both = claim(line("J9271", 200, mods=("JW", "JZ"), ptrs=(2,)))
     assert "both JW and JZ" in E.jw_jz(both, ctx())[0].message

@@ -193,15 +193,17 @@ def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: Pay
     if group.ndc:
         ndc_unit, ndc_given, ndc_waste = _ndc_quantities(group, vials, content, total, units, waste_units,
                                                          unit_dim, payer)
+    container = None if not vials else "multi_dose" if any(not v.single_dose for v in vials) else "single_dose"
     lines = [CodedLine(code, units, f"{code} x{units}: {why}", ((modifier,) if modifier else ()) + extra_mod,
                        ndc=group.ndc, ndc_quantity=ndc_given, ndc_unit=ndc_unit, date_of_service=group.day,
-                       role="drug", antineoplastic=antineoplastic)]
+                       role="drug", antineoplastic=antineoplastic, container=container)]
     if waste_units:
         lines.append(CodedLine(code, waste_units,
                                f"{code}-JW x{waste_units}: discarded from single-dose containers "
                                f"({opened_units} opened - {units} given)",
                                ("JW",) + extra_mod, ndc=group.ndc, ndc_quantity=ndc_waste, ndc_unit=ndc_unit,
-                               date_of_service=group.day, role="drug", antineoplastic=antineoplastic))
+                               date_of_service=group.day, role="drug", antineoplastic=antineoplastic,
+                               container=container))
     return lines
 
 
@@ -288,7 +290,7 @@ def _waste(group, vials, chosen, rec, unit_dim, unit_base, total, units, enc, pa
         return 0, None, content, opened_units, units, why + f"; vials {desc} include a multiple-dose vial, so no JW/JZ"
     if not payer.jw_jz:
         return 0, None, content, opened_units, units, why + f"; payer {payer.name} does not use JW/JZ"
-    if enc.setting == "facility" and rec.opps_status == "N":
+    if enc.setting == "facility" and rec.packaged_under_opps:
         return 0, None, content, opened_units, units, why + "; packaged drug under OPPS (status N), no JW/JZ"
     waste_units = max(0, opened_units - units)
     if waste_units:

@@ -110,6 +110,8 @@ class ChargeLine(Base):
     ndc: Mapped[str | None] = mapped_column(String(11))
     ndc_quantity: Mapped[Decimal | None] = mapped_column(Quantity)
     ndc_unit: Mapped[str | None] = mapped_column(String(2))
+    # Drug lines: what the drug came in, so JW/JZ can be checked without re-reading the MAR.
+    container: Mapped[str | None] = mapped_column(String(12))
     dx_pointers: Mapped[list[int]] = mapped_column(JSON)
     rendering_provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
     explanation: Mapped[str | None] = mapped_column(String(500))
@@ -122,6 +124,7 @@ class ChargeLine(Base):
         CheckConstraint("units > 0", name="units_positive"),
         CheckConstraint("charge >= 0", name="charge_not_negative"),
         CheckConstraint("ndc_unit IS NULL OR ndc_unit IN ('UN', 'ML', 'GR', 'F2', 'ME')", name="ndc_unit_code"),
+        CheckConstraint("container IS NULL OR container IN ('single_dose', 'multi_dose')", name="container_kind"),
     )
 
     @property

@@ -131,6 +131,7 @@ class CodedLine:
     date_of_service: date | None = None
     role: str = "admin"  # admin | drug | radiation: how diagnosis pointers are chosen
     antineoplastic: bool = False
+    container: str | None = None  # drug lines: "single_dose" or "multi_dose" containers, None when not known
 
     def as_dict(self) -> dict:
         return {
@@ -142,6 +143,7 @@ class CodedLine:
             "ndc_quantity": None if self.ndc_quantity is None else str(self.ndc_quantity),
             "ndc_unit": self.ndc_unit,
             "date_of_service": None if self.date_of_service is None else self.date_of_service.isoformat(),
+            "container": self.container,
             "explanation": self.explanation,
         }
 

@@ -70,7 +70,7 @@ def add_charge_line(session: Session, *, encounter: Encounter, code: str, units:
                     dx_pointers: list[int], actor: str, charge: Decimal | str | None = None,
                     modifiers: list[str] = (), ndc: str | None = None, ndc_quantity: Decimal | None = None,
                     ndc_unit: str | None = None, rendering_provider: Provider | None = None,
-                    explanation: str | None = None) -> ChargeLine:
+                    explanation: str | None = None, container: str | None = None) -> ChargeLine:
     """Store one coded line and post its charge (price from the charge master unless given)."""
     line_number = len(encounter.charge_lines) + 1
     where = f"encounter {encounter.id} line {line_number} ({code})"
@@ -93,6 +93,8 @@ def add_charge_line(session: Session, *, encounter: Encounter, code: str, units:
             raise InvalidInput(where, f"NDC {ndc!r} must be 11 digits (5-4-2, no hyphens)")
         if ndc_unit not in NDC_UNITS or ndc_quantity is None or Decimal(ndc_quantity) <= 0:
             raise InvalidInput(where, "an NDC needs a quantity above zero and a unit of UN, ML, GR, F2 or ME")
+    if container not in (None, "single_dose", "multi_dose"):
+        raise InvalidInput(where, f"container {container!r} must be single_dose or multi_dose")
     if charge is None:
         amount = money(price_on(session, code=code, on=encounter.date_of_service) * units)
     else:
@@ -107,7 +109,7 @@ def add_charge_line(session: Session, *, encounter: Encounter, code: str, units:
         encounter_id=encounter.id, line_number=line_number, service_date=encounter.date_of_service, code=code,
         modifier1=padded[0], modifier2=padded[1], modifier3=padded[2], modifier4=padded[3], units=units,
         charge=amount, ndc=ndc, ndc_quantity=Decimal(ndc_quantity) if ndc_quantity is not None else None,
-        ndc_unit=ndc_unit, dx_pointers=list(dx_pointers),
+        ndc_unit=ndc_unit, container=container, dx_pointers=list(dx_pointers),
         rendering_provider_id=(rendering_provider or encounter.provider).id, explanation=explanation,
     )
     encounter.charge_lines.append(line)

@@ -250,13 +250,8 @@ def _settings(session: Session, payer_id: int, on: date) -> dict:
 
 
 def _container(line: ClaimLine) -> str | None:
-    """What the charge line's explanation recorded about the container (the MAR's vials)."""
-    text = (line.charge_line.explanation or "") if line.charge_line else ""
-    if "multiple-dose" in text:
-        return "multi_dose"
-    if "nothing discarded: JZ" in text or "discarded, reported on a JW line" in text:
-        return "single_dose"
-    return None
+    """What the drug came in (single- or multiple-dose), as charge capture recorded it from the MAR."""
+    return line.charge_line.container if line.charge_line else None
 
 
 def scrub_view(session: Session, claim: Claim, cache: dict | None = None) -> ScrubClaim:
@@ -388,8 +383,8 @@ def scrub_claims(session: Session, *, actor: str, today: date | None = None, cla
 
 
 def _preload_charge_lines(session: Session, claims: list[Claim]) -> list[ChargeLine]:
-    """One query per 500 charge lines the claims bill (their explanations say what containers were
-    opened); the caller keeps the list so the session's weak identity map keeps them."""
+    """One query per 500 charge lines the claims bill (they say what containers the drugs came in);
+    the caller keeps the list so the session's weak identity map keeps them."""
     ids = [line.charge_line_id for claim in claims for line in claim.lines if line.charge_line_id]
     loaded: list[ChargeLine] = []
     for start in range(0, len(ids), 500):

@@ -59,6 +59,11 @@ class HcpcsCode:
     def is_cpt(self) -> bool:
         return self.code[:1].isdigit()
 
+    @property
+    def packaged_under_opps(self) -> bool:
+        """OPPS status N: paid inside the service it goes with, so a hospital reports no JW/JZ on it."""
+        return self.opps_status == "N"
+
 
 @dataclass(frozen=True, slots=True)
 class Mue:

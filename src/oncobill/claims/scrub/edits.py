@@ -492,6 +492,8 @@ def jw_jz(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
             continue
         if not drug:
             continue
+        if claim.form == "837I" and (rec := ctx.hcpcs(line.code, line.service_date)) and rec.packaged_under_opps:
+            continue  # packaged under OPPS: no JW/JZ is reported on the hospital claim
         container = line.container or ("single_dose" if line.code in SINGLE_DOSE_ONLY else None)
         if mods & {"JW", "JZ"} and container == "multi_dose":
             out.append(_e(edit, f"Line {line.line_number} {_label(line)}: JW/JZ on a drug drawn from a multiple-dose "
