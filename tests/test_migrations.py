@@ -32,3 +32,37 @@ def test_downgrade_to_empty_and_back(new_database, kind):
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
     upgrade(url=url)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_downgrade_and_upgrade_with_data_in_every_table_chain(new_database, kind):
+    """SQLite alters tables by copying them: a downgrade must work with referencing rows present."""
+    from datetime import date
+
+    from alembic import command
+
+    from oncobill.charges import service as charges
+    from oncobill.db import unit_of_work
+    from oncobill.migrations.runner import alembic_config
+    from oncobill.patients import service as patients
+    from tests.factories import small_practice
+
+    url = new_database(kind)
+    upgrade(url=url)
+    engine = make_engine(url)
+    with unit_of_work(engine) as session:
+        _, doctor, clinic, *_ = small_practice(session)
+        patient = patients.add_patient(session, account_number="MIG1", first_name="T", last_name="Mig",
+                                       birth_date=date(1955, 5, 5), sex="F", address_line1="1 A", city="B",
+                                       state="IL", zip_code="62701")
+        patients.add_coverage(session, patient=patient, payer_code="MCR", priority="primary",
+                              member_id="1EG4TE5MK72", effective_date=date(2026, 1, 1))
+        encounter = charges.record_encounter(session, patient=patient, location=clinic, provider=doctor,
+                                             date_of_service=date(2026, 10, 1), diagnoses=["C18.9"])
+        charges.add_charge_line(session, encounter=encounter, code="J9271", units=200, charge="100.00",
+                                dx_pointers=[1], actor="test", modifiers=["JZ"], container="single_dose")
+    engine.dispose()
+    command.downgrade(alembic_config(url), "0002")  # drops charge_lines.container under referencing rows
+    command.downgrade(alembic_config(url), "base")
+    upgrade(url=url)
+    check(url)
