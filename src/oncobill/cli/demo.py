@@ -75,3 +75,22 @@ def _print_summary(result) -> None:
     ar.add_row("[bold]total", "", f"[bold]${led['accounts_receivable']}")
     console.print(ar)
     console.print(f"Ledger balanced: {'yes' if led['balanced'] else '[red]NO'}")
+    if "claims" in s:
+        _print_claims(s["claims"])
+
+
+def _print_claims(c: dict) -> None:
+    forms = ", ".join(f"{n} {form}" for form, n in c["by_form"].items())
+    console.print(f"\n[bold]Claims[/]: {c['built']} built ({forms}) with {c['lines']} lines, "
+                  f"${c['total_charge']}; scrubbed: {c['ready']} ready, {c['held']} held; "
+                  f"clean-claim rate {float(c['clean_claim_rate']):.1%}")
+    if c["claims_held_by_edit"]:
+        table = Table(title="Scrubber findings (errors hold the claim)")
+        table.add_column("Edit")
+        table.add_column("Findings", justify="right")
+        table.add_column("Claims held", justify="right")
+        for edit, n in c["findings_by_edit"].items():
+            table.add_row(edit, str(n), str(c["claims_held_by_edit"].get(edit, 0)))
+        console.print(table)
+    for held in c.get("held_for_enrollment", []):
+        console.print(f"  held until enrollment: {held}")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from oncobill.charges import service as charges
 from oncobill.charges.coding import code_encounter
 from oncobill.charges.models import Encounter
-from oncobill.charges.records import AdministrationRecord, EncounterRecord, RadiationCourse
+from oncobill.charges.records import AdministrationRecord, EncounterRecord, RadiationCourse, Vial
 from oncobill.claims import service as claims
 from oncobill.claims.models import Claim
 from oncobill.codes import CodeSets
@@ -28,6 +28,7 @@ from oncobill.practice.models import CareSetting
 from oncobill.practice.service import payer_setting
 
 ACTOR = "demo"
+PLANNING_LEAD_WEEKDAYS = 8  # clinical treatment planning happens this many weekdays before fraction 1
 VISIT_CODE = "99214"
 
 
@@ -75,7 +76,8 @@ def _chemo_day(session, demo, person, result, codes, *, cycle, day, followup) ->
     location = next(loc for loc in demo.locations.values() if loc.id == plan.location_id)
     rules, coverage = _payer_rules(session, person, day)
     mar = administrations_for_day(regimen, cycle=cycle, day=day, start=time(9, 0) if not followup else time(14, 0),
-                                  bsa_m2=plan.body_surface_area_m2, weight_kg=plan.weight_kg, gfr=Decimal(80))
+                                  bsa_m2=plan.body_surface_area_m2, weight_kg=plan.weight_kg, gfr=Decimal(80),
+                                  followup=followup)
     record = EncounterRecord(
         setting="office" if location.setting is CareSetting.OFFICE else "facility",
         date_of_service=day,
@@ -112,43 +114,59 @@ def _chemo_day(session, demo, person, result, codes, *, cycle, day, followup) ->
 
 
 def _radiation_month(session, demo, person, result, codes) -> None:
+    """A course's planning steps on their own days before the first fraction, then a line per
+    fraction day and per completed 5-fraction block; the month bills the days that fall in it."""
     plan = person.plan
     regimen = REGIMENS[plan.regimen]
     dates = tuple(day for _, day, _ in treatment_days(regimen, plan.start_date))
     location = next(loc for loc in demo.locations.values() if loc.id == plan.location_id)
-    by_date: dict[date, list] = {}
     rules, _ = _payer_rules(session, person, dates[0])
-    course = RadiationCourse(
-        technique="imrt", fractions=len(dates), complexity="complex", course_complete=True, planning="complex",
-        simulation="complex", plan="imrt", basic_dosimetry=2, devices=(("complex", 3),), mlc_device=True,
-        image_guidance=True, fraction_dates=dates,
-    )
-    coded = code_encounter(
-        EncounterRecord(setting="office", date_of_service=dates[0], diagnoses=(plan.diagnosis_code,),
-                        primary_reason="radiation", payer=rules, radiation_course=course),
-        codes,
-    )
-    for line in coded.lines:
-        day = line.date_of_service or dates[0]
-        if result.month_start <= day <= result.month_end:
-            by_date.setdefault(day, []).append(line)
+    steps = [
+        # Clinical planning, then simulation with its custom immobilization devices, then the IMRT plan.
+        (_weekdays_before(dates[0], PLANNING_LEAD_WEEKDAYS),
+         RadiationCourse(technique="imrt", fractions=0, course_complete=False, planning="complex")),
+        (_weekdays_before(dates[0], 6), RadiationCourse(technique="imrt", fractions=0, course_complete=False,
+                                                        simulation="complex", devices=(("complex", 1),))),
+        (_weekdays_before(dates[0], 2), RadiationCourse(technique="imrt", fractions=0, course_complete=False,
+                                                        plan="imrt", mlc_device=True, basic_dosimetry=2)),
+        (dates[0], RadiationCourse(technique="imrt", fractions=len(dates), complexity="complex",
+                                   course_complete=True, image_guidance=True, fraction_dates=dates)),
+    ]
+    by_date: dict[date, tuple[list[str], list]] = {}
+    for day, course in steps:
+        coded = code_encounter(EncounterRecord(setting="office", date_of_service=day, diagnoses=(plan.diagnosis_code,),
+                                               primary_reason="radiation" if course.fractions else None,
+                                               payer=rules, radiation_course=course), codes)
+        for line in coded.lines:
+            on = line.date_of_service or day
+            if result.month_start <= on <= result.month_end:
+                by_date.setdefault(on, (coded.diagnoses, []))[1].append(line)
     for day in sorted(by_date):
+        diagnoses, lines = by_date[day]
         fraction = dates.index(day) + 1 if day in dates else None
         _, coverage = _payer_rules(session, person, day)
         encounter = charges.record_encounter(
             session, patient=person.patient, location=location, provider=_provider(demo, plan.provider_id),
-            date_of_service=day, diagnoses=coded.diagnoses, primary_reason="radiation",
+            date_of_service=day, diagnoses=diagnoses, primary_reason="radiation" if fraction else "planning",
             treatment_plan_id=plan.id, fraction_from=fraction, fraction_to=fraction)
-        for line in by_date[day]:
+        for line in lines:
             _store_line(session, encounter, line, result)
         _count_encounter(encounter, regimen.key, coverage, result)
+
+
+def _weekdays_before(day: date, n: int) -> date:
+    while n:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
 
 
 def _store_line(session, encounter: Encounter, line, result: MonthResult) -> None:
     stored = charges.add_charge_line(
         session, encounter=encounter, code=line.code, units=line.units, modifiers=list(line.modifiers),
         dx_pointers=list(line.dx_pointers) or [1], ndc=line.ndc, ndc_quantity=line.ndc_quantity,
-        ndc_unit=line.ndc_unit, explanation=line.explanation[:500], actor=ACTOR)
+        ndc_unit=line.ndc_unit, container=line.container, explanation=line.explanation[:500], actor=ACTOR)
     _count_line(stored, result)
 
 
@@ -174,6 +192,8 @@ def _administration(row: dict) -> AdministrationRecord:
         drug=row["drug"], dose=Decimal(row["dose"]), dose_unit=row["dose_unit"], route=row["route"],
         start=datetime.fromisoformat(row["start"]), stop=datetime.fromisoformat(row["stop"]),
         purpose=row["purpose"], site=row.get("site"), hcpcs=row.get("hcpcs"), ndc=row.get("ndc"),
+        vial_sizes=tuple(Vial(Decimal(v["size"]), v["unit"], single_dose=v["single_dose"])
+                         for v in row.get("vial_sizes", ())) or None,
         where=f"{row['drug']} at {row['start']}",
     )
 
@@ -209,10 +229,17 @@ def authorize_plans(session: Session, people: list[DemoPatient]) -> int:
         claims.add_authorization(
             session, payer_code=coverage.payer.code, patient=person.patient,
             auth_number=f"{coverage.payer.code}{plan.id:05d}{person.patient.account_number[-4:]}",
-            approved_units=codes, start_date=plan.start_date, end_date=plan.start_date + timedelta(days=182),
+            approved_units=codes, start_date=_authorized_from(plan), end_date=plan.start_date + timedelta(days=182),
             note=f"{regimen.name}, approved with the treatment plan")
         count += 1
     return count
+
+
+def _authorized_from(plan) -> date:
+    """A radiation course is authorized with its planning, which starts before the first fraction."""
+    if REGIMENS[plan.regimen].kind == "radiation":
+        return _weekdays_before(plan.start_date, PLANNING_LEAD_WEEKDAYS)
+    return plan.start_date
 
 
 def bill_month(session: Session, result: MonthResult, *, billed_on: date, codes: CodeSets) -> None:
