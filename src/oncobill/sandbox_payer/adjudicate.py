@@ -218,7 +218,7 @@ class PriorLine:
         return out
 
 
-def adjudicate_secondary(review: Review, payer_claim_number: str, *, crossover: bool = False) -> ClaimResult:
+def adjudicate_secondary(review: Review, payer_claim_number: str) -> ClaimResult:
     """Adjudicate as a secondary payer against the primary's line adjudications (``review.priors``).
 
     A Medigap plan pays the primary's patient shares it covers (coinsurance; the deductible too

@@ -411,7 +411,7 @@ def _adjudicate(accepted: list[tuple[BilledClaim, str]], config: SandboxConfig, 
             xreview = Review(xclaim, partner, partner.members[claim.member_id], today, codes, fees, xps.history,
                              priors_from_result(result))  # fmt: skip
             xicn = f"SBX{today:%y%j}{state.next('claim'):07d}"
-            xresult = adjudicate_secondary(xreview, xicn, crossover=True)
+            xresult = adjudicate_secondary(xreview, xicn)
             remember(xresult, xps.history, crossover=True)
             xps.claims[xicn] = claim_record(xresult, {}, None)
             ps.claims[icn]["crossover"] = [partner.payer_id, xicn]
