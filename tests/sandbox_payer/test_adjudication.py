@@ -214,3 +214,40 @@ def test_deductible_by_plan_year_falls_back_to_the_latest_published():
     assert [benefits.deductible_for(date(y, 1, 1)) for y in (2024, 2025, 2026, 2027)] == \
         [D("257.00"), D("257.00"), D("283.00"), D("283.00")]  # fmt: skip
     assert Benefits({0: D("1500.00")}).deductible_for(date(2027, 7, 1)) == D("1500.00")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["MGAP1", "MCD01"]),
+       st.lists(st.tuples(st.integers(1, 2_000_000), st.integers(0, 100), st.integers(0, 100), st.integers(0, 100),
+                          st.integers(0, 100)), min_size=1, max_size=4))  # fmt: skip
+def test_a_secondary_payment_balances_and_never_exceeds_the_patient_share(payer_id, splits):
+    """Random primary adjudications (paid + CO-45 + PR-1/2/3 = charge): the secondary's line balances,
+    pays no more than the primary's patient share, and adjusts nothing negative."""
+    from oncobill.codes import default_code_sets
+    from oncobill.sandbox_payer.adjudicate import PriorLine, adjudicate_secondary
+    from oncobill.sandbox_payer.billed import from_professional
+    from oncobill.sandbox_payer.config import parse_config
+    from oncobill.sandbox_payer.fees import medicare_fee_schedule
+    from oncobill.sandbox_payer.rules import PayerHistory, Review
+
+    lines, priors = [], {}
+    for n, (cents, paid_pct, ded_pct, coins_pct, copay_pct) in enumerate(splits, 1):
+        charge = D(cents) / 100
+        paid = (charge * paid_pct / 100).quantize(D("0.01"))
+        rest = charge - paid
+        parts = [(rest * p / 300).quantize(D("0.01")) for p in (ded_pct, coins_pct, copay_pct)]
+        adjs = [Adjustment("PR", r, a) for r, a in zip(("1", "2", "3"), parts) if a]
+        adjs.append(Adjustment("CO", "45", rest - sum(parts)))
+        lines.append(line("96413", str(charge), dos=date(2026, 11, 2 + n)))
+        priors[n] = PriorLine(paid, tuple(a for a in adjs if a.amount))
+    who = "MBR003" if payer_id == "MGAP1" else "MCD100"
+    billed = from_professional(claim("SECP", lines, payer=MEDIGAP, subscriber=member(who), responsibility="S"))
+    payer = parse_config(config()).payers[payer_id]
+    review = Review(billed, payer, payer.members[who], date(2026, 11, 20), default_code_sets(),
+                    medicare_fee_schedule(), PayerHistory(), priors)  # fmt: skip
+    result = adjudicate_secondary(review, "SBX1")
+    for x in result.lines:
+        assert x.line.charge - sum((a.amount for a in x.adjustments), D(0)) == x.paid
+        assert all(a.amount > 0 for a in x.adjustments) and x.paid >= 0
+        owed = sum((a.amount for a in priors[x.line.number].adjustments if a.group == "PR"), D(0))
+        assert x.paid <= owed
