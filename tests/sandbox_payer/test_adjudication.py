@@ -100,6 +100,7 @@ def test_medicare_crossover_to_medigap(sandbox):
                                                                      ndc=KEYTRUDA)])])  # fmt: skip
     mcr, gap = sandbox.claim(report, "XO", "MCR01"), sandbox.claim(report, "XO", "MGAP1")
     assert mcr.status == "19" and any(s[0] == "MOA" and "MA18" in s for s in mcr.other)
+    assert any(list(s[:2]) == ["NM1", "TT"] and s[-1] == "MGAP1" for s in mcr.other)  # the crossover carrier
     assert (mcr.paid, mcr.patient_responsibility) == (D("9643.89"), D("2743.17"))
     # Plan G pays the Part B coinsurance, not the deductible; what Medicare paid or wrote off is OA-23
     assert gap.status == "2"

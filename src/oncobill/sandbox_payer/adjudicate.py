@@ -18,6 +18,7 @@ from oncobill.sandbox_payer.config import Benefits, Member, PayerConfig
 from oncobill.sandbox_payer.fees import FeeSchedule
 from oncobill.sandbox_payer.rules import Denial, Review, review_line
 from oncobill.x12.remit835 import Adjustment, ClaimPayment, ServicePayment
+from oncobill.x12.tokenizer import make_segment
 
 HUNDRED = Decimal(100)
 
@@ -66,7 +67,8 @@ class ClaimResult:
     status: str  # CLP02: 1, 2, 4, 19
     lines: list[LineResult]
     claim_remarks: list[str] = field(default_factory=list)  # MOA (MA18 on a crossover)
-    crossover_to: str = ""
+    crossover_to: str = ""  # payer ID of the supplemental payer the claim was forwarded to
+    crossover_name: str = ""
 
     @property
     def paid(self) -> Decimal:
@@ -290,9 +292,10 @@ def claim_payment(result: ClaimResult, *, received: date) -> ClaimPayment:
             )
         )  # fmt: skip
     other = []
+    if result.crossover_to:  # NM1*TT: the crossover carrier the claim was forwarded to
+        other.append(make_segment(["NM1", "TT", "2", result.crossover_name or result.crossover_to, "", "", "", "",
+                                   "PI", result.crossover_to]))  # fmt: skip
     if result.claim_remarks:
-        from oncobill.x12.tokenizer import make_segment
-
         other.append(make_segment(["MOA", "", "", *result.claim_remarks]))
     return ClaimPayment(
         claim.patient_control_number, result.status, claim.charge, result.paid, result.patient_responsibility,

@@ -406,6 +406,7 @@ def _adjudicate(accepted: list[tuple[BilledClaim, str]], config: SandboxConfig, 
                 result.status, result.claim_remarks, result.crossover_to = "1", [], ""
                 ps.claims[icn]["status"] = "1"
                 continue
+            result.crossover_name = partner.name
             xclaim = replace(claim, payer_id=partner.payer_id, payer_name=partner.name, responsibility="S")
             xps = state.payer(partner.payer_id)
             xreview = Review(xclaim, partner, partner.members[claim.member_id], today, codes, fees, xps.history,
