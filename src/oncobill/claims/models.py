@@ -7,7 +7,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oncobill.charges.models import ChargeLine
@@ -225,3 +236,79 @@ class ClaimFinding(Base):
     found_at: Mapped[datetime] = mapped_column(DateTime)
 
     claim: Mapped[Claim] = relationship(back_populates="findings")
+
+
+class ControlCounter(Base):
+    """The last X12 control number used, per envelope level (ISA13, GS06, ST02): never reused,
+    so every acknowledgment names exactly one batch."""
+
+    __tablename__ = "control_counters"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (CheckConstraint("value >= 0 AND value <= 999999999", name="value_range"),)
+
+
+class SubmissionBatch(Base):
+    """One 837 file: its control numbers, payer, form, content (sent byte for byte) and when it went."""
+
+    __tablename__ = "submission_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(100), unique=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"), index=True)
+    form: Mapped[ClaimForm] = mapped_column(str_enum(ClaimForm, "batch_form"))
+    interchange_control_number: Mapped[int] = mapped_column(Integer, unique=True)  # ISA13
+    group_control_number: Mapped[int] = mapped_column(Integer, unique=True)  # GS06
+    set_control_number: Mapped[int] = mapped_column(Integer, unique=True)  # ST02
+    reference: Mapped[str] = mapped_column(String(30), unique=True)  # BHT03, echoed in the 277CA's TRN
+    claim_count: Mapped[int] = mapped_column(Integer)
+    total_charge: Mapped[Decimal] = mapped_column(Money)
+    content_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(60))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sent_via: Mapped[str | None] = mapped_column(String(20))  # adapter name
+    destination: Mapped[str | None] = mapped_column(String(300))
+
+    payer: Mapped[Payer] = relationship()
+    claims: Mapped[list[Claim]] = relationship(secondary="submission_batch_claims", order_by="Claim.id")
+
+    __table_args__ = (
+        CheckConstraint("claim_count > 0", name="claim_count_positive"),
+        CheckConstraint("total_charge >= 0", name="total_not_negative"),
+    )
+
+
+class SubmissionBatchClaim(Base):
+    """Which claims went in which batch (a claim sent again after a rejection is in two)."""
+
+    __tablename__ = "submission_batch_claims"
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batches.id"), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), primary_key=True, index=True)
+
+
+class ImportedFile(Base):
+    """An acknowledgment (999, 277CA) imported once: keyed by its sender and interchange control
+    number, and by its content hash, so importing it again changes nothing."""
+
+    __tablename__ = "imported_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(5))
+    file_name: Mapped[str] = mapped_column(String(300))
+    sender_id: Mapped[str] = mapped_column(String(15))
+    interchange_control_number: Mapped[int] = mapped_column(Integer)
+    content_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by: Mapped[str] = mapped_column(String(60))
+    claims_moved: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(String(500))
+
+    __table_args__ = (
+        UniqueConstraint("sender_id", "interchange_control_number", "kind"),
+        CheckConstraint("kind IN ('999', '277CA', '835')", name="kind"),
+    )

@@ -1,7 +1,8 @@
 """One month of the demo practice's revenue cycle: every treatment day of every plan that falls in
 the month is documented, coded by the charge-capture rules, priced from the charge master and
 posted to the ledger against the coverage in force on that day; then the month's charge lines are
-built into claims and scrubbed."""
+built into claims and scrubbed, and the ready claims go out as 837 batches through the sandbox
+clearinghouse, whose 999 and 277CA answers are imported."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -17,11 +19,14 @@ from oncobill.charges.coding import code_encounter
 from oncobill.charges.models import Encounter
 from oncobill.charges.records import AdministrationRecord, EncounterRecord, RadiationCourse, Vial
 from oncobill.claims import service as claims
+from oncobill.claims.acknowledgments import ReceiveResult, receive
 from oncobill.claims.models import Claim
+from oncobill.claims.submission import Receiver, SubmissionResult, create_batches, send_batches
 from oncobill.codes import CodeSets
 from oncobill.demo.population import DemoPatient
 from oncobill.demo.practice import DemoPractice
 from oncobill.demo.regimens import REGIMENS, administrations_for_day, treatment_days
+from oncobill.demo.sandbox_config import write_sandbox_config
 from oncobill.money import ZERO
 from oncobill.patients.service import primary_coverage_on
 from oncobill.practice.models import CareSetting
@@ -47,6 +52,9 @@ class MonthResult:
     claims: list[Claim] = field(default_factory=list)
     claim_lines: int = 0
     scrub: claims.ScrubResult | None = None
+    submission: SubmissionResult | None = None
+    received: ReceiveResult | None = None
+    mailbox: Path | None = None
 
 
 def run_month(session: Session, demo: DemoPractice, people: list[DemoPatient], *, month_start: date,
@@ -250,3 +258,22 @@ def bill_month(session: Session, result: MonthResult, *, billed_on: date, codes:
     result.claim_lines = built.lines_billed
     result.scrub = claims.scrub_claims(session, actor=ACTOR, today=billed_on, claims=built.claims, codes=codes,
                                        now=when)
+
+
+SANDBOX = Receiver("ONCOBILL SANDBOX CLEARINGHOUSE", "SANDBOXCH")
+
+
+def submit_month(session: Session, result: MonthResult, *, mailbox: Path, billed_on: date) -> None:
+    """Send the ready claims as 837 batches into the sandbox mailbox, let the sandbox payer answer, and
+    import its 999s and 277CAs; the 835s stay in the mailbox for remittance posting. The sandbox's
+    configuration is written first from the practice's own payers, coverages, enrollments and
+    authorizations."""
+    from oncobill.clearinghouse.sandbox import SandboxAdapter
+
+    when = datetime.combine(billed_on, time(9, 0))
+    write_sandbox_config(session, mailbox, on=billed_on)
+    adapter = SandboxAdapter(mailbox, today=billed_on)
+    result.mailbox = mailbox
+    result.submission = create_batches(session, actor=ACTOR, now=when, receiver=SANDBOX)
+    send_batches(session, adapter, now=when, batches=result.submission.batches)
+    result.received = receive(session, adapter, actor=ACTOR, now=datetime.combine(billed_on, time(10, 0)))

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
 
+from oncobill.clearinghouse.settings import state_root
 from oncobill.codes import default_code_sets
 from oncobill.db import make_engine, unit_of_work
-from oncobill.demo.month import MonthResult, authorize_plans, bill_month, run_month
+from oncobill.demo.month import MonthResult, authorize_plans, bill_month, run_month, submit_month
 from oncobill.demo.population import build_population
 from oncobill.demo.practice import build_practice
 from oncobill.errors import OncoBillError
@@ -55,11 +59,29 @@ def month_end(month_start: date) -> date:
     return date.fromordinal(nxt.toordinal() - 1)
 
 
+def reset_mailbox(mailbox: Path) -> Path:
+    """Start the sandbox clearinghouse afresh with the database (its journal and the payer's memory
+    would otherwise remember batches of an earlier run under the same control numbers)."""
+    mailbox = Path(mailbox)
+    if mailbox.exists():
+        if not (mailbox / "outbound").is_dir() and any(mailbox.iterdir()):
+            raise OncoBillError(f"refusing to reset {mailbox}: it is not a sandbox clearinghouse mailbox")
+        shutil.rmtree(mailbox)
+    mailbox.mkdir(parents=True)
+    return mailbox
+
+
+def default_mailbox() -> Path:
+    return Path(os.environ.get("ONCOBILL_SANDBOX_MAILBOX") or state_root() / "sandbox")
+
+
 def run_demo(url: str, *, seed: int = DEFAULT_SEED, month_start: date = DEFAULT_MONTH,
-             progress_factory=None) -> DemoRun:
-    """Build the demo practice and run one month; one transaction, so a failure leaves nothing behind."""
+             progress_factory=None, mailbox: Path | None = None) -> DemoRun:
+    """Build the demo practice and run one month; one transaction, so a failure leaves nothing behind
+    in the database (the mailbox is reset at the start of every run)."""
     started = time.perf_counter()
     engine = reset_database(url)
+    mailbox = reset_mailbox(mailbox or default_mailbox())
     codes = default_code_sets()
     end = month_end(month_start)
     with unit_of_work(engine) as session:
@@ -70,6 +92,7 @@ def run_demo(url: str, *, seed: int = DEFAULT_SEED, month_start: date = DEFAULT_
         month = run_month(session, demo, people, month_start=month_start, month_end=end, codes=codes,
                           progress=advance)
         bill_month(session, month, billed_on=billing_day(end), codes=codes)
+        submit_month(session, month, mailbox=mailbox, billed_on=billing_day(end))
         summary = summarize(session, month, people)
     engine.dispose()
     return DemoRun(engine.url.render_as_string(hide_password=True), seed, month, summary,
@@ -106,8 +129,46 @@ def _claims_summary(month: MonthResult) -> dict:
     }
 
 
+def _rate(part: int, whole: int) -> str:
+    return str((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))) if whole else "0"
+
+
+def _submission_summary(month: MonthResult) -> dict:
+    """Claims out and acknowledgments in: the 999 rate is claims in accepted sets / claims submitted,
+    the 277CA rate claims accepted into adjudication / claims the 999 accepted."""
+    sub, rec = month.submission, month.received
+    if sub is None:
+        return {}
+    statuses = Counter(c.status.value for c in month.claims)
+    ack_accepted = sum(n for s, n in statuses.items() if s not in ("submitted", "ack_rejected", "ready", "held",
+                                                                   "draft"))
+    payer_accepted = statuses.get("payer_accepted", 0)
+    rejected = [r for f in (rec.imported if rec else []) for r in f.rejections]
+    mailbox = month.mailbox
+    return {
+        "submitted": sub.claims,
+        "batches": len(sub.batches),
+        "submitted_charge": str(sub.total_charge),
+        "batch_files": [b.file_name for b in sub.batches],
+        "ack_999_accepted": ack_accepted,
+        "ack_999_rejected": statuses.get("ack_rejected", 0),
+        "ack_999_acceptance_rate": _rate(ack_accepted, sub.claims),
+        "payer_accepted": payer_accepted,
+        "payer_rejected": statuses.get("payer_rejected", 0),
+        "ack_277ca_acceptance_rate": _rate(payer_accepted, ack_accepted),
+        "rejections": rejected,
+        "claims_by_status": dict(sorted(statuses.items())),
+        "acknowledgments_imported": [f.file_name for f in rec.imported] if rec else [],
+        "import_failures": [f"{p.name}: {why}" for p, why in rec.failed] if rec else [],
+        "remittances_waiting": [p.name for p in rec.remittances] if rec else [],
+        "mailbox": str(mailbox) if mailbox else "",
+        "outbound": str(mailbox / "outbound") if mailbox else "",
+        "inbound": str(mailbox / "inbound") if mailbox else "",
+    }
+
+
 def summarize(session, month: MonthResult, people) -> dict:
-    count = lambda model: session.scalar(select(func.count()).select_from(model))  # noqa: E731
+    count = lambda model: session.scalar(select(func.count()).select_from(model))
     payers = {p.id: p for p in session.scalars(select(Payer))}
     ar_by_payer = ledger.ar_by_payer(session)
     pending = session.scalars(select(PayerEnrollment).where(PayerEnrollment.status != "enrolled")).all()
@@ -142,6 +203,7 @@ def summarize(session, month: MonthResult, people) -> dict:
             "trial_balance": {k.value: str(v) for k, v in ledger.trial_balance(session).items()},
         },
         "claims": _claims_summary(month),
+        "submission": _submission_summary(month),
     }
 
 

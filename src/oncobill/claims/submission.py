@@ -1,0 +1,338 @@
+"""Claims out: READY claims become 837P (office) or 837I (hospital outpatient) batch files, one
+per payer and form, written with the X12 engine's typed objects (counts and control numbers are
+computed, never hand-counted), stored, and sent through a clearinghouse adapter exactly once.
+
+``claim_837`` maps one claim to the engine's typed claim (pure, works on claims not yet stored:
+the benchmark uses that); ``write_batch`` writes a whole interchange; ``create_batches`` and
+``send_batches`` are the use cases (they flush, the caller commits).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from oncobill.claims import lifecycle
+from oncobill.claims.models import (
+    Claim,
+    ClaimForm,
+    ClaimLine,
+    ClaimStatus,
+    ControlCounter,
+    SubmissionBatch,
+)
+from oncobill.errors import InvalidInput
+from oncobill.x12.claims837 import (
+    Address,
+    Coverage,
+    DrugIdentification,
+    Payer,
+    Person,
+    ProfessionalClaim,
+    ProfessionalClaims,
+    Provider,
+    ServiceLine,
+    build_837p,
+)
+from oncobill.x12.institutional837 import InstitutionalClaim, RevenueLine, institutional_claim_segments
+from oncobill.x12.remit835 import Procedure
+from oncobill.x12.specs.x837i import SPEC as SPEC_837I
+from oncobill.x12.specs.x837p import SPEC as SPEC_837P
+from oncobill.x12.tokenizer import make_segment
+from oncobill.x12.writer import build_interchange, build_transaction, write
+
+MAX_CLAIMS_PER_BATCH = 5000  # the 837 guides recommend at most 5,000 claims per transaction set
+FACILITY_TYPE_HOSPITAL_OUTPATIENT = "13"  # type of bill 13x
+RECEIVER_NAME_ENV, RECEIVER_ID_ENV = "ONCOBILL_CLEARINGHOUSE_NAME", "ONCOBILL_CLEARINGHOUSE_ID"
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """Who the 837 goes to (1000B NM1*40, ISA08): the clearinghouse."""
+
+    name: str = "ONCOBILL SANDBOX CLEARINGHOUSE"
+    id: str = "SANDBOXCH"
+
+    @classmethod
+    def from_env(cls) -> Receiver:
+        return cls(os.environ.get(RECEIVER_NAME_ENV, cls.name), os.environ.get(RECEIVER_ID_ENV, cls.id))
+
+
+def _x12(text: str | None) -> str:
+    """Names and addresses as X12 basic characters (upper case, no separators)."""
+    if not text:
+        return ""
+    return "".join(ch for ch in text.upper() if ch not in "*~:^").strip()
+
+
+# -- one claim ------------------------------------------------------------------------------------
+
+def billing_provider(claim: Claim) -> Provider:
+    entity = claim.billing_entity
+    return Provider(_x12(entity.legal_name), entity.group_npi, "2",
+                    address=Address(_x12(entity.address_line1), _x12(entity.city), entity.state, entity.zip_code,
+                                    _x12(entity.address_line2)),
+                    tax_id=entity.tin, taxonomy=entity.taxonomy)
+
+
+def _parties(claim: Claim) -> dict:
+    """Subscriber, patient (only when not the subscriber), payer and SBR of the claim's coverage."""
+    coverage, patient, payer = claim.coverage, claim.patient, claim.payer
+    address = Address(_x12(patient.address_line1), _x12(patient.city), patient.state or "", patient.zip_code or "")
+    relationship = coverage.relationship_to_subscriber.value
+    own = Person(_x12(patient.last_name), _x12(patient.first_name), coverage.member_id, address,
+                 patient.birth_date, patient.sex or "U")
+    if relationship == "18":
+        subscriber, dependent = own, None
+    else:
+        subscriber = Person(_x12(coverage.subscriber_last_name), _x12(coverage.subscriber_first_name),
+                            coverage.member_id, address, coverage.subscriber_birth_date, "U")
+        dependent = Person(own.last_name, own.first_name, "", address, own.birth_date, own.gender)
+    payer_address = None
+    if payer.address_line1 and payer.city:
+        payer_address = Address(_x12(payer.address_line1), _x12(payer.city), payer.state or "", payer.zip_code or "")
+    return {
+        "billing_provider": billing_provider(claim),
+        "subscriber": subscriber,
+        "payer": Payer(_x12(payer.name), payer.payer_id, payer_address),
+        "coverage": Coverage(coverage.priority.sbr01, "18" if dependent is None else "", coverage.group_number or "",
+                             payer.claim_filing_indicator),
+        "patient": dependent,
+        "patient_relationship": relationship if dependent is not None else "",
+        "frequency": claim.frequency_code,
+        "payer_claim_control_number": claim.payer_claim_number if claim.frequency_code in ("7", "8") else "",
+    }
+
+
+def _rendering(claim: Claim) -> Provider:
+    r = claim.rendering_provider
+    return Provider(_x12(r.last_name), r.npi, "1", _x12(r.first_name), taxonomy=r.taxonomy)
+
+
+def _drug(line: ClaimLine) -> DrugIdentification | None:
+    if not line.ndc:
+        return None
+    return DrugIdentification(line.ndc, line.ndc_quantity or Decimal(1), line.ndc_unit or "UN")
+
+
+def _procedure(line: ClaimLine) -> Procedure:
+    return Procedure("HC", line.code, tuple(line.modifiers))
+
+
+def professional_claim(claim: Claim) -> ProfessionalClaim:
+    """2300/2400 of an 837P: CLM05 = POS:B:frequency, HI, REF*G1/F8, rendering provider, SV1 lines
+    with DTP*472, REF*6R and the NDC (LIN/CTP) on drug lines."""
+    location = claim.location
+    entity = claim.billing_entity
+    lines = []
+    for line in claim.lines:
+        sv = ServiceLine(_procedure(line), line.charge, line.units, line.service_date,
+                         tuple(int(p) for p in line.dx_pointers.split(":") if p),
+                         line_control_number=line.line_control_number, drug=_drug(line))
+        lines.append(sv)
+    facility = None
+    if (location.address_line1, location.zip_code) != (entity.address_line1, entity.zip_code):
+        facility = Provider(_x12(location.name), location.npi or "", "2",
+                            address=Address(_x12(location.address_line1), _x12(location.city), location.state,
+                                            location.zip_code))
+    return ProfessionalClaim(
+        claim.patient_control_number, claim.total_charge, location.place_of_service,
+        [d.icd10_code for d in claim.diagnoses], lines, prior_authorization=claim.prior_authorization or "",
+        rendering_provider=_rendering(claim), service_facility=facility, **_parties(claim))
+
+
+def institutional_claim(claim: Claim) -> InstitutionalClaim:
+    """2300/2400 of an 837I: type of bill 13x (CLM05 = 13:A:frequency), statement dates, SV2 lines with
+    revenue code and HCPCS; the rendering physician is the attending (2310A)."""
+    parties = _parties(claim)
+    lines = [RevenueLine(line.revenue_code or "0940", line.charge, line.units, _procedure(line), line.service_date,
+                         line.line_control_number, _drug(line)) for line in claim.lines]
+    codes = [d.icd10_code for d in claim.diagnoses]
+    return InstitutionalClaim(
+        claim.patient_control_number, claim.total_charge, FACILITY_TYPE_HOSPITAL_OUTPATIENT, claim.service_from,
+        claim.service_to, codes[0], lines, other_diagnoses=codes[1:], admission_type="", admission_source="",
+        patient_status="01", attending_provider=_rendering(claim), **parties)
+
+
+def claim_837(claim: Claim) -> ProfessionalClaim | InstitutionalClaim:
+    return institutional_claim(claim) if claim.form is ClaimForm.INSTITUTIONAL else professional_claim(claim)
+
+
+# -- one batch file ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ControlNumbers:
+    interchange: int  # ISA13
+    group: int  # GS06
+    set: int  # ST02
+
+    @property
+    def reference(self) -> str:
+        """BHT03: the 277CA echoes it (2200A TRN02), so it names the batch."""
+        return f"OB{self.interchange:09d}"
+
+
+def _837i_segments(doc: ProfessionalClaims, claims: list[Claim]) -> list:
+    """The engine's 837I body plus REF*G1 (prior authorization) after CL1/REF*F8 where the claim has one;
+    the typed 837I has no field for it."""
+    segments = institutional_claim_segments(doc)
+    auth = {c.patient_control_number: c.prior_authorization for c in claims if c.prior_authorization}
+    if not auth:
+        return segments
+    out, pending = [], None
+    for seg in segments:
+        if pending is not None and seg[0] not in ("DTP", "CL1") and not (seg[0] == "REF" and seg[1] == "F8"):
+            out.append(make_segment(["REF", "G1", pending]))
+            pending = None
+        out.append(seg)
+        if seg[0] == "CLM":
+            pending = auth.get(seg[1])
+    return out
+
+
+def write_batch(claims: list[Claim], numbers: ControlNumbers, *, submitter: Provider, contact_phone: str,
+                receiver: Receiver, when: datetime, usage: str = "P") -> str:
+    """One interchange (ISA/GS/ST) holding the claims, all of one form; every count computed."""
+    if not claims:
+        raise InvalidInput("837 batch", "no claims to write")
+    forms = {c.form for c in claims}
+    if len(forms) != 1:
+        raise InvalidInput("837 batch", "837P and 837I claims go in separate batches")
+    form = forms.pop()
+    doc = ProfessionalClaims(submitter.name, submitter.tax_id, "BILLING OFFICE", contact_phone, receiver.name,
+                             receiver.id, [claim_837(c) for c in claims], reference=numbers.reference, created=when)
+    if form is ClaimForm.INSTITUTIONAL:
+        spec = SPEC_837I
+        txn = build_transaction(spec, numbers.set, _837i_segments(doc, claims))
+    else:
+        spec = SPEC_837P
+        txn = build_837p(doc, numbers.set)
+    ic = build_interchange([(spec, [txn])], sender_id=submitter.tax_id, receiver_id=receiver.id,
+                           control_number=numbers.interchange, group_control_start=numbers.group, when=when,
+                           usage=usage)
+    return write(ic)
+
+
+# -- use cases ----------------------------------------------------------------------------------------
+
+def next_control_number(session: Session, name: str) -> int:
+    """The next number of a durable counter (interchange, group, set); wraps after 999,999,999."""
+    counter = session.get(ControlCounter, name, with_for_update=True)
+    if counter is None:
+        counter = ControlCounter(name=name, value=0)
+        session.add(counter)
+    counter.value = counter.value % 999_999_999 + 1
+    session.flush()
+    return counter.value
+
+
+def _allocate(session: Session) -> ControlNumbers:
+    return ControlNumbers(next_control_number(session, "interchange"), next_control_number(session, "group"),
+                          next_control_number(session, "set"))
+
+
+@dataclass
+class SubmissionResult:
+    batches: list[SubmissionBatch] = field(default_factory=list)
+    claims: int = 0
+
+    @property
+    def total_charge(self) -> Decimal:
+        return sum((b.total_charge for b in self.batches), Decimal("0.00"))
+
+
+def create_batches(session: Session, *, actor: str, now: datetime | None = None, claims: list[Claim] | None = None,
+                   receiver: Receiver | None = None, max_claims: int = MAX_CLAIMS_PER_BATCH) -> SubmissionResult:
+    """Write every READY claim (or the ones given) into 837 batches, one file per payer and form (split
+    at *max_claims*), store each batch and move its claims to SUBMITTED, recording who, when and why."""
+    now = now or datetime.now().replace(microsecond=0)
+    receiver = receiver or Receiver.from_env()
+    if claims is None:
+        claims = list(session.scalars(
+            select(Claim).where(Claim.status == ClaimStatus.READY).order_by(Claim.id)
+            .options(selectinload(Claim.lines), selectinload(Claim.diagnoses))))
+    for claim in claims:
+        if claim.status is not ClaimStatus.READY:
+            raise InvalidInput(f"claim {claim.patient_control_number}",
+                               f"only ready claims are submitted; this one is {claim.status.value}")
+    groups: dict[tuple, list[Claim]] = {}
+    for claim in claims:
+        groups.setdefault((claim.payer_id, claim.form.value, claim.billing_entity_id), []).append(claim)
+    result = SubmissionResult()
+    for key in sorted(groups):
+        group = groups[key]
+        for start in range(0, len(group), max_claims):
+            result.batches.append(_store_batch(session, group[start:start + max_claims], actor, now, receiver))
+            result.claims += len(group[start:start + max_claims])
+    session.flush()
+    return result
+
+
+def _store_batch(session: Session, claims: list[Claim], actor: str, now: datetime,
+                 receiver: Receiver) -> SubmissionBatch:
+    numbers = _allocate(session)
+    first = claims[0]
+    entity = first.billing_entity
+    text = write_batch(claims, numbers, submitter=billing_provider(first), contact_phone=entity.phone or "0000000000",
+                       receiver=receiver, when=now)
+    data = text.encode("ascii", errors="strict")
+    name = f"OB{now:%Y%m%d}-{numbers.interchange:09d}-{first.payer.payer_id}-{first.form.value}.837"
+    batch = SubmissionBatch(
+        file_name=name, payer_id=first.payer_id, form=first.form, interchange_control_number=numbers.interchange,
+        group_control_number=numbers.group, set_control_number=numbers.set, reference=numbers.reference,
+        claim_count=len(claims), total_charge=sum((c.total_charge for c in claims), Decimal("0.00")),
+        content_sha256=hashlib.sha256(data).hexdigest(), content=text, created_at=now, created_by=actor[:60])
+    batch.claims = list(claims)
+    session.add(batch)
+    for claim in claims:
+        lifecycle.transition(claim, ClaimStatus.SUBMITTED, actor=actor, at=now,
+                             reason=f"in 837 batch {name} (ISA13 {numbers.interchange:09d}, GS06 {numbers.group}, "
+                                    f"ST02 {numbers.set:04d}) to {first.payer.name}")
+    session.flush()
+    return batch
+
+
+@dataclass
+class SentBatch:
+    file_name: str
+    claims: int
+    already_sent: bool
+    destination: str
+
+
+def unsent_batches(session: Session) -> list[SubmissionBatch]:
+    return list(session.scalars(select(SubmissionBatch).where(SubmissionBatch.sent_at.is_(None))
+                                .order_by(SubmissionBatch.id)))
+
+
+def send_batches(session: Session, adapter, *, now: datetime | None = None,
+                 batches: list[SubmissionBatch] | None = None) -> list[SentBatch]:
+    """Send each batch not yet sent through the clearinghouse adapter and record when and where.
+
+    The adapter journals what it sent, so a batch whose send was confirmed but not recorded here (a
+    crash in between) is answered 'already sent' on the next call: never sent twice."""
+    out = []
+    for batch in unsent_batches(session) if batches is None else batches:
+        if batch.sent_at is not None:
+            continue
+        result = adapter.send(batch.file_name, batch.content.encode("ascii"))
+        if result.sha256 != batch.content_sha256:
+            raise InvalidInput(f"batch {batch.file_name}", "the adapter reports other content than the stored batch")
+        batch.sent_at = now or result.sent_at.replace(microsecond=0)
+        batch.sent_via = adapter.name
+        batch.destination = str(result.destination)[:300]
+        out.append(SentBatch(batch.file_name, batch.claim_count, result.already_sent, batch.destination))
+        session.flush()
+    return out
+
+
+def batch_for_set(session: Session, group_control_number: int, set_control_number: int) -> SubmissionBatch | None:
+    return session.scalar(select(SubmissionBatch).where(
+        SubmissionBatch.group_control_number == group_control_number,
+        SubmissionBatch.set_control_number == set_control_number))
