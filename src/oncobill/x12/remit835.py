@@ -15,6 +15,8 @@ from oncobill.x12.model import Loop, Transaction
 from oncobill.x12.specs.x835 import SPEC
 from oncobill.x12.tokenizer import DEFAULT_DELIMITERS, Delimiters, Segment, make_segment
 from oncobill.x12.values import (
+    _AMOUNTS,
+    _DATES,
     amount,
     fmt_amount,
     fmt_date,
@@ -164,60 +166,88 @@ class Remittance:
 
 
 def _cas(seg: Segment, out: list[Adjustment]) -> None:
-    group = seg[1] if len(seg) > 1 else ""
+    # Hot path of a remittance parse: cached conversions first, element names only on a miss.
     n = len(seg)
+    group = seg[1] if n > 1 else ""
+    get_amount = _AMOUNTS.get
     for i in range(2, n, 3):
         reason = seg[i]
         if not reason:
             continue
-        amt = amount(seg[i + 1] if i + 1 < n else "", seg, f"CAS{i + 1:02d}")
-        qty = quantity(seg[i + 2], seg, f"CAS{i + 2:02d}") if i + 2 < n else None
+        text = seg[i + 1] if i + 1 < n else ""
+        amt = get_amount(text)
+        if amt is None:
+            amt = amount(text, seg, "CAS%02d" % (i + 1))
+        qty = quantity(seg[i + 2], seg, "CAS%02d" % (i + 2)) if i + 2 < n and seg[i + 2] else None
         out.append(Adjustment(group, reason, amt, qty))
 
 
+def _amt(text: str, seg: Segment, element: str) -> Decimal:
+    found = _AMOUNTS.get(text)
+    return found if found is not None else amount(text, seg, element)
+
+
 def read_service(loop: Loop, comp: str) -> ServicePayment:
-    svc = loop.segments[0]
+    segs = loop.segments
+    svc = segs[0]
     n = len(svc)
-    line = ServicePayment(
+    adjustments: list[Adjustment] = []
+    remarks: list[str] = []
+    other: list[Segment] = []
+    service_date = start = end = allowed = None
+    control = ""
+    for k in range(1, len(segs)):
+        seg = segs[k]
+        sid = seg[0]
+        if sid == "CAS":
+            _cas(seg, adjustments)
+        elif sid == "DTM":
+            qual = seg[1]
+            d = _DATES.get(seg[2]) or parse_date(seg[2], seg, "DTM02")
+            if qual == "472":
+                service_date = d
+            elif qual == "150":
+                start = d
+            elif qual == "151":
+                end = d
+            else:
+                other.append(seg)
+        elif sid == "REF" and seg[1] == "6R":
+            control = seg[2]
+        elif sid == "AMT" and seg[1] == "B6":
+            allowed = _amt(seg[2], seg, "AMT02")
+        elif sid == "LQ" and seg[1] == "HE":
+            remarks.append(seg[2])
+        else:
+            other.append(seg)
+    return ServicePayment(
         Procedure.parse(svc[1], comp),
-        amount(svc[2], svc, "SVC02"),
-        amount(svc[3], svc, "SVC03"),
+        _amt(svc[2], svc, "SVC02"),
+        _amt(svc[3], svc, "SVC03"),
         svc[4] if n > 4 else "",
         quantity(svc[5], svc, "SVC05") if n > 5 else None,
         Procedure.parse(svc[6], comp) if n > 6 and svc[6] else None,
         quantity(svc[7], svc, "SVC07") if n > 7 else None,
+        service_date,
+        start,
+        end,
+        adjustments,
+        control,
+        allowed,
+        remarks,
+        other,
     )
-    for seg in loop.segments[1:]:
-        sid = seg[0]
-        if sid == "CAS":
-            _cas(seg, line.adjustments)
-        elif sid == "DTM":
-            d = parse_date(seg[2], seg, "DTM02")
-            if seg[1] == "472":
-                line.service_date = d
-            elif seg[1] == "150":
-                line.service_start = d
-            elif seg[1] == "151":
-                line.service_end = d
-        elif sid == "REF" and seg[1] == "6R":
-            line.line_control_number = seg[2]
-        elif sid == "AMT" and seg[1] == "B6":
-            line.allowed = amount(seg[2], seg, "AMT02")
-        elif sid == "LQ" and seg[1] == "HE":
-            line.remarks.append(seg[2])
-        else:
-            line.other.append(seg)
-    return line
 
 
 def read_claim(loop: Loop, comp: str) -> ClaimPayment:
-    clp = loop.segments[0]
+    segs = loop.segments
+    clp = segs[0]
     n = len(clp)
     claim = ClaimPayment(
         clp[1],
         clp[2],
-        amount(clp[3], clp, "CLP03"),
-        amount(clp[4], clp, "CLP04"),
+        _amt(clp[3], clp, "CLP03"),
+        _amt(clp[4], clp, "CLP04"),
         optional_amount(clp[5], clp, "CLP05") if n > 5 else None,
         clp[6] if n > 6 else "",
         clp[7] if n > 7 else "",
@@ -225,7 +255,8 @@ def read_claim(loop: Loop, comp: str) -> ClaimPayment:
         clp[9] if n > 9 else "",
         clp[11] if n > 11 else "",
     )
-    for seg in loop.segments[1:]:
+    for k in range(1, len(segs)):
+        seg = segs[k]
         sid = seg[0]
         if sid == "CAS":
             _cas(seg, claim.adjustments)
