@@ -177,8 +177,8 @@ def _cas(seg: Segment, out: list[Adjustment]) -> None:
         text = seg[i + 1] if i + 1 < n else ""
         amt = get_amount(text)
         if amt is None:
-            amt = amount(text, seg, "CAS%02d" % (i + 1))
-        qty = quantity(seg[i + 2], seg, "CAS%02d" % (i + 2)) if i + 2 < n and seg[i + 2] else None
+            amt = amount(text, seg, f"CAS{i + 1:02d}")
+        qty = quantity(seg[i + 2], seg, f"CAS{i + 2:02d}") if i + 2 < n and seg[i + 2] else None
         out.append(Adjustment(group, reason, amt, qty))
 
 
