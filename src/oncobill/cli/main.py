@@ -40,6 +40,12 @@ app.add_typer(_claim.app, name="claim")
 app.add_typer(_claims.app, name="claims")
 app.add_typer(_ledger.app, name="ledger")
 
+from oncobill.cli import submission as _submission  # noqa: E402
+
+_claims.app.command("submit")(_submission.submit)
+_claims.app.command("receive")(_submission.receive)
+app.add_typer(_submission.acks_app, name="acks")
+
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
