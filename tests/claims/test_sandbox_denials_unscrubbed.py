@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from tests.claims.submission_helpers import (
     COMMERCIAL,
     KEYTRUDA,

@@ -17,6 +17,7 @@ from oncobill.errors import OncoBillError
 from oncobill.x12 import X12Error
 
 acks_app = typer.Typer(help="Import 999 and 277CA acknowledgments.", no_args_is_help=True)
+ACK_FILE = typer.Argument(..., exists=True, dir_okay=False, help="A 999 or 277CA file")
 
 
 def _engine():
@@ -99,7 +100,7 @@ def _import_row(r: acknowledgments.ImportResult) -> dict:
 
 
 @acks_app.command("import")
-def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A 999 or 277CA file"),
+def import_(file: Path = ACK_FILE,
             actor: str = ACTOR_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Import one 999 or 277CA: claims move to accepted or rejected; importing it again changes nothing,
     and a malformed file changes nothing and names the segment and element at fault."""
