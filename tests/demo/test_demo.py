@@ -2,24 +2,35 @@
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from tests.x12.oracle import pyx12_errors
 
 from oncobill.codes import default_code_sets
 from oncobill.db import make_engine, session_factory
 from oncobill.demo.regimens import REGIMENS, treatment_days
 from oncobill.demo.run import run_demo
 from oncobill.ledger import service as ledger
-from oncobill.models import ChargeLine, Coverage, Encounter, Patient, Payer, PayerEnrollment, Provider, TreatmentPlan
+from oncobill.models import (
+    ChargeLine,
+    Coverage,
+    Encounter,
+    Patient,
+    Payer,
+    PayerEnrollment,
+    Provider,
+    TreatmentPlan,
+)
 from oncobill.patients.service import coverages_on
 from oncobill.practice.npi import npi_is_valid
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def demo_db(request, new_database):
+def demo_db(request, new_database, tmp_path_factory):
     url = new_database(request.param)
-    run = run_demo(url)
+    run = run_demo(url, mailbox=tmp_path_factory.mktemp("clearinghouse") / "sandbox")
     engine = make_engine(url)
     session = session_factory(engine)()
     yield url, run, session
@@ -87,12 +98,19 @@ def test_month_charges_reach_the_ledger_against_the_right_coverage(demo_db):
     assert month["encounters_on_coverage_new_this_month"] >= 1
 
 
-def test_same_seed_same_figures_on_any_database(demo_db, new_database):
+def test_same_seed_same_figures_on_any_database(demo_db, new_database, tmp_path_factory):
     """A fresh SQLite run with the same seed reproduces every figure (of a SQLite or a PostgreSQL run)."""
     _, run, _ = demo_db
-    again = run_demo(new_database("sqlite"))
-    assert again.summary == run.summary
-    assert run_demo(new_database("sqlite"), seed=7).summary != run.summary
+    mailbox = tmp_path_factory.mktemp("clearinghouse") / "sandbox"
+    again = run_demo(new_database("sqlite"), mailbox=mailbox)
+    assert _figures(again.summary) == _figures(run.summary)
+    assert run_demo(new_database("sqlite"), seed=7, mailbox=mailbox).summary != run.summary
+
+
+def _figures(summary: dict) -> dict:
+    """The summary without where its files were written (each run has its own mailbox)."""
+    submission = {k: v for k, v in summary["submission"].items() if k not in ("mailbox", "outbound", "inbound")}
+    return {**summary, "submission": submission}
 
 
 def test_treatment_days_follow_the_schedule():
@@ -124,8 +142,9 @@ def test_month_is_billed_on_claims_and_scrubbed(demo_db):
         assert claim.total_charge == sum((line.charge for line in claim.lines), Decimal("0.00"))
         assert all(claim.coverage.active_on(line.service_date) for line in claim.lines)
         assert claim.service_from.month == claim.service_to.month
-        assert claim.status in (ClaimStatus.READY, ClaimStatus.HELD)
         assert (claim.status is ClaimStatus.HELD) == any(f.severity.value == "error" for f in claim.findings)
+        assert claim.status in (ClaimStatus.HELD, ClaimStatus.PAYER_ACCEPTED, ClaimStatus.PAYER_REJECTED,
+                                ClaimStatus.ACK_REJECTED)  # the clean ones went out and were answered
     assert len({line.line_control_number for c in claims for line in c.lines}) == len(billed)
 
     pending = [c for c in claims if c.rendering_provider.credential == "NP" and c.payer.code == "PRAIRIE"]
@@ -137,9 +156,64 @@ def test_month_is_billed_on_claims_and_scrubbed(demo_db):
     assert not any(f.edit_id == "enrollment" for c in others for f in c.findings)
     assert summary["claims_held_by_edit"]["enrollment"] == len(pending) == len(summary["held_for_enrollment"])
 
-    assert summary["ready"] + summary["held"] == summary["built"]
+    assert summary["ready"] + summary["held"] == summary["built"]  # as scrubbed, before submission
     assert Decimal(summary["clean_claim_rate"]) == (Decimal(summary["ready"]) / summary["built"]).quantize(
         Decimal("0.0001"))
     assert sum(summary["claims_held_by_edit"].values()) >= summary["held"]
     # After a coverage change the new payer has no authorization yet (domain 9.4): those claims are held.
     assert summary["claims_held_by_edit"].get("prior_auth", 0) >= 1
+
+
+def test_ready_claims_go_out_and_the_acknowledgments_come_back(demo_db):
+    """After scrubbing, every ready claim is in exactly one 837 batch per payer and form, sent through the
+    sandbox; its 999 and 277CA are imported; all the files stay in the mailbox, 835s included."""
+    from oncobill.claims.models import Claim, ClaimStatus, ImportedFile, SubmissionBatch
+
+    _, run, session = demo_db
+    sub, claims_summary = run.summary["submission"], run.summary["claims"]
+    batches = session.scalars(select(SubmissionBatch).order_by(SubmissionBatch.id)).all()
+    assert sub["submitted"] == claims_summary["ready"] == sum(b.claim_count for b in batches)
+    assert sub["batches"] == len(batches) == len({(b.payer_id, b.form) for b in batches})
+    assert all(b.sent_at is not None and b.sent_via == "sandbox" for b in batches)
+    in_batches = [c.id for b in batches for c in b.claims]
+    assert len(in_batches) == len(set(in_batches))  # each claim in one batch
+    held = session.scalars(select(Claim).where(Claim.status == ClaimStatus.HELD)).all()
+    assert not set(in_batches) & {c.id for c in held}
+    assert sub["ack_999_accepted"] + sub["ack_999_rejected"] == sub["submitted"]
+    assert sub["payer_accepted"] + sub["payer_rejected"] == sub["ack_999_accepted"]
+    assert Decimal(sub["ack_999_acceptance_rate"]) == (Decimal(sub["ack_999_accepted"]) / sub["submitted"]).quantize(
+        Decimal("0.0001"))
+    assert Decimal(sub["ack_277ca_acceptance_rate"]) > Decimal("0.9")
+    for claim in session.scalars(select(Claim).where(Claim.id.in_(in_batches))):
+        moves = [e.to_status for e in claim.events]
+        assert moves[-3:] == [ClaimStatus.SUBMITTED, ClaimStatus.ACK_ACCEPTED, claim.status]
+        assert all(e.actor and e.reason for e in claim.events)
+    imported = session.scalars(select(ImportedFile)).all()
+    assert sorted(f.kind for f in imported) == ["277CA"] * len(batches) + ["999"] * len(batches)
+    assert not sub["import_failures"]
+    outbound, inbound = Path(sub["outbound"]), Path(sub["inbound"])
+    assert sorted(p.name for p in outbound.glob("*.837")) == sorted(b.file_name for b in batches)
+    for batch in batches:
+        assert (outbound / batch.file_name).read_text() == batch.content
+        for suffix in ("999", "277ca", "835"):
+            assert (inbound / f"{batch.interchange_control_number:09d}.{suffix}").exists()
+    assert len(sub["remittances_waiting"]) == len(batches)
+
+
+def test_every_837_the_demo_writes_passes_pyx12_and_our_validator(demo_db):
+    """pyx12 is slow: the demo's batches are validated once, on the SQLite run; the PostgreSQL run
+    checks its batches with our own validator (which finds more than pyx12, docs/x12.md)."""
+    from oncobill.practice.npi import npi_is_valid
+    from oncobill.x12.codesets import CodeSetsLookup
+    from oncobill.x12.validate import validate
+
+    url, run, _ = demo_db
+    files = sorted(Path(run.summary["submission"]["outbound"]).glob("*.837"))
+    assert {f.name.rsplit("-", 1)[-1] for f in files} == {"837P.837", "837I.837"}
+    for path in files:
+        text = path.read_text()
+        findings = [f.located() for f in validate(text, CodeSetsLookup(npi_valid=npi_is_valid)).findings
+                    if f.severity == "error"]
+        assert findings == [], path.name
+        if url.startswith("sqlite"):
+            assert pyx12_errors(text) == [], path.name
