@@ -109,3 +109,20 @@ def test_specs_are_registered_for_every_transaction():
                           ("276", "005010X212"), ("270", "005010X279A1"), ("271", "005010X279A1"),
                           ("278", "005010X217")]:  # fmt: skip
         assert spec_for(code, version).version == version
+
+
+def test_generators_reach_the_cases_the_issue_names():
+    """The 837P strategy does produce drug lines, COB, several providers and dependents; the
+    835 strategy reversals and PLB (so the pyx12 properties above cover them)."""
+    from hypothesis import find
+
+    quick = settings(max_examples=200, deadline=None, database=None)
+    find(s.professional_claims(), lambda d: any(ln.drug for c in d.claims for ln in c.lines), settings=quick)
+    find(s.professional_claims(), lambda d: any(c.other_payers and c.lines[0].adjudications for c in d.claims),
+         settings=quick)  # fmt: skip
+    find(
+        s.professional_claims(), lambda d: len({c.billing_provider.npi for c in d.claims}) > 1, settings=quick
+    )
+    find(s.professional_claims(), lambda d: any(c.patient for c in d.claims), settings=quick)
+    find(s.remittances(), lambda r: any(c.status == "22" for c in r.claims) and r.provider_adjustments,
+         settings=quick)  # fmt: skip

@@ -166,8 +166,10 @@ class Tokenizer:
                 rest = pieces.pop()  # text after the last terminator: maybe incomplete
                 batch = []
                 append = batch.append
+                # Most files have no line breaks at all: then no piece needs stripping.
+                clean = strip and "\n" not in buf and "\r" not in buf
                 for i, raw in enumerate(pieces):
-                    text = raw.lstrip(strip) if strip else raw.rstrip("\r")
+                    text = raw if clean else (raw.lstrip(strip) if strip else raw.rstrip("\r"))
                     if text:
                         number += 1
                         seg = Segment(text.split(elem))
