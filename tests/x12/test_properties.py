@@ -114,15 +114,24 @@ def test_specs_are_registered_for_every_transaction():
 def test_generators_reach_the_cases_the_issue_names():
     """The 837P strategy does produce drug lines, COB, several providers and dependents; the
     835 strategy reversals and PLB (so the pyx12 properties above cover them)."""
-    from hypothesis import find
+    seen: set[str] = set()
 
-    quick = settings(max_examples=200, deadline=None, database=None)
-    find(s.professional_claims(), lambda d: any(ln.drug for c in d.claims for ln in c.lines), settings=quick)
-    find(s.professional_claims(), lambda d: any(c.other_payers and c.lines[0].adjudications for c in d.claims),
-         settings=quick)  # fmt: skip
-    find(
-        s.professional_claims(), lambda d: len({c.billing_provider.npi for c in d.claims}) > 1, settings=quick
-    )
-    find(s.professional_claims(), lambda d: any(c.patient for c in d.claims), settings=quick)
-    find(s.remittances(), lambda r: any(c.status == "22" for c in r.claims) and r.provider_adjustments,
-         settings=quick)  # fmt: skip
+    @settings(max_examples=40, deadline=None, database=None, phases=[Phase.generate])
+    @given(s.professional_claims(), s.remittances())
+    def sample(doc, remit):
+        claims = doc.claims
+        seen.update(
+            name
+            for name, hit in (
+                ("drug", any(ln.drug for c in claims for ln in c.lines)),
+                ("cob", any(c.other_payers and c.lines[0].adjudications for c in claims)),
+                ("providers", len({c.billing_provider.npi for c in claims}) > 1),
+                ("dependent", any(c.patient for c in claims)),
+                ("reversal", any(c.status == "22" for c in remit.claims)),
+                ("plb", bool(remit.provider_adjustments)),
+            )
+            if hit
+        )
+
+    sample()
+    assert seen == {"drug", "cob", "providers", "dependent", "reversal", "plb"}
