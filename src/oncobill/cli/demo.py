@@ -77,6 +77,8 @@ def _print_summary(result) -> None:
     console.print(f"Ledger balanced: {'yes' if led['balanced'] else '[red]NO'}")
     if "claims" in s:
         _print_claims(s["claims"])
+    if s.get("submission"):
+        _print_submission(s["submission"])
 
 
 def _print_claims(c: dict) -> None:
@@ -94,3 +96,19 @@ def _print_claims(c: dict) -> None:
         console.print(table)
     for held in c.get("held_for_enrollment", []):
         console.print(f"  held until enrollment: {held}")
+
+
+def _print_submission(sub: dict) -> None:
+    console.print(f"\n[bold]Submitted[/]: {sub['submitted']} claims (${sub['submitted_charge']}) in "
+                  f"{sub['batches']} 837 batches through the sandbox clearinghouse")
+    console.print(f"  999: {sub['ack_999_accepted']} accepted, {sub['ack_999_rejected']} rejected "
+                  f"(acceptance {float(sub['ack_999_acceptance_rate']):.1%})")
+    console.print(f"  277CA: {sub['payer_accepted']} accepted into adjudication, {sub['payer_rejected']} rejected "
+                  f"(acceptance {float(sub['ack_277ca_acceptance_rate']):.1%})")
+    for line in sub["rejections"]:
+        console.print(f"  rejected {line}")
+    for failure in sub["import_failures"]:
+        console.print(f"  [red]not imported[/] {failure}")
+    console.print(f"  837s sent: {sub['outbound']}/")
+    console.print(f"  999s and 277CAs (imported) and {len(sub['remittances_waiting'])} 835s waiting for remittance "
+                  f"posting: {sub['inbound']}/")
