@@ -235,6 +235,9 @@ def remittances(draw) -> Remittance:
         plb.append(ProviderAdjustment(npi, date(2026, 12, 31), reason, draw(ids) if reason in ("WO", "FB", "72") else "",
                                       draw(st.integers(-50_000, 50_000).filter(bool).map(lambda c: Decimal(c) / 100))))  # fmt: skip
     total = sum((c.paid for c in claims), Decimal("0.00")) - sum((p.amount for p in plb), Decimal("0.00"))
+    if total < 0:  # a net recoupment: pay nothing now and carry the balance forward (PLB FB)
+        plb.append(ProviderAdjustment(npi, date(2026, 12, 31), "FB", draw(ids), total))
+        total = Decimal("0.00")
     return Remittance(
         total, "C", "I" if total > 0 else "H", "ACH" if total > 0 else "NON",
         draw(dates), draw(ids), "1512345678", f"{draw(words)} HEALTH PLAN", draw(ids),

@@ -14,6 +14,7 @@ from oncobill.x12.claims837 import build_837p, read_837p
 from oncobill.x12.institutional837 import build_837i, read_837i
 from oncobill.x12.remit835 import build_remittance, read_remittance, read_remittances
 from oncobill.x12.specs import spec_for
+from oncobill.x12.validate import validate
 from oncobill.x12.writer import build_interchange
 
 from . import strategies as s
@@ -49,6 +50,7 @@ def _claims_by_pcn(doc):
 def test_837p_we_write_passes_pyx12_and_reads_back(doc):
     text = _interchange(build_837p(doc))
     assert pyx12_errors(text) == []
+    assert validate(text).errors() == []  # and our own SNIP 1-4 checks, balancing included
     back = read_837p(_only(text))
     assert [c.patient_control_number for c in _claims_by_pcn(back)] == [
         c.patient_control_number for c in _claims_by_pcn(doc)
@@ -77,6 +79,7 @@ def test_837i_we_write_passes_pyx12_and_reads_back(doc):
 def test_835_we_write_passes_pyx12_balances_and_reads_back(remit):
     text = _interchange(build_remittance(remit))
     assert pyx12_errors(text) == []
+    assert validate(text).errors() == []  # line, claim and transaction balancing included
     back = read_remittance(_only(text))
     assert back == remit
     assert read_remittances(text) == [remit]

@@ -504,6 +504,15 @@ def _balance_835(ctx: _Ctx, txn: Transaction) -> Iterator[Finding]:
                 yield _finding(ctx, 3, "line-unbalanced", f"service line: charge {l_charge} less adjustments {cas} is "
                                f"{l_charge - cas}, but SVC03 paid is {l_paid}", svc, "SVC03", loop="2110",
                                fix="line charge - sum of line CAS must equal the line payment")  # fmt: skip
+        pr_total = _cas_total(
+            [c for c in claim.all("CAS") if c.get(1) == "PR"]
+            + [c for line in claim.children("2110") for c in line.all("CAS") if c.get(1) == "PR"]
+        )
+        reported = _dec(clp.get(5))
+        if reported is not None and reported != pr_total:
+            yield _finding(ctx, 3, "patient-responsibility", f"claim {clp.get(1)}: CLP05 patient responsibility "
+                           f"{reported} differs from the PR adjustments {pr_total}", clp, "CLP05", loop="2100",
+                           severity="warning", fix="CLP05 should equal the sum of PR adjustments")  # fmt: skip
         if claim.children("2110") and charge - claim_cas - line_cas != paid:
             yield _finding(ctx, 3, "claim-unbalanced", f"claim {clp.get(1)}: charge {charge} less claim and line "
                            f"adjustments {claim_cas + line_cas} is {charge - claim_cas - line_cas}, but CLP04 paid is "
@@ -517,6 +526,9 @@ def _balance_835(ctx: _Ctx, txn: Transaction) -> Iterator[Finding]:
             plb_total += _dec(plb[i]) or 0
     if bpr is not None:
         total = _dec(bpr.get(2))
+        if total is not None and total < 0:
+            yield _finding(ctx, 3, "negative-payment", f"BPR02 {bpr.get(2)} is negative; a payment is never below "
+                           "zero (a net recoupment is carried forward with PLB FB)", bpr, "BPR02")  # fmt: skip
         if total is not None and paid_total - plb_total != total:
             yield _finding(ctx, 3, "transaction-unbalanced", f"sum of claim payments {paid_total} less provider "
                            f"adjustments {plb_total} is {paid_total - plb_total}, but BPR02 is {total}", bpr, "BPR02",
