@@ -41,6 +41,7 @@ from oncobill.x12.claims837 import (
     build_837p,
 )
 from oncobill.x12.institutional837 import InstitutionalClaim, RevenueLine, institutional_claim_segments
+from oncobill.x12.reader import gc_paused
 from oncobill.x12.remit835 import Procedure
 from oncobill.x12.specs.x837i import SPEC as SPEC_837I
 from oncobill.x12.specs.x837p import SPEC as SPEC_837P
@@ -121,47 +122,90 @@ def _drug(line: ClaimLine) -> DrugIdentification | None:
     return DrugIdentification(line.ndc, line.ndc_quantity or Decimal(1), line.ndc_unit or "UN")
 
 
+_PROCEDURES: dict[tuple, Procedure] = {}
+
+
 def _procedure(line: ClaimLine) -> Procedure:
-    return Procedure("HC", line.code, tuple(line.modifiers))
+    """SV101/SV202 HC:code:modifiers; one shared object per code and modifiers (a batch repeats them)."""
+    key = (line.code, line.modifier1, line.modifier2, line.modifier3, line.modifier4)
+    found = _PROCEDURES.get(key)
+    if found is None:
+        if len(_PROCEDURES) > 50_000:
+            _PROCEDURES.clear()
+        found = _PROCEDURES[key] = Procedure("HC", line.code, tuple(m for m in key[1:] if m))
+    return found
 
 
-def professional_claim(claim: Claim) -> ProfessionalClaim:
+_POINTERS: dict[str, tuple[int, ...]] = {}
+
+
+def _pointers(text: str) -> tuple[int, ...]:
+    found = _POINTERS.get(text)
+    if found is None:
+        found = _POINTERS[text] = tuple(int(p) for p in text.split(":") if p)
+    return found
+
+
+def _shared(memo: dict | None, key: tuple, make):
+    """The parties of a batch repeat (one entity, a few providers, each patient's coverage): map each once."""
+    if memo is None:
+        return make()
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = make()
+    return found
+
+
+def _facility(claim: Claim) -> Provider | None:
+    location, entity = claim.location, claim.billing_entity
+    if (location.address_line1, location.zip_code) == (entity.address_line1, entity.zip_code):
+        return None
+    return Provider(_x12(location.name), location.npi or "", "2",
+                    address=Address(_x12(location.address_line1), _x12(location.city), location.state,
+                                    location.zip_code))
+
+
+def _common(claim: Claim, memo: dict | None) -> tuple[dict, Provider]:
+    parties = dict(_shared(memo, ("coverage", id(claim.coverage), id(claim.billing_entity)),
+                           lambda: _parties(claim)))
+    parties["frequency"] = claim.frequency_code
+    parties["payer_claim_control_number"] = claim.payer_claim_number if claim.frequency_code in ("7", "8") else ""
+    return parties, _shared(memo, ("rendering", id(claim.rendering_provider)), lambda: _rendering(claim))
+
+
+def professional_claim(claim: Claim, memo: dict | None = None) -> ProfessionalClaim:
     """2300/2400 of an 837P: CLM05 = POS:B:frequency, HI, REF*G1/F8, rendering provider, SV1 lines
     with DTP*472, REF*6R and the NDC (LIN/CTP) on drug lines."""
-    location = claim.location
-    entity = claim.billing_entity
-    lines = []
-    for line in claim.lines:
-        sv = ServiceLine(_procedure(line), line.charge, line.units, line.service_date,
-                         tuple(int(p) for p in line.dx_pointers.split(":") if p),
-                         line_control_number=line.line_control_number, drug=_drug(line))
-        lines.append(sv)
-    facility = None
-    if (location.address_line1, location.zip_code) != (entity.address_line1, entity.zip_code):
-        facility = Provider(_x12(location.name), location.npi or "", "2",
-                            address=Address(_x12(location.address_line1), _x12(location.city), location.state,
-                                            location.zip_code))
+    lines = [ServiceLine(_procedure(line), line.charge, line.units, line.service_date, _pointers(line.dx_pointers),
+                         line_control_number=line.line_control_number, drug=_drug(line)) for line in claim.lines]
+    parties, rendering = _common(claim, memo)
+    facility = _shared(memo, ("facility", id(claim.location), id(claim.billing_entity)), lambda: _facility(claim))
     return ProfessionalClaim(
-        claim.patient_control_number, claim.total_charge, location.place_of_service,
-        [d.icd10_code for d in claim.diagnoses], lines, prior_authorization=claim.prior_authorization or "",
-        rendering_provider=_rendering(claim), service_facility=facility, **_parties(claim))
+        claim.patient_control_number, sum((ln.charge for ln in lines), Decimal("0.00")),
+        claim.location.place_of_service, [d.icd10_code for d in claim.diagnoses], lines,
+        prior_authorization=claim.prior_authorization or "", rendering_provider=rendering, service_facility=facility,
+        **parties)
 
 
-def institutional_claim(claim: Claim) -> InstitutionalClaim:
+def institutional_claim(claim: Claim, memo: dict | None = None) -> InstitutionalClaim:
     """2300/2400 of an 837I: type of bill 13x (CLM05 = 13:A:frequency), statement dates, SV2 lines with
     revenue code and HCPCS; the rendering physician is the attending (2310A)."""
-    parties = _parties(claim)
+    parties, rendering = _common(claim, memo)
     lines = [RevenueLine(line.revenue_code or "0940", line.charge, line.units, _procedure(line), line.service_date,
                          line.line_control_number, _drug(line)) for line in claim.lines]
     codes = [d.icd10_code for d in claim.diagnoses]
     return InstitutionalClaim(
-        claim.patient_control_number, claim.total_charge, FACILITY_TYPE_HOSPITAL_OUTPATIENT, claim.service_from,
-        claim.service_to, codes[0], lines, other_diagnoses=codes[1:], admission_type="", admission_source="",
-        patient_status="01", attending_provider=_rendering(claim), **parties)
+        claim.patient_control_number, sum((ln.charge for ln in lines), Decimal("0.00")),
+        FACILITY_TYPE_HOSPITAL_OUTPATIENT, claim.service_from, claim.service_to, codes[0], lines,
+        other_diagnoses=codes[1:], admission_type="", admission_source="", patient_status="01",
+        attending_provider=rendering, **parties)
 
 
-def claim_837(claim: Claim) -> ProfessionalClaim | InstitutionalClaim:
-    return institutional_claim(claim) if claim.form is ClaimForm.INSTITUTIONAL else professional_claim(claim)
+def claim_837(claim: Claim, memo: dict | None = None) -> ProfessionalClaim | InstitutionalClaim:
+    """The X12 engine's typed claim (*memo* shares the parties' objects across the claims of one batch)."""
+    if claim.form is ClaimForm.INSTITUTIONAL:
+        return institutional_claim(claim, memo)
+    return professional_claim(claim, memo)
 
 
 # -- one batch file ---------------------------------------------------------------------------------
@@ -205,8 +249,14 @@ def write_batch(claims: list[Claim], numbers: ControlNumbers, *, submitter: Prov
     if len(forms) != 1:
         raise InvalidInput("837 batch", "837P and 837I claims go in separate batches")
     form = forms.pop()
+    with gc_paused():  # millions of small acyclic objects: keep the cyclic collector out (x12 reader notes)
+        return _write(claims, form, numbers, submitter, contact_phone, receiver, when, usage)
+
+
+def _write(claims, form, numbers, submitter, contact_phone, receiver, when, usage) -> str:
+    memo: dict = {}
     doc = ProfessionalClaims(submitter.name, submitter.tax_id, "BILLING OFFICE", contact_phone, receiver.name,
-                             receiver.id, [claim_837(c) for c in claims], reference=numbers.reference, created=when)
+                             receiver.id, [claim_837(c, memo) for c in claims], reference=numbers.reference, created=when)
     if form is ClaimForm.INSTITUTIONAL:
         spec = SPEC_837I
         txn = build_transaction(spec, numbers.set, _837i_segments(doc, claims))
