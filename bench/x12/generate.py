@@ -103,11 +103,7 @@ def x835(n_claims: int, *, with_per_bl: bool = True, seed: int = 7) -> str:
 
 
 def x837p_text(n_claims: int, seed: int = 11) -> str:
-    """A generated 837P (005010X222A1) with *n_claims* claims, by string templates (a baseline input)."""
+    """A generated 837P (005010X222A1) with *n_claims* claims, written by OncoBill's typed writer."""
     from oncobill.x12.claims837 import synthetic_claims, write_837p
 
     return write_837p(synthetic_claims(n_claims, seed), control_number=1, when=WHEN)
-
-
-def _seg(*e):
-    return make_segment(list(e))

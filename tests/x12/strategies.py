@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -294,6 +294,3 @@ def implementation_acks(draw) -> ImplementationAck:
         else ("R" if not accepted else ("P" if accepted < len(responses) else "E"))
     )
     return ImplementationAck("HC", str(draw(st.integers(1, 999999))), "005010X222A1", group, len(responses), len(responses), accepted, responses)  # fmt: skip
-
-
-_ = timedelta

@@ -4,7 +4,7 @@ read back equal."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -143,9 +143,6 @@ def test_276_and_277_we_write_validate_clean_and_read_back(request_doc, response
         result = validate(text)
         assert result.findings == [], [f.located() for f in result.findings]
         assert read_claim_status(next(read(text).transactions())) == doc
-
-
-_ = date
 
 
 @st.composite

@@ -4,7 +4,7 @@ where its claims are (276); the payer answers with STC statuses (277)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from oncobill.x12.acks import ClaimStatus, _statuses, _stc
@@ -228,6 +228,3 @@ def read_claim_status(txn: Transaction) -> ClaimStatusDocument:
             prov.members.append(member)
         doc.providers.append(prov)
     return doc
-
-
-_ = date

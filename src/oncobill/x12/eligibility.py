@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from oncobill.x12.claims837 import Address, Person, _address, _seg
+from oncobill.x12.claims837 import Person, _address, _seg
 from oncobill.x12.model import Loop, Transaction
 from oncobill.x12.specs.x270 import SPEC_270, SPEC_271
 from oncobill.x12.tokenizer import Segment
@@ -253,6 +253,3 @@ def read_eligibility(txn: Transaction) -> Eligibility:
         if d_loop is not None:
             doc.dependent = _member(d_loop, "2100D", rep)
     return doc
-
-
-_ = Address

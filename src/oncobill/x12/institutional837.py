@@ -16,7 +16,6 @@ from oncobill.x12.claims837 import (
     Person,
     ProfessionalClaims,
     Provider,
-    _address,
     _name_segments,
     _payer,
     _person,
@@ -234,6 +233,3 @@ def read_837i(txn: Transaction) -> ProfessionalClaims:
 def _header_only(txn: Transaction) -> Transaction:
     body = Loop(txn.body.spec, txn.body.segments, [lp for lp in txn.body.loops if lp.spec.id != "2000A"])
     return Transaction(txn.spec, txn.st, body, delimiters=txn.delimiters)
-
-
-_ = _address

@@ -96,27 +96,23 @@ def parse_date(text: str, seg=None, element: str | None = None) -> date | None:
         return _DATES[text]
     except KeyError:
         pass
-    try:
-        value = (
-            date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
-            if len(text) == 8 and text.isdigit()
-            else _bad()
-        )
-        if len(_DATES) > 50_000:
-            _DATES.clear()
-        _DATES[text] = value
-        return value
-    except ValueError as exc:
-        raise X12Error(
-            f"{text!r} is not a date (CCYYMMDD)",
-            segment_number=getattr(seg, "number", None),
-            segment_id=seg[0] if seg else None,
-            element=element,
-        ) from exc
-
-
-def _bad():
-    raise ValueError("not CCYYMMDD")
+    if len(text) == 8 and text.isdigit():
+        try:
+            value = date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
+        except ValueError:
+            value = None
+        if value is not None:
+            if len(_DATES) > 50_000:
+                _DATES.clear()
+            _DATES[text] = value
+            return value
+    raise X12Error(
+        f"{text!r} is not a date (CCYYMMDD)",
+        segment_number=getattr(seg, "number", None),
+        segment_id=seg[0] if seg else None,
+        element=element,
+        position=getattr(seg, "position", None),
+    )
 
 
 def fmt_date(value: date | None) -> str:
