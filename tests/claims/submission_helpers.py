@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.factories import GROUP_NPI, PROVIDER_NPIS
 
-from oncobill.claims.models import Claim, ClaimDiagnosis, ClaimForm, ClaimLine, ClaimStatus
+from oncobill.claims.models import Authorization, Claim, ClaimDiagnosis, ClaimForm, ClaimLine, ClaimStatus
 from oncobill.claims.submission import ControlNumbers, Receiver, billing_provider, write_batch
 from oncobill.patients.models import Coverage, CoveragePriority, Patient, SubscriberRelationship
 from oncobill.practice.models import BillingEntity, CareSetting, Payer, PayerKind, Provider, ServiceLocation
@@ -57,10 +57,11 @@ def coverage(person: Patient, payer: Payer, member_id: str, **kw) -> Coverage:
 
 
 def line(code: str, charge: str, units="1", *, mods: tuple[str, ...] = (), ndc: str | None = None,
-         ndc_quantity: str = "2", on: date = DOS, pointers: str = "1:2", revenue: str | None = None) -> dict:
+         ndc_quantity: str = "2", on: date = DOS, pointers: str = "1:2", revenue: str | None = None,
+         auth: str | None = None) -> dict:
     return {"code": code, "charge": Decimal(charge), "units": Decimal(str(units)), "mods": mods, "ndc": ndc,
             "ndc_quantity": Decimal(ndc_quantity) if ndc else None, "on": on, "pointers": pointers,
-            "revenue": revenue}
+            "revenue": revenue, "auth": auth}
 
 
 def claim(lines: list[dict], *, cov: Coverage, rendering: Provider = DOCTOR, location: ServiceLocation = CLINIC,
@@ -83,7 +84,8 @@ def claim(lines: list[dict], *, cov: Coverage, rendering: Provider = DOCTOR, loc
                                  code=x["code"], modifier1=mods[0], modifier2=mods[1], modifier3=mods[2],
                                  modifier4=mods[3], units=x["units"], charge=x["charge"], ndc=x["ndc"],
                                  ndc_quantity=x["ndc_quantity"], ndc_unit="UN" if x["ndc"] else None,
-                                 dx_pointers=x["pointers"], revenue_code=x["revenue"]))
+                                 dx_pointers=x["pointers"], revenue_code=x["revenue"],
+                                 authorization=Authorization(auth_number=x["auth"]) if x["auth"] else None))
     return c
 
 

@@ -120,3 +120,12 @@ def test_coverage_not_active_is_co27(sandbox):
     c = ppo_claim(line("96413", "400.00", on=date(2026, 10, 20)))  # the PPO coverage ended on Oct 10
     paid = sandbox.paid_claim(sandbox.send([c]), c.patient_control_number)
     assert denied(paid, 1, "CO", "27")
+
+
+def test_a_line_level_authorization_reaches_the_payer(sandbox):
+    """The drug line cites its own authorization (2400 REF*G1), not the claim's."""
+    c = ppo_claim(line("96413", "400.00", on=date(2026, 10, 5)),
+                  line("J9271", "15000.00", 200, mods=("JZ",), ndc=KEYTRUDA, on=date(2026, 10, 5), auth="PA123"),
+                  prior_authorization="PA-OTHER")
+    paid = sandbox.paid_claim(sandbox.send([c]), c.patient_control_number)
+    assert ("CO", "197") not in carcs(paid)[1] and paid.services[1].paid > 0

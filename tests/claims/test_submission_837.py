@@ -149,3 +149,19 @@ def test_a_batch_holds_one_form_only():
     with pytest.raises(InvalidInput, match="separate batches"):
         write_batch([office, hospital], ControlNumbers(1, 1, 1), submitter=billing_provider(office),
                     contact_phone="2175550100", receiver=Receiver(), when=office.created_at)
+
+
+def test_a_line_under_another_authorization_carries_its_own_ref_g1_and_passes_pyx12():
+    from tests.x12.oracle import pyx12_errors
+
+    c = claim([line("J9271", "15000.00", 200, mods=("JZ",), ndc=KEYTRUDA, auth="PA-1"),
+               line("J9271", "15000.00", 200, mods=("JZ",), ndc=KEYTRUDA, auth="PA-2", on=date(2026, 10, 28))],
+              cov=coverage(patient(), MEDICARE, "1EG4TE5MK73"), prior_authorization="PA-1")
+    text = write([c])
+    assert find(text, "REF", "G1") == [["REF", "G1", "PA-1"], ["REF", "G1", "PA-2"]]  # claim, then line 2
+    body = segments(text)
+    line2 = body.index(["REF", "6R", f"{c.patient_control_number}-02"])
+    assert body[line2 - 1] == ["REF", "G1", "PA-2"]  # before the line's REF*6R, as the guide orders them
+    (doc,) = professional_claims(read(text))
+    assert ["REF", "G1", "PA-2"] in [list(s) for s in doc.claims[0].lines[1].other]
+    assert pyx12_errors(text) == []

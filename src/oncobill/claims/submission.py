@@ -38,7 +38,7 @@ from oncobill.x12.claims837 import (
     ProfessionalClaims,
     Provider,
     ServiceLine,
-    build_837p,
+    professional_claim_segments,
 )
 from oncobill.x12.institutional837 import InstitutionalClaim, RevenueLine, institutional_claim_segments
 from oncobill.x12.reader import gc_paused
@@ -240,6 +240,25 @@ def _837i_segments(doc: ProfessionalClaims, claims: list[Claim]) -> list:
     return out
 
 
+def _line_authorizations(segments: list, claims: list[Claim]) -> list:
+    """837P 2400 REF*G1 on a line billed under another authorization than the claim's REF*G1 (it goes
+    before the line's REF*6R, as the guide orders them); the typed line has no field for it."""
+    numbers = {}
+    for claim in claims:
+        for line in claim.lines:
+            auth = line.authorization
+            if auth is not None and auth.auth_number != claim.prior_authorization:
+                numbers[line.line_control_number] = auth.auth_number
+    if not numbers:
+        return segments
+    out = []
+    for seg in segments:
+        if seg[0] == "REF" and seg[1] == "6R" and seg[2] in numbers:
+            out.append(make_segment(["REF", "G1", numbers[seg[2]]]))
+        out.append(seg)
+    return out
+
+
 def write_batch(claims: list[Claim], numbers: ControlNumbers, *, submitter: Provider, contact_phone: str,
                 receiver: Receiver, when: datetime, usage: str = "P") -> str:
     """One interchange (ISA/GS/ST) holding the claims, all of one form; every count computed."""
@@ -262,7 +281,7 @@ def _write(claims, form, numbers, submitter, contact_phone, receiver, when, usag
         txn = build_transaction(spec, numbers.set, _837i_segments(doc, claims))
     else:
         spec = SPEC_837P
-        txn = build_837p(doc, numbers.set)
+        txn = build_transaction(spec, numbers.set, _line_authorizations(professional_claim_segments(doc), claims))
     ic = build_interchange([(spec, [txn])], sender_id=submitter.tax_id, receiver_id=receiver.id,
                            control_number=numbers.interchange, group_control_start=numbers.group, when=when,
                            usage=usage)
@@ -306,7 +325,8 @@ def create_batches(session: Session, *, actor: str, now: datetime | None = None,
     if claims is None:
         claims = list(session.scalars(
             select(Claim).where(Claim.status == ClaimStatus.READY).order_by(Claim.id)
-            .options(selectinload(Claim.lines), selectinload(Claim.diagnoses))))
+            .options(selectinload(Claim.lines).selectinload(ClaimLine.authorization),
+                     selectinload(Claim.diagnoses))))
     for claim in claims:
         if claim.status is not ClaimStatus.READY:
             raise InvalidInput(f"claim {claim.patient_control_number}",
