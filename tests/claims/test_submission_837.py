@@ -165,3 +165,8 @@ def test_a_line_under_another_authorization_carries_its_own_ref_g1_and_passes_py
     (doc,) = professional_claims(read(text))
     assert ["REF", "G1", "PA-2"] in [list(s) for s in doc.claims[0].lines[1].other]
     assert pyx12_errors(text) == []
+
+
+def test_names_are_written_in_x12_characters():
+    c = claim([line("96413", "400.00")], cov=coverage(patient("Núñez-O'Brien", "José"), MEDICARE, "1EG4TE5MK73"))
+    assert find(write([c]), "NM1", "IL")[0][3:5] == ["NUNEZ-O'BRIEN", "JOSE"]

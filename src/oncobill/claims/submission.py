@@ -10,6 +10,7 @@ the benchmark uses that); ``write_batch`` writes a whole interchange; ``create_b
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -66,10 +67,11 @@ class Receiver:
 
 
 def _x12(text: str | None) -> str:
-    """Names and addresses as X12 basic characters (upper case, no separators)."""
+    """Names and addresses as X12 characters: upper case, accents dropped (JOSE for José), no separators."""
     if not text:
         return ""
-    return "".join(ch for ch in text.upper() if ch not in "*~:^").strip()
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in plain.upper() if ch not in "*~:^").strip()
 
 
 # -- one claim ------------------------------------------------------------------------------------
