@@ -161,8 +161,18 @@ def test_999_rejection_moves_claims_to_ack_rejected_with_the_located_reason(sess
     assert r.moved == {"ack_rejected": 1} and claim.status is ClaimStatus.ACK_REJECTED
     reason = claim.events[-1].reason
     assert "segment CLM at position 22" in reason and "invalid character" in reason and "'1X0'" in reason
-    # A rejected claim never reached the payer: it is fixed and made ready again.
+    # A rejected claim never reached the payer: it is fixed, made ready and sent again in a new batch.
     service.move(session, claim, ClaimStatus.READY, actor="b", reason="charge fixed")
+    (again,) = submission.create_batches(session, actor="b", now=NOW, receiver=CH).batches
+    assert again.claims == [claim] and again.set_control_number > batches[1].set_control_number
+    assert claim.status is ClaimStatus.SUBMITTED
+    # A late answer to the first batch (another copy of it) no longer moves the claim; the new one does.
+    late = acknowledgments.import_acknowledgment(session, "late.999", _ack_999(batches[0], "A", control=950),
+                                                 actor="b", now=NOW)
+    assert late.moved == {} and late.unchanged == 1 and claim.status is ClaimStatus.SUBMITTED
+    ok = acknowledgments.import_acknowledgment(session, "ok.999", _ack_999(again, "A", control=951), actor="b",
+                                               now=NOW)
+    assert ok.moved == {"ack_accepted": 1} and claim.status is ClaimStatus.ACK_ACCEPTED
 
 
 def test_a_malformed_acknowledgment_raises_a_located_error_and_writes_nothing(session, ready):

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oncobill.claims import lifecycle
-from oncobill.claims.models import Claim, ClaimStatus, ImportedFile, SubmissionBatch
+from oncobill.claims.models import Claim, ClaimStatus, ImportedFile, SubmissionBatch, SubmissionBatchClaim
 from oncobill.claims.submission import batch_for_set
 from oncobill.errors import InvalidInput
 from oncobill.x12 import X12Error, read
@@ -197,8 +197,9 @@ def _apply_999(session: Session, ack: ImplementationAck, result: ImportResult, a
             pairs.append((batch, resp.status, ack_999_reason(resp)))
     for batch, status, why in pairs:
         accepted = status in ("A", "E")
+        current = _latest_in(session, batch)
         for claim in batch.claims:
-            if claim.status is not S.SUBMITTED:
+            if claim.status is not S.SUBMITTED or claim.id not in current:
                 result.unchanged += 1
                 continue
             if accepted:
@@ -210,6 +211,16 @@ def _apply_999(session: Session, ack: ImplementationAck, result: ImportResult, a
                 reason = f"999 {name}: set {batch.set_control_number:04d} of {batch.file_name} rejected: {why}"
                 _move(claim, S.ACK_REJECTED, result, actor=actor, at=now, reason=reason)
                 result.rejections.append(f"{claim.patient_control_number}: {why}")
+
+
+def _latest_in(session: Session, batch: SubmissionBatch) -> set[int]:
+    """The claims of *batch* it is still the latest batch of (a claim rejected and sent again is in a later
+    one, and an answer to the earlier batch no longer moves it)."""
+    ids = [c.id for c in batch.claims]
+    latest = dict(session.execute(
+        select(SubmissionBatchClaim.claim_id, func.max(SubmissionBatchClaim.batch_id))
+        .where(SubmissionBatchClaim.claim_id.in_(ids)).group_by(SubmissionBatchClaim.claim_id)).all())
+    return {claim_id for claim_id, batch_id in latest.items() if batch_id == batch.id}
 
 
 def _number(value: str, where: str) -> int:
@@ -237,6 +248,7 @@ def _apply_277ca(session: Session, rep: ClaimAcknowledgmentReport, result: Impor
         raise InvalidInput(f"277CA {name}", f"answers batch {rep.batch_trace!r} (2200A TRN02), which is not a "
                                             "batch we sent")
     in_batch = {c.patient_control_number: c for c in batch.claims}
+    current = _latest_in(session, batch)
     for provider in rep.providers:
         for ack in provider.claims:
             claim = in_batch.get(ack.patient_control_number)
@@ -245,6 +257,9 @@ def _apply_277ca(session: Session, rep: ClaimAcknowledgmentReport, result: Impor
                                                     f"in batch {batch.file_name}")
             if not ack.statuses:
                 raise InvalidInput(f"277CA {name}", f"claim {ack.patient_control_number} has no STC status")
+            if claim.id not in current:  # sent again since, in a later batch: this answer is history
+                result.unchanged += 1
+                continue
             _apply_claim_status(claim, ack, batch, result, actor, now, name)
 
 
