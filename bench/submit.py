@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from oncobill.claims.models import Claim, ClaimDiagnosis, ClaimForm, ClaimLine, ClaimStatus  # noqa: E402
-from oncobill.claims.submission import ControlNumbers, Receiver, billing_provider, write_batch  # noqa: E402
-from oncobill.patients.models import Coverage, CoveragePriority, Patient, SubscriberRelationship  # noqa: E402
-from oncobill.practice.models import BillingEntity, CareSetting, Payer, PayerKind, Provider, ServiceLocation  # noqa: E402
+from oncobill.claims.models import Claim, ClaimDiagnosis, ClaimForm, ClaimLine, ClaimStatus
+from oncobill.claims.submission import ControlNumbers, Receiver, billing_provider, write_batch
+from oncobill.patients.models import Coverage, CoveragePriority, Patient, SubscriberRelationship
+from oncobill.practice.models import BillingEntity, CareSetting, Payer, PayerKind, Provider, ServiceLocation
 
 DAY = [  # code, modifiers, units, charge, NDC
     ("96413", (), "1", "412.00", None), ("96415", (), "1", "88.00", None), ("96417", (), "1", "190.00", None),

@@ -10,8 +10,8 @@ the benchmark uses that); ``write_batch`` writes a whole interchange; ``create_b
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
