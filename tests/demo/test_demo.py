@@ -217,3 +217,27 @@ def test_every_837_the_demo_writes_passes_pyx12_and_our_validator(demo_db):
         assert findings == [], path.name
         if url.startswith("sqlite"):
             assert pyx12_errors(text) == [], path.name
+
+
+def test_the_sandbox_sees_the_practice_s_own_world(demo_db):
+    """The sandbox config the demo writes: every coverage's member under its payer (Medigap behind
+    Medicare as the crossover), every enrolled rendering NPI with its date (the NP pending with Prairie
+    Blue absent there only), every usable authorization."""
+    import json
+
+    from oncobill.claims.models import Authorization
+
+    _, run, session = demo_db
+    config = json.loads((Path(run.summary["submission"]["mailbox"]) / "sandbox_config.json").read_text())
+    payers = config["payers"]
+    for coverage in session.scalars(select(Coverage)):
+        members = {m["member_id"]: m for m in payers[coverage.payer.payer_id]["members"]}
+        assert coverage.member_id in members
+        if coverage.payer.code == "MEDIGAP":
+            medicare = next(c for c in coverage.patient.coverages if c.payer.code == "MCR")
+            assert {m["member_id"]: m for m in payers["SBMCR"]["members"]}[medicare.member_id]["crossover_to"] == "SBKMG"
+    np = session.scalars(select(Provider).where(Provider.credential == "NP")).one()
+    enrolled = {code: {e["npi"] for e in p["enrollments"]} for code, p in payers.items()}
+    assert [code for code, npis in enrolled.items() if np.npi not in npis] == ["SBPBP"]
+    auths = [a for a in session.scalars(select(Authorization)) if a.status.usable]
+    assert sum(len(p["authorizations"]) for p in payers.values()) == len(auths)
