@@ -49,7 +49,7 @@ ALNUM = string.ascii_uppercase + string.digits
 words = st.text(UPPER, min_size=2, max_size=12)
 ids = st.text(ALNUM, min_size=3, max_size=15)
 cents = st.integers(min_value=1, max_value=500_000).map(lambda c: (Decimal(c) / 100).quantize(CENT))
-dates = st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 12, 31))
+dates = st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 11, 1))  # before the files are made
 birth_dates = st.dates(min_value=date(1930, 1, 1), max_value=date(2010, 12, 31))
 HCPCS = ["96413", "96415", "96417", "96367", "96375", "96360", "96361", "99214", "77427", "77386", "J9271",
          "J9045", "J2506", "J9035", "J1100", "Q5107"]  # fmt: skip

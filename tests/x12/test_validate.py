@@ -153,6 +153,14 @@ MUTATIONS_837 = [
         4,
     ),
     ("subscriber address missing", "N3*1 ELM ST~\n", "", "subscriber-address", 4),
+    (
+        "secondary claim without the primary's adjudication",
+        "SBR*P*18*GRP1",
+        "SBR*S*18*GRP1",
+        "cob-missing",
+        4,
+    ),
+    ("service after the file was created", "DTP*472*D8*20261006", "DTP*472*D8*20261206", "future-service", 4),
     ("paired elements broken (NM108 without NM109)", "****MI*MEM0001~", "****MI~", "relational", 1),
 ]
 
@@ -176,7 +184,7 @@ def test_837p_mutation_gives_located_finding(lookup, name, old, new, code, snip)
     assert all(f.snip == snip for f in hits)
     located = [f for f in hits if f.segment_number is not None]
     assert located, "finding has no segment number"
-    if code not in ("missing-loop", "missing-segment", "subscriber-address"):
+    if code not in ("missing-loop", "missing-segment", "subscriber-address", "cob-missing"):
         assert any(f.segment_number == number for f in located), (number, [f.located() for f in hits])
     assert not result.ok
 
@@ -207,6 +215,13 @@ MUTATIONS_835 = [
         "CLP*PCN0001*1*412.001*250*",
         "money-decimals",
         4,
+    ),
+    (
+        "reversal with a positive payment",
+        "CLP*PCN0001*1*412*250*",
+        "CLP*PCN0001*22*412*250*",
+        "reversal-sign",
+        3,
     ),
     ("missing PER*BL", "PER*BL*PROVIDER SERVICES*TE*8005550100~\n", "", "missing-segment", 2),
 ]

@@ -504,6 +504,10 @@ def _balance_835(ctx: _Ctx, txn: Transaction) -> Iterator[Finding]:
                 yield _finding(ctx, 3, "line-unbalanced", f"service line: charge {l_charge} less adjustments {cas} is "
                                f"{l_charge - cas}, but SVC03 paid is {l_paid}", svc, "SVC03", loop="2110",
                                fix="line charge - sum of line CAS must equal the line payment")  # fmt: skip
+        if clp.get(2) == "22" and paid > 0:
+            yield _finding(ctx, 3, "reversal-sign", f"claim {clp.get(1)} is a reversal (CLP02 22) but CLP04 {paid} "
+                           "is positive; a reversal takes the earlier payment back with negated amounts", clp, "CLP04",
+                           loop="2100")  # fmt: skip
         pr_total = _cas_total(
             [c for c in claim.all("CAS") if c.get(1) == "PR"]
             + [c for line in claim.children("2110") for c in line.all("CAS") if c.get(1) == "PR"]
@@ -567,8 +571,48 @@ def check_situational(ctx: _Ctx) -> Iterable[Finding]:
                     if professional and sub.segment("DMG") is None:
                         yield _finding(ctx, 4, "subscriber-dmg", "the patient is the subscriber but DMG (birth date, "
                                        "gender) is missing", sub.segments[0], loop="2010BA")  # fmt: skip
+                created = _bht_date(txn)
                 for claim in b.find("2300"):
                     yield from _claim_rules(ctx, claim, professional)
+                    yield from _cob_rules(ctx, claim, sbr)
+                    if created is not None:
+                        yield from _future_service(ctx, claim, created)
+
+
+def _bht_date(txn: Transaction) -> str | None:
+    bht = txn.body.segment("BHT")
+    return bht.get(4) if bht is not None and _valid_date(bht.get(4)) else None
+
+
+def _cob_rules(ctx: _Ctx, claim: Loop, sbr: Segment | None) -> Iterator[Finding]:
+    """A secondary (or tertiary) claim carries the prior payer's adjudication, and each 2320
+    SBR01 is that *other* payer's position, not the destination payer's (domain 6.3)."""
+    if sbr is None:
+        return
+    position = sbr.get(1)
+    others = claim.children("2320")
+    if position in ("S", "T") and not others:
+        yield _finding(ctx, 4, "cob-missing", f"claim billed to the {'secondary' if position == 'S' else 'tertiary'} "
+                       "payer (SBR01 " + position + ") has no other-payer loop (2320/2330B) with the prior "
+                       "adjudication", claim.segments[0], loop="2300",
+                       fix="add 2320 with the primary's SBR, CAS and AMT*D, and 2430 per line")  # fmt: skip
+    for other in others:
+        osbr = other.segments[0]
+        if osbr.get(1) == position:
+            yield _finding(ctx, 4, "cob-position", f"2320 SBR01 {osbr.get(1)!r} repeats the destination payer's "
+                           f"position; it must be the other payer's (for example P when billing the secondary)",
+                           osbr, "SBR01", loop="2320")  # fmt: skip
+
+
+def _future_service(ctx: _Ctx, claim: Loop, created: str) -> Iterator[Finding]:
+    """A service cannot be billed before it happened: dates after the file's creation (BHT04)."""
+    for line in claim.children("2400"):
+        for dtp in line.all("DTP"):
+            if dtp.get(1) == "472":
+                first = dtp.get(3)[:8]
+                if _valid_date(first) and first > created:
+                    yield _finding(ctx, 4, "future-service", f"service date {first} is after the claim file's "
+                                   f"creation date {created} (BHT04)", dtp, "DTP03", loop="2400")  # fmt: skip
 
 
 def _claim_rules(ctx: _Ctx, claim: Loop, professional: bool) -> Iterator[Finding]:
