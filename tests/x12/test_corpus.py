@@ -35,3 +35,19 @@ def test_corpus_file_round_trips(path):
         assert text.replace("\n", "").replace("\r", "") == path.read_text().replace("\n", "").replace(
             "\r", ""
         )
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.parent.name + "/" + p.name for p in FILES])
+def test_corpus_file_reads_typed(path):
+    """Every corpus transaction has a typed view; the one real file with an impossible date
+    (BPR16 20002316) raises the located error instead of guessing."""
+    from oncobill.x12 import X12Error
+    from oncobill.x12.jsonview import typed
+
+    for txn in read(path).transactions():
+        if path.name == "linuxforhealth__managed-care.835":
+            with pytest.raises(X12Error) as err:
+                typed(txn)
+            assert err.value.segment_id == "BPR" and err.value.element == "BPR16"
+        else:
+            assert typed(txn) is not None
