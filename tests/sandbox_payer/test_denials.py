@@ -123,10 +123,16 @@ def test_secondary_claim_for_a_crossed_over_claim_is_oa18_n522(sandbox):
     assert_denied(sandbox.claim(report, "XO1", "MGAP1"), 1, "OA", "18", ["N522"])
 
 
-def test_secondary_claim_without_the_primary_adjudication_is_co16_ma04(sandbox):
+def test_secondary_claim_without_the_primary_adjudication_is_rejected_at_the_front_end(sandbox):
+    """The 837's own situational rule (2320/2330B on a secondary claim) stops it at the 999/277CA,
+    so it never reaches adjudication; a secondary claim that does (an 837I, whose typed model has no
+    2320 CAS yet) is denied CO-16 + MA04 by the payer rule (tests/sandbox_payer/test_rules.py)."""
     c = claim("SEC0", [line("96413", "400.00")], payer=MEDIGAP, subscriber=member("MBR003"), responsibility="S")
     report = sandbox.send([c])
-    assert_denied(sandbox.claim(report, "SEC0"), 1, "CO", "16", ["MA04"])
+    (outcome,) = [x for x in report.claims if x.patient_control_number == "SEC0"]
+    assert (outcome.accepted, outcome.status) == (False, "rejected")
+    assert "cob-missing" in outcome.reasons[0] and "2320" in outcome.reasons[0]
+    assert report.files[0].ack_999_status == "E" and report.files[0].remittance is None or not sandbox.remits(report)
 
 
 def test_drug_administration_billed_by_the_physician_in_the_hospital_is_co5(sandbox):

@@ -78,3 +78,37 @@ def test_authorization_window_and_codes():
     assert payer.needs_authorization("J9271") and payer.needs_authorization("77427")
     assert not payer.needs_authorization("96413")
     assert payer.authorizations[0].units["J9271"] == Decimal(400)
+
+
+def test_secondary_line_without_the_primary_adjudication_is_co16_ma04():
+    from oncobill.sandbox_payer.adjudicate import PriorLine
+    from oncobill.sandbox_payer.rules import prior_payer_information
+
+    r = review([line("96413", "400.00"), line("96375", "80.00")], responsibility="S")
+    r.priors = {1: PriorLine(Decimal("200.00"), ())}
+    first, second = r.claim.lines
+    assert prior_payer_information(first, r) is None
+    denial = prior_payer_information(second, r)
+    assert (denial.group, denial.carc, denial.rarcs) == ("CO", "16", ("MA04",))
+
+
+def test_ncci_bypass_reads_the_shared_policy_with_25_on_an_em():
+    """99214-25 with 96413 is allowed through as the scrubber allows it; without 25 it is denied."""
+    codes = default_code_sets()
+    pair = codes.ncci_pair("96413", "99214", on=TODAY)
+    if pair is None:  # the bundled I/OCE table lists the pair the other way round
+        pair = codes.ncci_pair("99214", "96413", on=TODAY)
+    assert pair is not None and pair.modifier_indicator == 1
+    with_25 = review([line("96413", "300.00"), line("99214", "200.00", mods=("25",))])
+    assert ncci_ptp(with_25.claim.lines[1], with_25) is None
+    without = review([line("96413", "300.00"), line("99214", "200.00")])
+    assert ncci_ptp(without.claim.lines[1], without).carc == "236"
+
+
+def test_given_line_with_its_waste_on_a_jw_line_needs_no_modifier():
+    from oncobill.sandbox_payer.rules import jw_jz
+
+    r = review([line("J9312", "7200.00", "72"), line("J9312", "800.00", "8", mods=("JW",))])
+    assert [jw_jz(x, r) for x in r.claim.lines] == [None, None]
+    alone = review([line("J9312", "7200.00", "72")])
+    assert (jw_jz(alone.claim.lines[0], alone).carc, jw_jz(alone.claim.lines[0], alone).rarcs) == ("4", ("N822",))

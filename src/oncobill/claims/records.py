@@ -15,7 +15,6 @@ from typing import Any
 from oncobill.money import ZERO
 
 PROFESSIONAL, INSTITUTIONAL = "837P", "837I"
-BYPASS_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})  # NCCI-associated, distinct service
 
 
 @dataclass(frozen=True, slots=True)

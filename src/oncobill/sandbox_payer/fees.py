@@ -84,10 +84,3 @@ def medicare_fee_schedule() -> FeeSchedule:
                 row["code"], row["modifier"], _amount(row["nonfacility"]), _amount(row["facility"])
             )
     return FeeSchedule(drugs, services)
-
-
-@lru_cache(maxsize=1)
-def single_dose_drugs() -> frozenset[str]:
-    """HCPCS drugs sold only in single-dose containers, whose lines need JW or JZ (domain 3.4)."""
-    with (DATA / "single_dose_drugs.csv").open(newline="") as fh:
-        return frozenset(row["hcpcs"] for row in csv.DictReader(fh))

@@ -22,11 +22,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from oncobill.codes.policy import SINGLE_DOSE_ONLY, jw_line_covers, ncci_bypassed
 from oncobill.sandbox_payer.billed import BilledClaim, BilledLine
 from oncobill.sandbox_payer.config import Member, PayerConfig
-from oncobill.sandbox_payer.fees import FeeSchedule, single_dose_drugs
-
-BYPASS_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
+from oncobill.sandbox_payer.fees import FeeSchedule
 
 
 @dataclass(frozen=True)
@@ -161,13 +160,15 @@ def prior_authorization(line: BilledLine, r: Review) -> Denial | None:
 
 def jw_jz(line: BilledLine, r: Review) -> Denial | None:
     """Single-dose drug lines need JW (discarded) or JZ (nothing discarded), never both (domain 3.4)."""
-    if not r.payer.jw_jz_required or line.code not in single_dose_drugs():
+    if not r.payer.jw_jz_required or line.code not in SINGLE_DOSE_ONLY:
         return None
     mods = set(line.modifiers)
     if {"JW", "JZ"} <= mods:
         return _deny("jw_jz", "CO", "4", ("N519",), f"{line.label()}: JW and JZ on the same line")
-    if mods & {"JW", "JZ"}:
-        return None
+    if mods & {"JW", "JZ"} or jw_line_covers(line.code, line.service_date, r.claim.lines):
+        return None  # the given amount carries no modifier when its waste is on a JW line
+    if r.claim.form == "837I" and (rec := r.codes.hcpcs(line.code, line.service_date)) and rec.packaged_under_opps:
+        return None  # packaged under OPPS: not separately paid, no JW/JZ on the hospital claim
     return _deny("jw_jz", "CO", "4", ("N822",), f"{line.label()}: single-dose drug without JW or JZ")
 
 
@@ -200,9 +201,7 @@ def ncci_ptp(line: BilledLine, r: Review) -> Denial | None:
         if code == line.code:
             continue
         edit = r.codes.ncci_pair(code, line.code, on=line.service_date, setting=setting)
-        if edit is None or edit.modifier_indicator == 9:
-            continue
-        if edit.modifier_indicator == 1 and (BYPASS_MODIFIERS & (set(line.modifiers) | set(mods))):
+        if edit is None or ncci_bypassed(edit.modifier_indicator, mods, line.code, line.modifiers):
             continue
         return _deny("ncci_ptp", "CO", "236", ("N20",), f"{line.label()}: bundled into {code} ({where}) by NCCI, "
                      f"modifier indicator {edit.modifier_indicator}")  # fmt: skip

@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 
 from oncobill.charges.diagnoses import is_malignancy
-from oncobill.claims.records import BYPASS_MODIFIERS, PROFESSIONAL, ScrubClaim, ScrubLine
+from oncobill.claims.records import PROFESSIONAL, ScrubClaim, ScrubLine
 from oncobill.claims.scrub.core import ERROR, WARNING, Finding, ScrubContext
 from oncobill.claims.scrub.reference import (
     ANTINEOPLASTIC_Q_CODES,
@@ -22,6 +22,7 @@ from oncobill.claims.scrub.reference import (
     SINGLE_DOSE_ONLY,
     USUAL_DOSE_MG,
 )
+from oncobill.codes.policy import EM_CODES, jw_line_covers, ncci_bypassed
 from oncobill.practice.rules import enrollment_covers
 
 _MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
@@ -32,7 +33,6 @@ _MBI = re.compile(r"^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-
 _MASS = {"MG": Decimal(1), "MCG": Decimal("0.001"), "G": Decimal(1000), "GM": Decimal(1000)}
 NDC_UNITS = frozenset({"UN", "ML", "GR", "F2", "ME"})
 INITIAL_ADMINISTRATION = frozenset({"96360", "96365", "96374", "96409", "96413"})
-EM_CODES = frozenset({f"992{n:02d}" for n in range(2, 16)})
 _UNKNOWN = object()
 Z_THERAPY = {"Z51.11": "chemotherapy", "Z51.12": "immunotherapy", "Z51.0": "radiation"}
 
@@ -361,9 +361,7 @@ def _ncci_finding(indicator: int, col1: ScrubLine, lines1: list[ScrubLine], col2
                    f"{col1.line_number}) by NCCI, modifier indicator 0: no modifier can bypass it; the payer denies "
                    "it (CO-236/CO-97).", f"Remove {col2.code} from this date, or move it to the date it was really "
                    "performed.", col2.line_number)]
-    if set(col2.modifiers) & BYPASS_MODIFIERS or any(set(x.modifiers) & BYPASS_MODIFIERS for x in lines1):
-        return []
-    if col2.code in EM_CODES and "25" in col2.modifiers:
+    if any(ncci_bypassed(indicator, x.modifiers, col2.code, col2.modifiers) for x in lines1):
         return []
     return [_e("ncci_ptp", f"Line {col2.line_number} {_label(col2)} is bundled into {col1.code} (line "
                f"{col1.line_number}) by NCCI (modifier indicator 1).",
@@ -514,9 +512,7 @@ def jw_jz(claim: ScrubClaim, ctx: ScrubContext) -> list[Finding]:
             continue
         if not required or "JZ" in mods:
             continue
-        has_jw = any("JW" in x.modifiers and x.code == line.code and x.service_date == line.service_date
-                     for x in claim.lines)
-        if has_jw:
+        if jw_line_covers(line.code, line.service_date, claim.lines):
             continue
         if container == "single_dose":
             out.append(_e(edit, f"Line {line.line_number} {_label(line)}: a single-dose drug without JW or JZ; "

@@ -9,32 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-# HCPCS drugs supplied only in single-dose containers (vials, prefilled syringes) per their
-# labels, so every line needs JW or JZ where the payer requires them (domain 3.4). Drugs also
-# sold in multiple-dose vials (carboplatin, paclitaxel, dexamethasone...) are not listed: the
-# chart must say which container was opened.
-SINGLE_DOSE_ONLY = frozenset({
-    "J9271",  # pembrolizumab 100 mg/4 mL
-    "J9299",  # nivolumab
-    "J9022",  # atezolizumab
-    "J9173",  # durvalumab
-    "J9228",  # ipilimumab
-    "J9306",  # pertuzumab
-    "J9312", "Q5115", "Q5119", "Q5123",  # rituximab and biosimilars
-    "J9035", "Q5107", "Q5118",  # bevacizumab and biosimilars
-    "J9055",  # cetuximab
-    "J9303",  # panitumumab
-    "J9145",  # daratumumab IV
-    "J9047",  # carfilzomib
-    "J9041",  # bortezomib
-    "J9263",  # oxaliplatin
-    "J9305",  # pemetrexed
-    "J2469",  # palonosetron 0.25 mg/5 mL
-    "J1453",  # fosaprepitant
-    "J3489",  # zoledronic acid
-    "J0897",  # denosumab
-    "J2506", "Q5108", "Q5111", "Q5120", "Q5122", "Q5127", "Q5130",  # pegfilgrastim prefilled syringes
-})
+from oncobill.codes.policy import SINGLE_DOSE_ONLY  # noqa: F401  (shared with the sandbox payer)
 
 # Usual adult dose per day for the drugs whose billing unit is a trap (domain 3.1 and 11.2):
 # (lowest, highest) in mg. A dose outside the range is a warning; one more than 2.5 times outside
