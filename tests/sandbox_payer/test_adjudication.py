@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -236,7 +236,8 @@ def test_a_secondary_payment_balances_and_never_exceeds_the_patient_share(payer_
         charge = D(cents) / 100
         paid = (charge * paid_pct / 100).quantize(D("0.01"))
         rest = charge - paid
-        parts = [(rest * p / 300).quantize(D("0.01")) for p in (ded_pct, coins_pct, copay_pct)]
+        # Rounded down, so the patient's parts never add up to more than what the primary left.
+        parts = [(rest * p / 300).quantize(D("0.01"), rounding=ROUND_DOWN) for p in (ded_pct, coins_pct, copay_pct)]
         adjs = [Adjustment("PR", r, a) for r, a in zip(("1", "2", "3"), parts) if a]
         adjs.append(Adjustment("CO", "45", rest - sum(parts)))
         lines.append(line("96413", str(charge), dos=date(2026, 11, 2 + n)))
