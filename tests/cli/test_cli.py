@@ -107,3 +107,16 @@ def test_db_upgrade_command(new_database):
     result = invoke(url, "db", "upgrade")
     assert result.exit_code == 0, result.output
     assert "database at head" in result.stdout
+
+
+def test_every_command_group_loads_and_code_starts_without_the_database_layer():
+    """Each command is imported only when it runs, so `oncobill code` does not load SQLAlchemy."""
+    from oncobill.cli.main import COMMANDS
+
+    for name in COMMANDS:
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)
+    probe = ("import sys; from oncobill.cli.main import app; from typer.main import get_command; "
+             "get_command(app).get_command(None, 'code'); print('sqlalchemy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr

@@ -1,50 +1,84 @@
-"""The ``oncobill`` command. Each stage keeps its commands in its own module here;
-this file only assembles them, so commands stay thin shells over stage services."""
+"""The ``oncobill`` command. Each stage keeps its commands in its own module here; this file only
+assembles them, so commands stay thin shells over stage services.
+
+Command modules are imported when their command runs, not at start-up: `oncobill code` or
+`oncobill x12 parse` should not pay for SQLAlchemy and Alembic.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 import typer
+import typer.main
+from typer.core import TyperGroup
+
+
+def _module_attr(module: str, attr: str) -> Callable[[], object]:
+    return lambda: getattr(importlib.import_module(f"oncobill.cli.{module}"), attr)
+
+
+def _claims_group():
+    """`claims` gathers build/scrub/list (cli/claims.py) and submit/receive (cli/submission.py)."""
+    from oncobill.cli import claims, submission
+
+    names = {c.name for c in claims.app.registered_commands}
+    if "submit" not in names:
+        claims.app.command("submit")(submission.submit)
+        claims.app.command("receive")(submission.receive)
+    return claims.app
+
+
+# name -> loader of a Typer group or of a single command function. Add one line per stage.
+COMMANDS: dict[str, Callable[[], object]] = {
+    "demo": _module_attr("demo", "demo"),
+    "db": _module_attr("db", "app"),
+    "patient": _module_attr("patient", "app"),
+    "code": _module_attr("code", "code"),
+    "refdata": _module_attr("refdata", "app"),
+    "claims": _claims_group,
+    "claim": _module_attr("claim", "app"),
+    "clearinghouse": _module_attr("clearinghouse", "app"),
+    "acks": _module_attr("submission", "acks_app"),
+    "ledger": _module_attr("ledger", "app"),
+    "x12": _module_attr("x12", "app"),
+}
+
+
+class LazyCommands(TyperGroup):
+    """A top-level group that builds each subcommand from its module only when it is asked for."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name: str):
+        loader = COMMANDS.get(name)
+        if loader is None:
+            return None
+        target = loader()
+        if isinstance(target, typer.Typer):
+            command = typer.main.get_group(target)
+        else:
+            single = typer.Typer()
+            single.command(name)(target)
+            command = typer.main.get_command(single)
+        command.name = name
+        return command
+
 
 app = typer.Typer(
     name="oncobill",
+    cls=LazyCommands,
     help="OncoBill: revenue-cycle billing for oncology practices.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
 
-# Stage command groups (each module defines `app`). Add one line per stage.
-from oncobill.cli import db as _db  # noqa: E402
 
-app.add_typer(_db.app, name="db")
-from oncobill.cli import x12 as _x12  # noqa: E402
-app.add_typer(_x12.app, name="x12")
-from oncobill.cli import clearinghouse as _clearinghouse  # noqa: E402
-
-app.add_typer(_clearinghouse.app, name="clearinghouse")
-
-from oncobill.cli import code as _code  # noqa: E402
-from oncobill.cli import refdata as _refdata  # noqa: E402
-
-app.command("code")(_code.code)
-app.add_typer(_refdata.app, name="refdata")
-
-from oncobill.cli import claim as _claim  # noqa: E402
-from oncobill.cli import claims as _claims  # noqa: E402
-from oncobill.cli import demo as _demo  # noqa: E402
-from oncobill.cli import ledger as _ledger  # noqa: E402
-from oncobill.cli import patient as _patient  # noqa: E402
-
-app.command("demo")(_demo.demo)
-app.add_typer(_patient.app, name="patient")
-app.add_typer(_claim.app, name="claim")
-app.add_typer(_claims.app, name="claims")
-app.add_typer(_ledger.app, name="ledger")
-
-from oncobill.cli import submission as _submission  # noqa: E402
-
-_claims.app.command("submit")(_submission.submit)
-_claims.app.command("receive")(_submission.receive)
-app.add_typer(_submission.acks_app, name="acks")
+@app.callback()
+def _root() -> None:
+    """OncoBill: revenue-cycle billing for oncology practices."""
 
 
 def main() -> None:  # pragma: no cover - console entry point
