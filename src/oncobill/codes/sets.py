@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from oncobill.codes import store
+from oncobill.fileio import write_atomic
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -505,7 +506,7 @@ def _icd_compact_text() -> str:
 
     data = build_icd10cm()
     try:
-        store._atomic_write(cache, gzip.compress(data, 6, mtime=0))
+        write_atomic(cache, gzip.compress(data, 6, mtime=0))
     except OSError:
         pass  # a read-only folder: use the list for this process only
     return data.decode()

@@ -15,9 +15,10 @@ import gzip
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from oncobill.fileio import write_atomic
 
 MANIFEST = "manifest.json"
 KINDS = ("asp", "ndc", "mue", "ncci", "hcpcs")
@@ -46,19 +47,7 @@ class Version:
         return (self.kind, self.effective, self.setting)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
 
 
 def read_manifest(root: Path | None = None) -> list[Version]:
@@ -73,7 +62,7 @@ def read_manifest(root: Path | None = None) -> list[Version]:
 def _write_manifest(root: Path, versions: list[Version]) -> None:
     ordered = sorted(versions, key=lambda v: (v.kind, v.effective, v.setting or ""))
     body = {"format": 1, "versions": [v.__dict__ for v in ordered]}
-    _atomic_write(root / MANIFEST, (json.dumps(body, indent=1, sort_keys=True) + "\n").encode())
+    write_atomic(root / MANIFEST, (json.dumps(body, indent=1, sort_keys=True) + "\n").encode())
 
 
 def canonical(payload: dict) -> bytes:
@@ -108,7 +97,7 @@ def save_version(
         same_key = [v for v in existing if v.key == version.key]
         if same_key and same_key[0].sha256 == digest and (root / same_key[0].file).exists():
             return "unchanged", same_key[0]
-        _atomic_write(root / name, gzip.compress(data, 6, mtime=0))
+        write_atomic(root / name, gzip.compress(data, 6, mtime=0))
         others = [v for v in existing if v.key != version.key]
         _write_manifest(root, [*others, version])
         for old in same_key:

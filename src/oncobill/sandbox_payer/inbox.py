@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from oncobill.fileio import write_atomic
 from oncobill.money import ZERO
 from oncobill.sandbox_payer.adjudicate import (
     ClaimResult,
@@ -30,7 +31,7 @@ from oncobill.sandbox_payer.fees import medicare_fee_schedule
 from oncobill.sandbox_payer.frontend import ClaimVerdict, finding_status, findings_by_claim
 from oncobill.sandbox_payer.records import accumulator_deltas, claim_record, remember, reversal, undo
 from oncobill.sandbox_payer.rules import Review
-from oncobill.sandbox_payer.state import SandboxState, load_state, locked, save_state, write_atomic
+from oncobill.sandbox_payer.state import SandboxState, load_state, locked, save_state
 from oncobill.x12 import read, write
 from oncobill.x12.acks import (
     ClaimAcknowledgment,

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
-import tempfile
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from oncobill.fileio import write_atomic
 from oncobill.sandbox_payer.adjudicate import Accumulator
 from oncobill.sandbox_payer.rules import PayerHistory
 
@@ -96,21 +95,6 @@ def load_state(mailbox: Path) -> SandboxState:
         raise StateError(f"{path}: state version {raw.get('version')!r}, this sandbox reads version {VERSION}")
     return SandboxState(raw)
 
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def save_state(mailbox: Path, state: SandboxState) -> None:
