@@ -91,14 +91,10 @@ class Administration(Base):
     __table_args__ = (CheckConstraint("dose > 0", name="dose_positive"),)
 
 
-class ChargeLine(Base):
-    """A billable line as a careful coder writes it, with the reason it was written that way."""
+class ServiceLineColumns:
+    """What a service line bills: date, code with up to four modifiers, units, charge and the drug's
+    NDC with its quantity and unit (2410). Charge lines and claim lines share these columns."""
 
-    __tablename__ = "charge_lines"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"))
-    line_number: Mapped[int] = mapped_column(Integer)
     service_date: Mapped[date] = mapped_column(Date)
     code: Mapped[str] = mapped_column(String(5))
     modifier1: Mapped[str | None] = mapped_column(String(2))
@@ -110,6 +106,20 @@ class ChargeLine(Base):
     ndc: Mapped[str | None] = mapped_column(String(11))
     ndc_quantity: Mapped[Decimal | None] = mapped_column(Quantity)
     ndc_unit: Mapped[str | None] = mapped_column(String(2))
+
+    @property
+    def modifiers(self) -> list[str]:
+        return [m for m in (self.modifier1, self.modifier2, self.modifier3, self.modifier4) if m]
+
+
+class ChargeLine(ServiceLineColumns, Base):
+    """A billable line as a careful coder writes it, with the reason it was written that way."""
+
+    __tablename__ = "charge_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"))
+    line_number: Mapped[int] = mapped_column(Integer)
     # Drug lines: what the drug came in, so JW/JZ can be checked without re-reading the MAR.
     container: Mapped[str | None] = mapped_column(String(12))
     dx_pointers: Mapped[list[int]] = mapped_column(JSON)
@@ -126,7 +136,3 @@ class ChargeLine(Base):
         CheckConstraint("ndc_unit IS NULL OR ndc_unit IN ('UN', 'ML', 'GR', 'F2', 'ME')", name="ndc_unit_code"),
         CheckConstraint("container IS NULL OR container IN ('single_dose', 'multi_dose')", name="container_kind"),
     )
-
-    @property
-    def modifiers(self) -> list[str]:
-        return [m for m in (self.modifier1, self.modifier2, self.modifier3, self.modifier4) if m]

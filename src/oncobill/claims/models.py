@@ -21,8 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oncobill.charges.models import ChargeLine
-from oncobill.db import Base, Money, Quantity
+from oncobill.charges.models import ChargeLine, ServiceLineColumns
+from oncobill.db import Base, Money
 from oncobill.patients.models import Coverage, Patient
 from oncobill.practice.models import BillingEntity, Payer, Provider, ServiceLocation, str_enum
 
@@ -116,7 +116,7 @@ class ClaimDiagnosis(Base):
     )
 
 
-class ClaimLine(Base):
+class ClaimLine(ServiceLineColumns, Base):
     """A service line as billed; the line control number (REF*6R) lets the 835 match it back."""
 
     __tablename__ = "claim_lines"
@@ -127,17 +127,6 @@ class ClaimLine(Base):
     authorization_id: Mapped[int | None] = mapped_column(ForeignKey("authorizations.id"))  # 2400 REF*G1
     line_number: Mapped[int] = mapped_column(Integer)
     line_control_number: Mapped[str] = mapped_column(String(50), unique=True)
-    service_date: Mapped[date] = mapped_column(Date)
-    code: Mapped[str] = mapped_column(String(5))
-    modifier1: Mapped[str | None] = mapped_column(String(2))
-    modifier2: Mapped[str | None] = mapped_column(String(2))
-    modifier3: Mapped[str | None] = mapped_column(String(2))
-    modifier4: Mapped[str | None] = mapped_column(String(2))
-    units: Mapped[Decimal] = mapped_column(Quantity)
-    charge: Mapped[Decimal] = mapped_column(Money)
-    ndc: Mapped[str | None] = mapped_column(String(11))
-    ndc_quantity: Mapped[Decimal | None] = mapped_column(Quantity)
-    ndc_unit: Mapped[str | None] = mapped_column(String(2))
     dx_pointers: Mapped[str] = mapped_column(String(7))  # "1:2:3:4", SV107
     revenue_code: Mapped[str | None] = mapped_column(String(4))  # 837I SV201
 
@@ -151,10 +140,6 @@ class ClaimLine(Base):
         CheckConstraint("charge >= 0", name="charge_not_negative"),
         CheckConstraint("line_number BETWEEN 1 AND 50", name="line_number_range"),
     )
-
-    @property
-    def modifiers(self) -> list[str]:
-        return [m for m in (self.modifier1, self.modifier2, self.modifier3, self.modifier4) if m]
 
 
 class ClaimStatusEvent(Base):
