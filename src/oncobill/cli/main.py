@@ -43,6 +43,7 @@ COMMANDS: dict[str, Callable[[], object]] = {
     "acks": _module_attr("submission", "acks_app"),
     "ledger": _module_attr("ledger", "app"),
     "x12": _module_attr("x12", "app"),
+    "era": _module_attr("era", "app"),
 }
 
 
