@@ -1,7 +1,14 @@
 """Every table, imported in one place so the metadata (and Alembic) sees the whole schema."""
 
 from oncobill.charges.models import Administration, ChargeLine, Encounter, EncounterDiagnosis
-from oncobill.claims.models import Authorization, Claim, ClaimDiagnosis, ClaimFinding, ClaimLine, ClaimStatusEvent
+from oncobill.claims.models import (
+    Authorization,
+    Claim,
+    ClaimDiagnosis,
+    ClaimFinding,
+    ClaimLine,
+    ClaimStatusEvent,
+)
 from oncobill.db import Base
 from oncobill.ledger.models import JournalEntry, JournalLine
 from oncobill.patients.models import Coverage, Guarantor, Patient, PatientDiagnosis
@@ -14,13 +21,50 @@ from oncobill.practice.models import (
     Provider,
     ServiceLocation,
 )
+from oncobill.remittance.models import (
+    EraImport,
+    PayerClaimNumber,
+    ProviderAdjustmentPosting,
+    QuarantinedEra,
+    RemitClaim,
+    RemitClaimEntry,
+    RemitWorkItem,
+)
 from oncobill.treatment.models import TreatmentPlan
 
 metadata = Base.metadata
 
 __all__ = [
-    "Administration", "Authorization", "BillingEntity", "ChargeLine", "ChargeMasterItem", "Claim", "ClaimDiagnosis", "ClaimFinding", "ClaimLine",
-    "ClaimStatusEvent", "Coverage", "Encounter", "EncounterDiagnosis", "Guarantor", "JournalEntry", "JournalLine",
-    "Patient", "PatientDiagnosis", "Payer", "PayerEnrollment", "PayerSetting", "Provider", "ServiceLocation",
-    "TreatmentPlan", "metadata",
+    "Administration",
+    "Authorization",
+    "BillingEntity",
+    "ChargeLine",
+    "ChargeMasterItem",
+    "Claim",
+    "ClaimDiagnosis",
+    "ClaimFinding",
+    "ClaimLine",
+    "ClaimStatusEvent",
+    "Coverage",
+    "Encounter",
+    "EncounterDiagnosis",
+    "EraImport",
+    "Guarantor",
+    "JournalEntry",
+    "JournalLine",
+    "Patient",
+    "PatientDiagnosis",
+    "Payer",
+    "PayerClaimNumber",
+    "PayerEnrollment",
+    "PayerSetting",
+    "Provider",
+    "ProviderAdjustmentPosting",
+    "QuarantinedEra",
+    "RemitClaim",
+    "RemitClaimEntry",
+    "RemitWorkItem",
+    "ServiceLocation",
+    "TreatmentPlan",
+    "metadata",
 ]

@@ -54,3 +54,39 @@ def show(file: Path = FILE, as_json: bool = JSON_OPTION) -> None:
                   + ("[green]balanced[/]" if view["balanced"] else "[red]does not balance[/]"))
     for problem in view["problems"]:
         console.print(f"  [red]problem:[/] {problem}")
+
+
+def _import_row(result) -> dict:
+    return {"file": result.file_name, "sets": [
+        {"control_number": s.control_number, "trace_number": s.trace_number, "payer": s.payer,
+         "outcome": s.outcome, "reason": s.reason, "claims_posted": s.claims_posted, "payments": s.payments,
+         "adjustments": s.adjustments, "patient_responsibility": s.patient_responsibility,
+         "provider_adjustments": s.provider_adjustments, "denials": s.denials, "reversals": s.reversals,
+         "crossovers": s.crossovers, "work_items": s.work_items}
+        for s in result.sets]}
+
+
+@app.command("import")
+def import_(file: Path = FILE, actor: str = ACTOR_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Import and post one 835: a set that does not balance is quarantined with the rule it breaks;
+    the same set imported again (even at the same time) posts nothing; a failure posts nothing."""
+    import getpass
+    from datetime import datetime
+
+    from oncobill.db import database_url, make_engine, unit_of_work
+    from oncobill.remittance import service
+    from oncobill.x12 import X12Error
+
+    engine = make_engine(database_url())
+    try:
+        with unit_of_work(engine) as session:
+            result = service.import_file(session, file, actor=actor or getpass.getuser() or "oncobill",
+                                         now=datetime.now().replace(microsecond=0))
+    except (OncoBillError, X12Error) as exc:
+        raise fail(f"{file}: {exc}" if str(file) not in str(exc) else str(exc)) from None
+    finally:
+        engine.dispose()
+    if as_json:
+        print_json(_import_row(result))
+        return
+    console.print(result.summary())

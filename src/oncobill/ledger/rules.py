@@ -41,6 +41,7 @@ class EntryKind(str, enum.Enum):
     WRITE_OFF = "write_off"
     REFUND = "refund"
     REVERSAL = "reversal"
+    PROVIDER_ADJUSTMENT = "provider_adjustment"  # 835 PLB: money withheld or added at payer level
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +128,8 @@ def positive_amount(amount: Decimal | int | str, what: str) -> Decimal:
 def _pair(kind: EntryKind, debit: Account, credit: Account, amount: Decimal, refs: Refs, *,
           debit_payer: int | None = None, credit_payer: int | None = None, memo: str = "",
           reason_code: str | None = None) -> EntryDraft:
-    common = dict(patient_id=refs.patient_id, charge_line_id=refs.charge_line_id,
-                  claim_line_id=refs.claim_line_id, claim_id=refs.claim_id)
+    common = {"patient_id": refs.patient_id, "charge_line_id": refs.charge_line_id,
+                  "claim_line_id": refs.claim_line_id, "claim_id": refs.claim_id}
     return EntryDraft(
         kind=kind,
         postings=(
@@ -191,6 +192,24 @@ def refund(refs: Refs, recipient: Party, amount, *, memo: str = "") -> EntryDraf
     value = positive_amount(amount, "refund")
     return _pair(EntryKind.REFUND, recipient.account, Account.CASH, value, refs,
                  debit_payer=recipient.payer_id, credit_payer=recipient.payer_id, memo=memo)
+
+
+def provider_adjustment(payer_id: int, amount, *, reason_code: str, memo: str = "") -> EntryDraft:
+    """An 835 PLB amount: positive is money the payer kept back (a recoupment, a penalty), so less
+    cash came in; negative is money added (interest). No claim's A/R moves: it is linked, not applied."""
+    try:
+        value = money(amount, exact=True)
+    except MoneyError as exc:
+        raise InvalidInput("provider adjustment", str(exc)) from exc
+    if value == ZERO:
+        raise InvalidInput("provider adjustment", "amount must not be zero")
+    return EntryDraft(
+        kind=EntryKind.PROVIDER_ADJUSTMENT,
+        postings=(Posting(Account.PROVIDER_ADJUSTMENTS, value, payer_id=payer_id),
+                  Posting(Account.CASH, -value, payer_id=payer_id)),
+        memo=memo,
+        reason_code=reason_code,
+    )
 
 
 def reversal(original: EntryDraft, original_entry_id: int, *, memo: str = "") -> EntryDraft:

@@ -21,8 +21,11 @@ _CENTS = type_coerce(JournalLine.amount, BigInteger)
 
 
 def post(session: Session, draft: EntryDraft, *, effective_date: date, actor: str,
-         source: str | None = None, posted_at: datetime | None = None) -> JournalEntry:
-    """Store one balanced entry (the draft was checked when it was built)."""
+         source: str | None = None, posted_at: datetime | None = None, flush: bool = True) -> JournalEntry:
+    """Store one balanced entry (the draft was checked when it was built).
+
+    ``flush=False`` lets a bulk poster (835 import) flush many entries at once.
+    """
     entry = JournalEntry(
         kind=draft.kind,
         effective_date=effective_date,
@@ -39,7 +42,8 @@ def post(session: Session, draft: EntryDraft, *, effective_date: date, actor: st
         ],
     )
     session.add(entry)
-    session.flush()
+    if flush:
+        session.flush()
     return entry
 
 

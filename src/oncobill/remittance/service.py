@@ -1,0 +1,377 @@
+"""835 import: check, key, match and post each transaction set (domain 7.5). Flushes, never commits.
+
+Each set is keyed by (payer, TRN02, ST02) in ``era_imports``; the key row is written first, in a
+savepoint, so a second import of the same set (even a concurrent one: PostgreSQL makes it wait
+for the first and then fail the unique constraint) posts nothing. A set that does not balance is
+quarantined with the rule it breaks. The caller's transaction makes the whole file all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from oncobill.claims import lifecycle
+from oncobill.claims.models import Claim, ClaimStatus
+from oncobill.errors import InvalidInput
+from oncobill.ledger import rules as ledger
+from oncobill.ledger.service import post, reverse
+from oncobill.patients.models import CoveragePriority
+from oncobill.patients.service import coverages_on
+from oncobill.practice.models import Payer
+from oncobill.remittance import posting
+from oncobill.remittance.matching import BilledLine, match_lines
+from oncobill.remittance.models import (
+    EraImport,
+    PayerClaimNumber,
+    ProviderAdjustmentPosting,
+    QuarantinedEra,
+    RemitClaim,
+    RemitClaimEntry,
+    RemitWorkItem,
+)
+from oncobill.remittance.rules import balancing_problems
+from oncobill.x12 import X12Error, read
+from oncobill.x12.remit835 import ClaimPayment, Remittance, read_remittance
+from oncobill.x12.tokenizer import make_segment
+
+ZERO = Decimal("0.00")
+S = ClaimStatus
+
+
+@dataclass
+class SetResult:
+    """What one 835 transaction set did."""
+
+    control_number: str
+    trace_number: str
+    payer: str
+    outcome: str = "posted"  # posted | already imported | quarantined
+    reason: str = ""
+    claims_posted: int = 0
+    payments: Decimal = ZERO
+    adjustments: Decimal = ZERO  # CO/PI/OA written off by contract
+    patient_responsibility: Decimal = ZERO  # PR moved to the patient or the next payer
+    provider_adjustments: Decimal = ZERO
+    denials: int = 0
+    reversals: int = 0
+    crossovers: int = 0
+    work_items: int = 0
+
+
+@dataclass
+class EraImportResult:
+    file_name: str
+    sets: list[SetResult] = field(default_factory=list)
+
+    def total(self, name: str):
+        return sum((getattr(s, name) for s in self.sets if s.outcome == "posted"), ZERO if name in (
+            "payments", "adjustments", "patient_responsibility", "provider_adjustments") else 0)
+
+    def summary(self) -> str:
+        lines = []
+        for s in self.sets:
+            head = f"{self.file_name} set {s.control_number} (trace {s.trace_number}, {s.payer}): {s.outcome}"
+            if s.outcome == "posted":
+                head += (f": {s.claims_posted} claims, paid {s.payments}, adjustments {s.adjustments}, "
+                         f"patient responsibility {s.patient_responsibility}, denials {s.denials}, "
+                         f"reversals {s.reversals}, provider adjustments {s.provider_adjustments}, "
+                         f"work items {s.work_items}")
+            elif s.reason:
+                head += f": {s.reason}"
+            lines.append(head)
+        return "\n".join(lines)
+
+
+def import_file(session: Session, path: str | Path, *, actor: str, now: datetime | None = None) -> EraImportResult:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"835 file {path}", f"cannot be read ({exc.strerror or exc})") from None
+    return import_era(session, path.name, data, actor=actor, now=now)
+
+
+def _read_sets(name: str, data: bytes) -> list[tuple[Remittance, list[str]]]:
+    """Typed sets with the problems that stop posting them (a BPR16 that is not a date is one)."""
+    try:
+        doc = read(data.decode("ascii", errors="replace"))
+    except X12Error as exc:
+        raise X12Error(f"{name}: {exc.reason}", position=exc.position, segment_number=exc.segment_number,
+                       segment_id=exc.segment_id, element=exc.element) from None
+    out = []
+    for txn in doc.transactions():
+        if txn.code != "835":
+            raise InvalidInput(f"835 file {name}", f"holds a {txn.code} (set {txn.st[2]}); only 835s are posted")
+        try:
+            out.append((read_remittance(txn), []))
+        except X12Error as exc:
+            if exc.element != "BPR16":
+                raise X12Error(f"{name}: {exc.reason}", position=exc.position, segment_number=exc.segment_number,
+                               segment_id=exc.segment_id, element=exc.element) from None
+            bpr = txn.body.segments[0]
+            txn.body.segments[0] = make_segment(list(bpr[:16]), bpr.number, bpr.position)
+            out.append((read_remittance(txn), [str(exc)]))
+    if not out:
+        raise InvalidInput(f"835 file {name}", "holds no 835 transaction set")
+    return out
+
+
+def payer_key(remit: Remittance) -> str:
+    return (remit.payer_id or remit.originator_id or remit.payer_name)[:80]
+
+
+def import_era(session: Session, name: str, data: bytes, *, actor: str,
+               now: datetime | None = None) -> EraImportResult:
+    """Import every 835 set of one file: balanced sets are posted once, the others quarantined."""
+    now = now or datetime.now().replace(microsecond=0)
+    digest = hashlib.sha256(data).hexdigest()
+    result = EraImportResult(name)
+    for remit, problems in _read_sets(name, data):
+        problems = problems + balancing_problems(remit)
+        key = payer_key(remit)
+        outcome = SetResult(remit.control_number, remit.trace_number, remit.payer_name or key)
+        result.sets.append(outcome)
+        if problems:
+            _quarantine(session, remit, name, digest, key, problems, actor, now)
+            outcome.outcome, outcome.reason = "quarantined", "; ".join(problems)
+            continue
+        era = EraImport(payer_key=key, trace_number=remit.trace_number[:50], control_number=remit.control_number,
+                        file_name=name[:300], content_sha256=digest, payer_name=(remit.payer_name or "")[:60],
+                        payment_amount=remit.payment_amount, payment_date=remit.payment_date, imported_at=now,
+                        imported_by=actor, claims_posted=0, work_items=0)
+        try:
+            with session.begin_nested():  # waits for a concurrent import of the same set, then fails
+                session.add(era)
+                session.flush()
+        except IntegrityError:
+            outcome.outcome = "already imported"
+            continue
+        _post_set(session, era, remit, outcome, actor=actor, now=now)
+        era.claims_posted, era.work_items = outcome.claims_posted, outcome.work_items
+    session.flush()
+    return result
+
+
+def _quarantine(session, remit, name, digest, key, problems, actor, now) -> None:
+    known = session.scalar(select(QuarantinedEra.id).where(QuarantinedEra.content_sha256 == digest,
+                                                           QuarantinedEra.control_number == remit.control_number))
+    if known is None:
+        session.add(QuarantinedEra(file_name=name[:300], content_sha256=digest, payer_key=key,
+                                   trace_number=remit.trace_number[:50], control_number=remit.control_number,
+                                   reason="; ".join(problems)[:2000], quarantined_at=now, quarantined_by=actor))
+        session.flush()
+
+
+class _Poster:
+    """Posts the claims of one set; keeps the look-ups of a set together."""
+
+    def __init__(self, session: Session, era: EraImport, remit: Remittance, out: SetResult, actor: str,
+                 now: datetime) -> None:
+        self.session, self.era, self.remit, self.out, self.actor, self.now = session, era, remit, out, actor, now
+        self.effective = remit.payment_date or now.date()
+        self.source = f"835 trace {remit.trace_number} set {remit.control_number}"[:120]
+
+    def work(self, kind: str, claim: ClaimPayment, detail: str, *, claim_id: int | None = None,
+             procedure: str = "", control: str = "", amount: Decimal | None = None) -> None:
+        self.session.add(RemitWorkItem(
+            era_import_id=self.era.id, kind=kind, patient_control_number=claim.patient_control_number[:38],
+            payer_claim_number=claim.payer_claim_control_number[:50], claim_id=claim_id, procedure=procedure[:60],
+            line_control_number=control[:50], amount=claim.paid if amount is None else amount, detail=detail[:500],
+            status="open", created_at=self.now))
+        self.out.work_items += 1
+
+    def find_claims(self) -> dict[str, Claim]:
+        numbers = list({c.patient_control_number for c in self.remit.claims})
+        found: dict[str, Claim] = {}
+        for i in range(0, len(numbers), 500):
+            rows = self.session.scalars(
+                select(Claim).where(Claim.patient_control_number.in_(numbers[i:i + 500]))
+                .options(selectinload(Claim.lines), selectinload(Claim.coverage))).all()
+            found.update((c.patient_control_number, c) for c in rows)
+        return found
+
+    def by_payer_number(self, number: str) -> Claim | None:
+        if not number:
+            return None
+        claim_id = self.session.scalar(select(PayerClaimNumber.claim_id)
+                                       .where(PayerClaimNumber.payer_claim_number == number)
+                                       .order_by(PayerClaimNumber.id.desc()).limit(1))
+        return self.session.get(Claim, claim_id) if claim_id is not None else None
+
+    def post_all(self) -> None:
+        claims = self.find_claims()
+        for cp in self.remit.claims:
+            claim = claims.get(cp.patient_control_number) or self.by_payer_number(cp.payer_claim_control_number)
+            if claim is None:
+                self.work("unmatched_claim", cp, f"no claim {cp.patient_control_number} and no claim with payer "
+                                                 f"claim number {cp.payer_claim_control_number or '(none)'}")
+                continue
+            self.post_claim(claim, cp)
+        self.post_provider_adjustments(claims)
+
+    def remember_payer_number(self, claim: Claim, number: str) -> None:
+        if not number:
+            return
+        if claim.payer_claim_number != number:
+            claim.payer_claim_number = number[:50]
+        known = self.session.scalar(select(PayerClaimNumber.id).where(
+            PayerClaimNumber.claim_id == claim.id, PayerClaimNumber.payer_id == claim.payer_id,
+            PayerClaimNumber.payer_claim_number == number))
+        if known is None:
+            self.session.add(PayerClaimNumber(claim_id=claim.id, payer_id=claim.payer_id,
+                                              payer_claim_number=number[:50]))
+
+    def next_party(self, claim: Claim) -> tuple[ledger.Party, bool]:
+        """Who the PR share goes to (the next coverage that day, else the patient), and whether
+        this payer is itself a secondary."""
+        active = coverages_on(self.session, patient_id=claim.patient_id, on=claim.service_from)
+        secondary_remit = claim.coverage.priority is not CoveragePriority.PRIMARY
+        ids = [c.id for c in active]
+        after = active[ids.index(claim.coverage_id) + 1:] if claim.coverage_id in ids else []
+        for cov in after:
+            if cov.payer_id != claim.payer_id:
+                return ledger.Party.payer(cov.payer_id), secondary_remit
+        return ledger.Party.patient(), secondary_remit
+
+    def post_claim(self, claim: Claim, cp: ClaimPayment) -> None:
+        session = self.session
+        self.remember_payer_number(claim, cp.payer_claim_control_number)
+        every = list(cp.adjustments) + [a for s in cp.services for a in s.adjustments]
+        remit_claim = RemitClaim(era_import_id=self.era.id, claim_id=claim.id, claim_status_code=cp.status[:2],
+                                 payer_claim_number=cp.payer_claim_control_number[:50], charge=cp.charge,
+                                 paid=cp.paid, patient_responsibility=sum(
+                                     (a.amount for a in every if a.group == "PR"), ZERO),
+                                 crossed_over=False)
+        session.add(remit_claim)
+        if cp.is_reversal:
+            self.reverse_earlier(claim, cp, remit_claim)
+            return
+        remarks = [r for s in cp.services for r in s.remarks] + [
+            e for seg in cp.other if seg[0] in ("MOA", "MIA") for e in seg[1:] if e[:2] in ("MA", "M1", "N1")]
+        remit_claim.crossed_over = posting.is_crossover(cp.status, remarks)
+        self.out.crossovers += remit_claim.crossed_over
+        billed = [BilledLine(cl.id, cl.charge_line_id, cl.line_control_number, cl.code, tuple(cl.modifiers),
+                             cl.service_date, cl.units, cl.charge) for cl in claim.lines]
+        matches = match_lines(cp.services, billed)
+        matched = [m for m in matches if m.billed is not None]
+        claim_level = posting.claim_level_adjustments(cp.adjustments, [m.billed.charge for m in matched])
+        if cp.adjustments and not matched:
+            self.work("not_postable", cp, "claim-level adjustments with no matched line to carry them",
+                      claim_id=claim.id, amount=sum((a.amount for a in cp.adjustments), ZERO))
+        if not cp.services and cp.paid != ZERO:
+            self.work("not_postable", cp, "a claim paid without service lines (SVC) cannot be posted by line",
+                      claim_id=claim.id)
+        target_party, secondary_remit = self.next_party(claim)
+        denied_lines = 0
+        k = 0
+        for m in matches:
+            line = m.remit_line
+            proc = ":".join((line.procedure.code, *line.procedure.modifiers))
+            if m.billed is None:
+                self.work("unmatched_line", cp, f"{proc}: {m.how}", claim_id=claim.id, procedure=proc,
+                          control=line.line_control_number, amount=line.paid)
+                continue
+            adjustments = list(line.adjustments) + claim_level[k]
+            k += 1
+            refs = ledger.Refs(patient_id=claim.patient_id, charge_line_id=m.billed.charge_line_id,
+                               claim_line_id=m.billed.claim_line_id, claim_id=claim.id)
+            target = posting.LinePosting(refs, claim.payer_id, target_party, secondary_remit)
+            memo = f"{self.source} claim {cp.patient_control_number} line {proc} ({m.how})"[:500]
+            for draft in posting.line_entries(target, line.paid, adjustments, memo):
+                entry = post(session, draft, effective_date=self.effective, actor=self.actor, source=self.source,
+                             posted_at=self.now, flush=False)
+                remit_claim.entries.append(RemitClaimEntry(entry=entry))
+            self.out.payments += line.paid
+            for a in adjustments:
+                if a.group == "PR":
+                    self.out.patient_responsibility += a.amount
+                elif not (a.group == "OA" and a.reason == "23" and secondary_remit):
+                    self.out.adjustments += a.amount
+            if line.paid == ZERO and line.charge > ZERO and not any(a.group == "PR" for a in adjustments):
+                denied_lines += 1
+        self.out.claims_posted += 1
+        self.move(claim, cp, denied_lines, len(matches))
+
+    def move(self, claim: Claim, cp: ClaimPayment, denied_lines: int, lines: int) -> None:
+        pr = sum((a.amount for a in cp.adjustments if a.group == "PR"), ZERO) + sum(
+            (a.amount for s in cp.services for a in s.adjustments if a.group == "PR"), ZERO)
+        if cp.status == "4" or (cp.paid == ZERO and pr == ZERO) or (lines and denied_lines == lines):
+            target, why = S.DENIED, "denied"
+        elif denied_lines:
+            target, why = S.PARTIAL, f"{denied_lines} of {lines} lines denied"
+        else:
+            target, why = S.PAID, f"paid {cp.paid}, patient responsibility {pr}"
+        if target is S.DENIED:
+            self.out.denials += 1
+        if lifecycle.can_move(claim.status, target):
+            lifecycle.transition(claim, target, actor=self.actor, at=self.now,
+                                 reason=f"{self.source}: CLP02 {cp.status}, {why}")
+
+    def reverse_earlier(self, claim: Claim, cp: ClaimPayment, remit_claim: RemitClaim) -> None:
+        """CLP02 22: undo the earlier posting entry by entry; the corrected payment follows as its own CLP."""
+        self.session.flush()
+        earlier = self.session.scalar(
+            select(RemitClaim).where(RemitClaim.claim_id == claim.id, RemitClaim.reversed_by_id.is_(None),
+                                     RemitClaim.claim_status_code != "22", RemitClaim.id != remit_claim.id)
+            .order_by(RemitClaim.id.desc()).limit(1))
+        if earlier is None:
+            self.work("nothing_to_reverse", cp, "reversal of a payment we never posted", claim_id=claim.id)
+            return
+        for link in earlier.entries:
+            entry = reverse(self.session, link.journal_entry_id, effective_date=self.effective, actor=self.actor,
+                            memo=f"{self.source}: reversal (CLP02 22) of claim {cp.patient_control_number}",
+                            source=self.source)
+            remit_claim.entries.append(RemitClaimEntry(entry=entry))
+        earlier.reversed_by_id = remit_claim.id
+        self.out.reversals += 1
+        self.out.payments -= earlier.paid
+        self.out.claims_posted += 1
+
+    def post_provider_adjustments(self, claims: dict[str, Claim]) -> None:
+        payer_id = next((c.payer_id for c in claims.values()), None)
+        if payer_id is None and self.remit.provider_adjustments:
+            payer_id = self.session.scalar(select(Payer.id).where(Payer.payer_id == payer_key(self.remit)).limit(1))
+        for plb in self.remit.provider_adjustments:
+            if plb.amount == ZERO:
+                continue
+            draft = ledger.provider_adjustment(payer_id, plb.amount, reason_code=f"PLB-{plb.reason}"[:30],
+                                               memo=f"{self.source} PLB {plb.reason} {plb.reference}"[:500])
+            entry = post(self.session, draft, effective_date=self.effective, actor=self.actor, source=self.source,
+                         posted_at=self.now)
+            ref = plb.reference.split(" ")[0]
+            linked = claims.get(ref) or self.by_payer_number(ref)
+            if linked is None and ref:
+                linked = self.session.scalar(select(Claim).where(Claim.patient_control_number == ref))
+            self.session.add(ProviderAdjustmentPosting(
+                era_import_id=self.era.id, reason=plb.reason[:2], reference=plb.reference[:50], amount=plb.amount,
+                journal_entry_id=entry.id, claim_id=linked.id if linked else None))
+            self.out.provider_adjustments += plb.amount
+
+
+def _post_set(session: Session, era: EraImport, remit: Remittance, out: SetResult, *, actor: str,
+              now: datetime) -> None:
+    _Poster(session, era, remit, out, actor, now).post_all()
+    session.flush()
+
+
+def crossed_over(session: Session, claim_id: int) -> bool:
+    """The payer forwarded this claim to the secondary (CLP02 19 + MA18): do not bill the secondary."""
+    return session.scalar(select(RemitClaim.id).where(RemitClaim.claim_id == claim_id,
+                                                      RemitClaim.crossed_over.is_(True)).limit(1)) is not None
+
+
+def open_work_items(session: Session) -> list[RemitWorkItem]:
+    return list(session.scalars(select(RemitWorkItem).where(RemitWorkItem.status == "open")
+                                .order_by(RemitWorkItem.id)))
+
+
+def posted_on(session: Session, day: date) -> list[EraImport]:
+    return list(session.scalars(select(EraImport).where(EraImport.payment_date == day)))
