@@ -180,13 +180,27 @@ class _Parser:
         node = root
         lspec: LoopSpec = spec.root
         detach = self.detach
-        count = 1
         generic = spec.version == "*"
+        # Hot loop: the current loop's table and segment list are kept in locals and only
+        # looked up again when the current loop changes. Slot tables never hold envelope
+        # segment IDs (spec.py), so a segment the current loop takes is placed at once.
+        take_any = lspec.take_any
+        take_qual = lspec.take_qual.get
+        append = node.segments.append
         for seg in it:
             sid = seg[0]
+            if sid in take_any:
+                append(seg)
+                continue
+            take = take_qual(sid)
+            if take is not None:
+                qi = take[0]
+                if qi < len(seg) and seg[qi] in take[1]:
+                    append(seg)
+                    continue
             if sid == "SE":
                 txn.se = seg
-                count += 1
+                count = seg.number - st.number + 1  # numbers are consecutive: ST..SE inclusive
                 if detach:
                     while len(stack) > 1:
                         done = stack.pop()
@@ -209,16 +223,8 @@ class _Parser:
                     segment_number=seg.number,
                     segment_id=sid,
                 )
-            count += 1
-            # Fast path: the current loop takes this segment (most segments of a claim).
-            take = lspec.take.get(sid)
-            if take is not None:
-                qi = take[0]
-                if qi == 0 or (qi > 0 and qi < len(seg) and seg[qi] in take[1]):
-                    node.segments.append(seg)
-                    continue
             if generic:
-                node.segments.append(seg)
+                append(seg)
                 continue
             depth = len(stack) - 1
             fallback = -1  # innermost loop that has slots for this segment ID, qualifier aside
@@ -257,6 +263,9 @@ class _Parser:
                     elif depth == 0:
                         node = stack[-1]
                         lspec = node.spec
+                        take_any = lspec.take_any
+                        take_qual = lspec.take_qual.get
+                        append = node.segments.append
                         self.fail(
                             f"segment {_describe(seg)} is not expected here ({_where(stack)})",
                             seg,
@@ -284,6 +293,9 @@ class _Parser:
                     stack.append(new)
                     node = new
                     lspec = opened
+                take_any = lspec.take_any
+                take_qual = lspec.take_qual.get
+                append = node.segments.append
                 break
         self.fail(
             f"file ends before SE closes transaction set {st.get(2)} (truncated?)",

@@ -17,6 +17,7 @@ from oncobill.x12.tokenizer import DEFAULT_DELIMITERS, Delimiters, Segment, make
 from oncobill.x12.values import (
     _AMOUNTS,
     _DATES,
+    _QUANTITIES,
     amount,
     fmt_amount,
     fmt_date,
@@ -188,18 +189,25 @@ def _amt(text: str, seg: Segment, element: str) -> Decimal:
 
 
 def read_service(loop: Loop, comp: str) -> ServicePayment:
+    # Hot path (one call per service line): cached conversions inline, the helpers (which
+    # name the element in their errors) only on a cache miss or an unusual segment.
     segs = loop.segments
     svc = segs[0]
     n = len(svc)
+    amounts = _AMOUNTS
     adjustments: list[Adjustment] = []
     remarks: list[str] = []
     other: list[Segment] = []
     service_date = start = end = allowed = None
     control = ""
-    for k in range(1, len(segs)):
-        seg = segs[k]
+    for seg in segs[1:]:
         sid = seg[0]
         if sid == "CAS":
+            if len(seg) == 4 and seg[2]:  # one reason/amount pair, the usual CAS
+                amt = amounts.get(seg[3])
+                if amt is not None:
+                    adjustments.append(Adjustment(seg[1], seg[2], amt))
+                    continue
             _cas(seg, adjustments)
         elif sid == "DTM":
             qual = seg[1]
@@ -215,17 +223,36 @@ def read_service(loop: Loop, comp: str) -> ServicePayment:
         elif sid == "REF" and seg[1] == "6R":
             control = seg[2]
         elif sid == "AMT" and seg[1] == "B6":
-            allowed = _amt(seg[2], seg, "AMT02")
+            allowed = amounts.get(seg[2])
+            if allowed is None:
+                allowed = amount(seg[2], seg, "AMT02")
         elif sid == "LQ" and seg[1] == "HE":
             remarks.append(seg[2])
         else:
             other.append(seg)
+    text = svc[1]
+    procedure = _PROCEDURES.get((text, comp)) or Procedure.parse(text, comp)
+    text = svc[2]
+    charge = amounts.get(text)
+    if charge is None:
+        charge = amount(text, svc, "SVC02")
+    text = svc[3]
+    paid = amounts.get(text)
+    if paid is None:
+        paid = amount(text, svc, "SVC03")
+    units = None
+    if n > 5:
+        text = svc[5]
+        if text:
+            units = _QUANTITIES.get(text)
+            if units is None:
+                units = quantity(text, svc, "SVC05")
     return ServicePayment(
-        Procedure.parse(svc[1], comp),
-        _amt(svc[2], svc, "SVC02"),
-        _amt(svc[3], svc, "SVC03"),
+        procedure,
+        charge,
+        paid,
         svc[4] if n > 4 else "",
-        quantity(svc[5], svc, "SVC05") if n > 5 else None,
+        units,
         Procedure.parse(svc[6], comp) if n > 6 and svc[6] else None,
         quantity(svc[7], svc, "SVC07") if n > 7 else None,
         service_date,
@@ -243,40 +270,60 @@ def read_claim(loop: Loop, comp: str) -> ClaimPayment:
     segs = loop.segments
     clp = segs[0]
     n = len(clp)
-    claim = ClaimPayment(
+    amounts = _AMOUNTS
+    charge = amounts.get(clp[3])
+    if charge is None:
+        charge = amount(clp[3], clp, "CLP03")
+    paid = amounts.get(clp[4])
+    if paid is None:
+        paid = amount(clp[4], clp, "CLP04")
+    responsibility = optional_amount(clp[5], clp, "CLP05") if n > 5 else None
+    adjustments: list[Adjustment] = []
+    other: list[Segment] = []
+    last = first = qualifier = ident = ""
+    statement_start = statement_end = received = None
+    for seg in segs[1:]:
+        sid = seg[0]
+        if sid == "CAS":
+            _cas(seg, adjustments)
+        elif sid == "NM1" and seg[1] == "QC":
+            k = len(seg)
+            last = seg[3] if k > 3 else ""
+            first = seg[4] if k > 4 else ""
+            qualifier = seg[8] if k > 8 else ""
+            ident = seg[9] if k > 9 else ""
+        elif sid == "DTM" and seg[1] in ("232", "233", "050"):
+            d = parse_date(seg[2], seg, "DTM02")
+            if seg[1] == "232":
+                statement_start = d
+            elif seg[1] == "233":
+                statement_end = d
+            else:
+                received = d
+        else:
+            other.append(seg)
+    return ClaimPayment(
         clp[1],
         clp[2],
-        _amt(clp[3], clp, "CLP03"),
-        _amt(clp[4], clp, "CLP04"),
-        optional_amount(clp[5], clp, "CLP05") if n > 5 else None,
+        charge,
+        paid,
+        responsibility,
         clp[6] if n > 6 else "",
         clp[7] if n > 7 else "",
         clp[8] if n > 8 else "",
         clp[9] if n > 9 else "",
         clp[11] if n > 11 else "",
+        adjustments,
+        last,
+        first,
+        qualifier,
+        ident,
+        statement_start,
+        statement_end,
+        received,
+        [read_service(lp, comp) for lp in loop.loops],
+        other,
     )
-    for k in range(1, len(segs)):
-        seg = segs[k]
-        sid = seg[0]
-        if sid == "CAS":
-            _cas(seg, claim.adjustments)
-        elif sid == "NM1" and seg[1] == "QC":
-            claim.patient_last_name = seg.get(3)
-            claim.patient_first_name = seg.get(4)
-            claim.patient_id_qualifier = seg.get(8)
-            claim.patient_id = seg.get(9)
-        elif sid == "DTM" and seg[1] in ("232", "233", "050"):
-            d = parse_date(seg[2], seg, "DTM02")
-            if seg[1] == "232":
-                claim.statement_start = d
-            elif seg[1] == "233":
-                claim.statement_end = d
-            else:
-                claim.received_date = d
-        else:
-            claim.other.append(seg)
-    claim.services = [read_service(lp, comp) for lp in loop.loops]
-    return claim
 
 
 def read_remittance(txn: Transaction) -> Remittance:

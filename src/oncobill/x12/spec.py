@@ -20,6 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+# Envelope segments never sit in a loop's slot table: the reader's hot loop places a
+# segment its current loop takes before it looks for SE or a stray envelope segment.
+_ENVELOPE_IDS = ("ISA", "IEA", "GS", "GE", "ST", "SE")
+
+
 @dataclass(eq=False)
 class SegmentSpec:
     """A segment position in a loop."""
@@ -61,6 +66,8 @@ class LoopSpec:
     children: dict = field(default_factory=dict)  # trigger segment id -> [LoopSpec]
     trailing: frozenset[str] = frozenset()  # segment ids written after the child loops
     take: dict = field(default_factory=dict)
+    take_any: frozenset[str] = frozenset()  # segment IDs this loop takes whatever their qualifier
+    take_qual: dict = field(default_factory=dict)  # segment ID -> (qualifier index > 0, codes)
     loops: list = field(default_factory=list)
 
     @property
@@ -97,7 +104,11 @@ class LoopSpec:
                 take[sid] = (slots[0].qual_index, frozenset().union(*(s.qual_codes for s in slots)))
             else:  # qualifiers on different elements: rare, checked slot by slot
                 take[sid] = (-1, frozenset())
+        for sid in _ENVELOPE_IDS:  # the reader handles these before any slot table
+            take.pop(sid, None)
         self.take = take
+        self.take_any = frozenset(sid for sid, (qi, _) in take.items() if qi == 0)
+        self.take_qual = {sid: t for sid, t in take.items() if t[0] > 0}
         return self
 
     def find_loop(self, loop_id: str) -> LoopSpec | None:
@@ -198,6 +209,7 @@ def _compile_all(root: LoopSpec) -> None:
         if base is not None:  # a reused loop shares the compiled tables of its first declaration
             loop.segments, loop.children = base.segments, base.children
             loop.trailing, loop.loops, loop.take = base.trailing, base.loops, base.take
+            loop.take_any, loop.take_qual = base.take_any, base.take_qual
             return
         compiled[id(loop.items)] = loop
         loop.compile(is_root)
