@@ -1,0 +1,288 @@
+"""Underpayments: each paid line's allowed amount against what the contract says it should be.
+
+Expected allowed = the lesser of the charge and ``fee per unit x units x contract %``, rounded to the
+cent once (how Medicare and the sandbox payer price). The fee per unit comes through :class:`FeeSource`:
+the sandbox's bundled Medicare schedule (drugs at the ASP payment limit, services at the PFS
+non-facility or facility amount by place of service) or a practice's own contract table. The contract
+percentage comes from payer settings (``contract_percent_of_medicare``, else 100). A line allowed
+more than ``tolerance`` below the expectation becomes a finding for the underpayment queue.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+from oncobill.errors import InvalidInput
+from oncobill.money import ZERO, MoneyError, money
+
+HUNDRED = Decimal(100)
+FACILITY_POS = frozenset({"19", "21", "22", "23", "24"})  # PFS facility rate (domain 6.2)
+QUEUE = "underpayments"
+# Statuses whose allowed amount is this payer's own (not secondaries, reversals or denials).
+PRIMARY_STATUSES = frozenset({"1", "19"})
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    per_unit: Decimal  # before the contract percentage unless ``contracted``
+    basis: str  # "ASP limit 62.253/1 MG", "PFS non-facility", "contract table row 4"
+    drug: bool = False
+    contracted: bool = False  # already the contract's own amount: no percentage applied
+
+
+class FeeSource(Protocol):
+    """Answers the fee for one line as billed, on its date of service; None when it has none."""
+
+    def fee(self, code: str, modifiers: tuple[str, ...], place_of_service: str, on: date) -> Fee | None: ...
+
+
+class SandboxMedicareFees:
+    """The sandbox payer's bundled Medicare schedule (``sandbox_payer/fees.py``), read, not copied."""
+
+    def __init__(self, schedule=None):
+        if schedule is None:
+            from oncobill.sandbox_payer.fees import medicare_fee_schedule  # only when asked for
+
+            schedule = medicare_fee_schedule()
+        self.schedule = schedule
+
+    def fee(self, code: str, modifiers: tuple[str, ...], place_of_service: str, on: date) -> Fee | None:
+        found = self.schedule.medicare_fee(code, tuple(modifiers), place_of_service)
+        if found is None or found.per_unit is None:
+            return None  # no fee here, or CMS marks the setting NA
+        return Fee(found.per_unit, found.source, drug=self.schedule.is_drug(code))
+
+
+@dataclass(frozen=True, slots=True)
+class ContractRate:
+    code: str
+    modifier: str  # "" any, or 26/TC
+    setting: str  # "" any, "office" or "facility"
+    per_unit: Decimal
+    effective_from: date
+    effective_to: date | None
+    row: int
+
+
+class ContractFeeTable:
+    """A practice's own contract rates: CSV ``code,modifier,setting,per_unit,effective_from,effective_to``
+    (setting ``office``/``facility`` or blank for both; dates YYYY-MM-DD; effective_to blank = open)."""
+
+    def __init__(self, rates: list[ContractRate], source: str = "contract"):
+        self.rates = rates
+        self.source = source
+
+    @classmethod
+    def from_csv(cls, text: str, *, source: str = "contract.csv") -> ContractFeeTable:
+        reader = csv.DictReader(io.StringIO(text))
+        need = ("code", "per_unit", "effective_from")
+        missing = [c for c in need if c not in (reader.fieldnames or ())]
+        if missing:
+            raise InvalidInput(f"{source} header", f"missing column(s): {', '.join(missing)}")
+        rates = []
+        for row_no, row in enumerate(reader, start=2):
+            where = f"{source} row {row_no}"
+            r = {k: (v or "").strip() for k, v in row.items() if k}
+            if not r.get("code"):
+                raise InvalidInput(where, "code is empty")
+            setting = r.get("setting", "").lower()
+            if setting not in ("", "office", "facility"):
+                raise InvalidInput(f"{where}: setting", f"{setting!r} is not office, facility or blank")
+            try:
+                per_unit = Decimal(r["per_unit"])
+            except InvalidOperation:
+                raise InvalidInput(f"{where}: per_unit", f"{r['per_unit']!r} is not an amount") from None
+            if not per_unit.is_finite() or per_unit < 0:
+                raise InvalidInput(f"{where}: per_unit", f"{r['per_unit']!r} is not an amount of 0 or more")
+            try:
+                start = date.fromisoformat(r["effective_from"])
+                end = date.fromisoformat(r["effective_to"]) if r.get("effective_to") else None
+            except ValueError as exc:
+                raise InvalidInput(f"{where}: dates", f"not YYYY-MM-DD ({exc})") from None
+            if end is not None and end < start:
+                raise InvalidInput(f"{where}: dates", f"effective_to {end} is before effective_from {start}")
+            rates.append(ContractRate(r["code"].upper(), r.get("modifier", "").upper(), setting, per_unit, start, end,
+                                      row_no))
+        return cls(rates, source)
+
+    def fee(self, code: str, modifiers: tuple[str, ...], place_of_service: str, on: date) -> Fee | None:
+        setting = "facility" if place_of_service in FACILITY_POS else "office"
+        best = None
+        for rate in self.rates:
+            if rate.code != code or not (rate.effective_from <= on and (rate.effective_to is None or on <= rate.effective_to)):
+                continue
+            if rate.modifier and rate.modifier not in modifiers or rate.setting and rate.setting != setting:
+                continue
+            rank = (bool(rate.modifier), bool(rate.setting), rate.effective_from)
+            if best is None or rank > best[0]:
+                best = (rank, rate)
+        if best is None:
+            return None
+        rate = best[1]
+        return Fee(rate.per_unit, f"{self.source} row {rate.row}", contracted=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ContractTerms:
+    """How a payer should price, from its payer settings on the date of service."""
+
+    payer: str
+    percent_of_medicare: Decimal = HUNDRED
+    drug_percent_of_medicare: Decimal | None = None
+    unlisted_percent_of_charge: Decimal | None = None  # codes with no fee: checked only when the contract says
+    tolerance: Decimal = Decimal("1.00")  # a shortfall up to this is rounding, not an underpayment
+
+    @classmethod
+    def from_settings(cls, payer: str, settings: Mapping[str, Any]) -> ContractTerms:
+        def pct(key: str) -> Decimal | None:
+            value = settings.get(key)
+            if value is None:
+                return None
+            try:
+                number = Decimal(str(value)) if not isinstance(value, (float, bool)) else None
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite() or number <= 0:
+                raise InvalidInput(f"payer {payer}: setting {key}", f"{value!r} is not a positive percentage (string)")
+            return number
+
+        tolerance = settings.get("underpayment_tolerance", "1.00")
+        try:
+            tol = money(tolerance, exact=True)
+        except MoneyError as exc:
+            raise InvalidInput(f"payer {payer}: setting underpayment_tolerance", str(exc)) from None
+        return cls(payer, pct("contract_percent_of_medicare") or HUNDRED, pct("drug_percent_of_medicare"),
+                   pct("unlisted_percent_of_charge"), tol)
+
+
+@dataclass(frozen=True, slots=True)
+class PaidLine:
+    """One paid remit line with what pricing needs."""
+
+    patient_control_number: str
+    line_control_number: str
+    code: str
+    modifiers: tuple[str, ...]
+    units: Decimal
+    charge: Decimal
+    allowed: Decimal
+    paid: Decimal
+    place_of_service: str
+    service_date: date
+    institutional: bool = False  # 837I: only separately payable drugs are priced by fee
+    allowed_basis: str = "AMT*B6"
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    amount: Decimal
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnderpaymentFinding:
+    patient_control_number: str
+    line_control_number: str
+    code: str
+    units: Decimal
+    expected_allowed: Decimal
+    actual_allowed: Decimal
+    difference: Decimal  # expected - actual, positive
+    explanation: str
+    queue: str = QUEUE
+
+
+@dataclass(frozen=True, slots=True)
+class UnderpaymentReview:
+    findings: tuple[UnderpaymentFinding, ...]
+    checked: int
+    not_checked: tuple[tuple[PaidLine, str], ...] = field(default_factory=tuple)
+
+    @property
+    def total_short(self) -> Decimal:
+        return sum((f.difference for f in self.findings), ZERO)
+
+
+def expected_allowed(line: PaidLine, terms: ContractTerms, fees: FeeSource) -> Expected | None:
+    """What the contract allows for the line, explained; None when nothing says."""
+    fee = fees.fee(line.code, tuple(line.modifiers), line.place_of_service, line.service_date)
+    if fee is not None and line.institutional and not fee.drug:
+        fee = None  # the hospital's non-drug lines are not priced by the physician fee schedule
+    if fee is None:
+        if terms.unlisted_percent_of_charge is None:
+            return None
+        amount = money(line.charge * terms.unlisted_percent_of_charge / HUNDRED)
+        return Expected(amount, f"no fee: {terms.unlisted_percent_of_charge.normalize():f}% of charge {line.charge} "
+                                f"= {amount}")
+    if fee.contracted:
+        pct = HUNDRED
+    elif fee.drug and terms.drug_percent_of_medicare is not None:
+        pct = terms.drug_percent_of_medicare
+    else:
+        pct = terms.percent_of_medicare
+    contract = money(fee.per_unit * line.units * pct / HUNDRED)
+    text = f"{fee.basis} x {line.units.normalize():f} units"
+    if not fee.contracted:
+        text += f" x {pct.normalize():f}% ({terms.payer})"
+    text += f" = {contract}"
+    if line.charge < contract:
+        return Expected(line.charge, f"{text}; the charge {line.charge} is less, so the charge")
+    return Expected(contract, text)
+
+
+def review_underpayments(lines: list[PaidLine], terms: ContractTerms, fees: FeeSource) -> UnderpaymentReview:
+    """Findings for every line allowed below the contract by more than the tolerance."""
+    findings, skipped, checked = [], [], 0
+    for line in lines:
+        where = f"claim {line.patient_control_number} line {line.line_control_number or line.code}"
+        if line.units <= 0:
+            raise InvalidInput(where, f"units {line.units} must be more than 0")
+        expected = expected_allowed(line, terms, fees)
+        if expected is None:
+            why = (f"no fee for {line.code} at POS {line.place_of_service} and no percentage of charge "
+                   "in the contract: not checked")
+            skipped.append((line, why))
+            continue
+        checked += 1
+        short = expected.amount - line.allowed
+        if short > terms.tolerance:
+            findings.append(UnderpaymentFinding(
+                line.patient_control_number, line.line_control_number, line.code, line.units, expected.amount,
+                line.allowed, short,
+                f"{where} {line.code}: allowed {line.allowed} ({line.allowed_basis}), expected {expected.amount} "
+                f"({expected.explanation}); short {short}. Ask {terms.payer} to reprocess at the contract rate."))
+    return UnderpaymentReview(tuple(findings), checked, tuple(skipped))
+
+
+def paid_lines(claim_payment, *, place_of_service: str | None = None, institutional: bool = False) -> list[PaidLine]:
+    """The lines of an 835 claim (``x12.remit835.ClaimPayment``) whose allowed amount is this payer's:
+    primary claims only (not secondaries, reversals or denials), lines with a payment or a patient share.
+    Allowed is AMT*B6, else paid + PR + CO-253 (what the payer allowed before sequestration)."""
+    if claim_payment.status not in PRIMARY_STATUSES:
+        return []
+    pos = place_of_service or claim_payment.facility_code
+    out = []
+    for svc in claim_payment.services:
+        pr = sum((a.amount for a in svc.adjustments if a.group == "PR"), ZERO)
+        if svc.paid <= ZERO and pr <= ZERO:
+            continue  # denied: the denial work item covers it
+        if svc.allowed is not None:
+            allowed, basis = svc.allowed, "AMT*B6"
+        else:
+            seq = sum((a.amount for a in svc.adjustments if a.group == "CO" and a.reason == "253"), ZERO)
+            allowed, basis = svc.paid + pr + seq, "paid + PR + CO-253, no AMT*B6"
+        day = svc.service_date or svc.service_start or claim_payment.statement_start
+        if day is None:
+            raise InvalidInput(f"claim {claim_payment.patient_control_number} line {svc.line_control_number or svc.procedure.code}",
+                               "no date of service (DTM*472 or the claim's DTM*232)")
+        units = svc.units_paid if svc.units_paid is not None else (svc.units_billed or Decimal(1))
+        out.append(PaidLine(claim_payment.patient_control_number, svc.line_control_number, svc.procedure.code,
+                            tuple(svc.procedure.modifiers), units, svc.charge, allowed, svc.paid, pos, day,
+                            institutional, basis))
+    return out
