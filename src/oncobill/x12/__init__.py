@@ -9,7 +9,18 @@ from oncobill.x12.errors import X12Error
 from oncobill.x12.model import Group, Interchange, Loop, Transaction, X12File, seg
 from oncobill.x12.reader import read, stream
 from oncobill.x12.tokenizer import Delimiters, Segment, tokenize
-from oncobill.x12.writer import build_interchange, build_transaction, write, write_to
+
+# The writer is imported on first use (PEP 562), so a process that only reads skips it.
+_WRITER = frozenset(("build_interchange", "build_transaction", "write", "write_to"))
+
+
+def __getattr__(name: str):
+    if name in _WRITER:
+        from oncobill.x12 import writer
+
+        return getattr(writer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Delimiters",

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 # Envelope segments never sit in a loop's slot table: the reader's hot loop places a
 # segment its current loop takes before it looks for SE or a stray envelope segment.
 _ENVELOPE_IDS = ("ISA", "IEA", "GS", "GE", "ST", "SE")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import io
 import os
+from collections import namedtuple
 from collections.abc import Iterator
 from itertools import accumulate, chain, count, repeat
 from operator import add
-from typing import IO, NamedTuple
 
 from oncobill.x12.errors import X12Error
 
@@ -23,13 +23,14 @@ ISA_LENGTH = 106
 _ISA_SEPARATOR_OFFSETS = (3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103)
 
 
-class Delimiters(NamedTuple):
-    """Element, repetition, component and segment separators of one interchange."""
-
-    element: str = "*"
-    repetition: str = "^"
-    component: str = ":"
-    segment: str = "~"
+# A plain namedtuple (not typing.NamedTuple): reading a file then needs no ``typing`` import.
+Delimiters = namedtuple(
+    "Delimiters",
+    ("element", "repetition", "component", "segment"),
+    defaults=("*", "^", ":", "~"),
+    module=__name__,
+)
+Delimiters.__doc__ = "Element, repetition, component and segment separators of one interchange."
 
 
 DEFAULT_DELIMITERS = Delimiters()
@@ -101,7 +102,7 @@ def delimiters_from_isa(head: str, position: int = 0, number: int = 1) -> Delimi
     return delims
 
 
-def _open(source) -> tuple[IO[str], bool]:
+def _open(source) -> tuple[io.TextIOBase, bool]:
     if isinstance(source, str) and not (len(source) < 4096 and os.path.isfile(source)):
         return io.StringIO(source), True  # X12 text (a str that names no file)
     if isinstance(source, bytes):
@@ -134,7 +135,7 @@ class Tokenizer:
             if owned:
                 stream.close()
 
-    def _batches(self, stream: IO[str]) -> Iterator[list[Segment]]:
+    def _batches(self, stream: io.TextIOBase) -> Iterator[list[Segment]]:
         read = stream.read
         size = self.chunk_size
         buf = read(size)
