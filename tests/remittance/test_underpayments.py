@@ -81,7 +81,7 @@ def test_overpayment_is_not_a_finding_and_no_fee_is_reported_not_guessed():
     assert review.findings == () and review.checked == 1
     (skipped, why), = review.not_checked
     assert skipped.code == "99214" and "not checked" in why
-    with_unlisted = ContractTerms("Sandbox PPO", unlisted_percent_of_charge=Decimal("50"))
+    with_unlisted = ContractTerms("Sandbox PPO", unlisted_percent_of_charge=Decimal(50))
     (f,) = review_underpayments([line("99214", 1, "250.00", "100.00")], with_unlisted, SANDBOX).findings
     assert (f.expected_allowed, f.difference) == (Decimal("125.00"), Decimal("25.00"))
 
@@ -102,7 +102,7 @@ J9271,,,64.10,2026-01-01,
 
 def test_a_practice_contract_table_answers_by_date_and_setting():
     table = ContractFeeTable.from_csv(CONTRACT, source="prairie-2026.csv")
-    terms = ContractTerms("Prairie", percent_of_medicare=Decimal("145"))  # not applied to contract rows
+    terms = ContractTerms("Prairie", percent_of_medicare=Decimal(145))  # not applied to contract rows
     got = expected_allowed(line("96413", 1, "400.00", "0"), terms, table)
     assert got.amount == Decimal("190.00") and "prairie-2026.csv row 3 x 1 units = 190.00" == got.explanation
     assert expected_allowed(line("96413", 1, "400.00", "0", pos="22"), terms, table).amount == Decimal("95.00")
@@ -157,7 +157,17 @@ def test_paid_lines_from_an_835_claim():
 def test_the_sandbox_payer_pays_its_own_schedule_so_nothing_is_short(tmp_path):
     """End to end: 837 -> sandbox 835 -> paid lines -> review with the same contract: no findings."""
     from oncobill.sandbox_payer import process_inbox
-    from tests.sandbox_payer.builders import COMMERCIAL, TODAY, batch, claim, config, drop, mailbox, member, remits
+    from tests.sandbox_payer.builders import (
+        COMMERCIAL,
+        TODAY,
+        batch,
+        claim,
+        config,
+        drop,
+        mailbox,
+        member,
+        remits,
+    )
     from tests.sandbox_payer.builders import line as billed
 
     box = mailbox(tmp_path, config())
