@@ -119,3 +119,10 @@ def test_partly_denied_line_is_marked_partial():
 def test_bad_group_is_refused_naming_the_line():
     with pytest.raises(InvalidInput, match="claim OB101 line OB101-01.*group 'XX'"):
         route(line("XX", "45"), CLAIM, PRAIRIE, remit_date=REMIT)
+
+
+def test_a_negative_or_fractional_amount_is_not_a_denial():
+    with pytest.raises(InvalidInput, match="CO-45 amount -10.00 must be a positive amount"):
+        route(line("CO", "45", amount="-10.00"), CLAIM, PRAIRIE, remit_date=REMIT)
+    with pytest.raises(InvalidInput, match="must be a positive amount in cents"):
+        route(line("CO", "45", amount="10.005"), CLAIM, PRAIRIE, remit_date=REMIT)

@@ -5,10 +5,22 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from tests.sandbox_payer.builders import (
+    COMMERCIAL,
+    DOS,
+    TODAY,
+    batch,
+    claim,
+    config,
+    drop,
+    mailbox,
+    member,
+    remits,
+)
+from tests.sandbox_payer.builders import line as billed
+
 from oncobill.denials import Action, ClaimFacts, PayerTerms, denied_lines, resubmission, route
 from oncobill.sandbox_payer import process_inbox
-from tests.sandbox_payer.builders import COMMERCIAL, DOS, TODAY, batch, claim, config, drop, mailbox, member, remits
-from tests.sandbox_payer.builders import line as billed
 
 KEYTRUDA = "00006302602"
 TERMS = {"MCR01": PayerTerms("SANDBOX MEDICARE PART B", 365, 120),

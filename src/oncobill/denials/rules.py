@@ -146,7 +146,10 @@ class WorkItem:
         if not self.clocks:
             return "no deadline"
         winner = min(self.clocks, key=lambda c: c.deadline)
-        return f"{winner.explain()} (the earliest of: {'; '.join(c.explain() for c in self.clocks)})"
+        if len(self.clocks) == 1:
+            return winner.explain()
+        others = "; ".join(c.explain() for c in self.clocks if c is not winner)
+        return f"{winner.explain()} (earlier than {others})"
 
     def days_left(self, today: date) -> int | None:
         return None if self.due_date is None else (self.due_date - today).days
@@ -192,7 +195,9 @@ def _check(line: DeniedLine, where: str) -> None:
         raise InvalidInput(where, f"group {line.group!r} is not CO, PR, OA or PI")
     if not line.carc:
         raise InvalidInput(where, "no CARC")
-    money(line.amount)
+    if money(line.amount) != line.amount or line.amount <= ZERO:
+        raise InvalidInput(where, f"{line.group}-{line.carc} amount {line.amount} must be a positive amount in cents "
+                                  "(a negative CAS is a reversal, not a denial)")
 
 
 def route(line: DeniedLine, claim: ClaimFacts, payer: PayerTerms, *, remit_date: date,
