@@ -83,7 +83,8 @@ def test_month_charges_reach_the_ledger_against_the_right_coverage(demo_db):
     month = run.summary["month"]
     assert month["encounters"] > 100 and month["charge_lines"] > 500
     gross = Decimal(month["gross_charges"])
-    assert ledger.accounts_receivable(session) == gross
+    posted = run.summary["remittance"]  # the month's 835s are posted: A/R is what they left open
+    assert ledger.accounts_receivable(session) == gross - Decimal(posted["payments"]) - Decimal(posted["adjustments"])
     assert ledger.is_balanced(session)
     lines = session.scalars(select(ChargeLine)).all()
     assert sum((line.charge for line in lines), Decimal("0.00")) == gross
@@ -92,10 +93,19 @@ def test_month_charges_reach_the_ledger_against_the_right_coverage(demo_db):
         active = coverages_on(session, patient_id=encounter.patient_id, on=encounter.date_of_service)
         payer_id = active[0].payer_id
         for line in encounter.charge_lines:
-            assert ledger.charge_line_balance(session, line.id) == line.charge
+            assert _charged(session, line.id) == line.charge
             assert date(2026, 10, 1) <= line.service_date <= date(2026, 10, 31) or encounter.fraction_from
         assert payer_id is not None
     assert month["encounters_on_coverage_new_this_month"] >= 1
+
+
+def _charged(session, charge_line_id: int) -> Decimal:
+    """What was charged on a line (its charge entry), whatever the 835s did since."""
+    from oncobill.ledger.models import JournalEntry, JournalLine
+
+    return sum(session.scalars(select(JournalLine.amount).join(JournalEntry).where(
+        JournalEntry.kind == "charge", JournalLine.charge_line_id == charge_line_id,
+        JournalLine.account.in_(["ar_payer", "ar_patient"]))).all(), Decimal("0.00"))
 
 
 def test_same_seed_same_figures_on_any_database(demo_db, new_database, tmp_path_factory):
@@ -135,7 +145,7 @@ def test_month_is_billed_on_claims_and_scrubbed(demo_db):
     summary = run.summary["claims"]
     assert summary["built"] == len(claims) and summary["lines"] == len(billed)
     assert Decimal(summary["total_charge"]) == Decimal(run.summary["month"]["gross_charges"])
-    assert session.scalar(select(func.count()).select_from(JournalEntry)) == len(
+    assert session.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.kind == "charge")) == len(
         [line for line in charge_lines if line.charge > 0])  # one charge entry per line, nothing more
     for claim in claims:
         assert 1 <= len(claim.lines) <= 50 and 1 <= len(claim.diagnoses) <= 12
@@ -144,7 +154,8 @@ def test_month_is_billed_on_claims_and_scrubbed(demo_db):
         assert claim.service_from.month == claim.service_to.month
         assert (claim.status is ClaimStatus.HELD) == any(f.severity.value == "error" for f in claim.findings)
         assert claim.status in (ClaimStatus.HELD, ClaimStatus.PAYER_ACCEPTED, ClaimStatus.PAYER_REJECTED,
-                                ClaimStatus.ACK_REJECTED)  # the clean ones went out and were answered
+                                ClaimStatus.ACK_REJECTED, ClaimStatus.PAID, ClaimStatus.PARTIAL,
+                                ClaimStatus.DENIED)  # the clean ones went out, were answered and paid
     assert len({line.line_control_number for c in claims for line in c.lines}) == len(billed)
 
     pending = [c for c in claims if c.rendering_provider.credential == "NP" and c.payer.code == "PRAIRIE"]
@@ -186,7 +197,10 @@ def test_ready_claims_go_out_and_the_acknowledgments_come_back(demo_db):
     assert Decimal(sub["ack_277ca_acceptance_rate"]) > Decimal("0.9")
     for claim in session.scalars(select(Claim).where(Claim.id.in_(in_batches))):
         moves = [e.to_status for e in claim.events]
-        assert moves[-3:] == [ClaimStatus.SUBMITTED, ClaimStatus.ACK_ACCEPTED, claim.status]
+        answered = moves[moves.index(ClaimStatus.SUBMITTED):]
+        assert answered[:2] == [ClaimStatus.SUBMITTED, ClaimStatus.ACK_ACCEPTED]
+        assert answered[2] in (ClaimStatus.PAYER_ACCEPTED, ClaimStatus.PAYER_REJECTED)
+        assert answered[-1] is claim.status
         assert all(e.actor and e.reason for e in claim.events)
     imported = session.scalars(select(ImportedFile)).all()
     assert sorted(f.kind for f in imported) == ["277CA"] * len(batches) + ["999"] * len(batches)
@@ -241,3 +255,24 @@ def test_the_sandbox_sees_the_practice_s_own_world(demo_db):
     assert [code for code, npis in enrolled.items() if np.npi not in npis] == ["SBPBP"]
     auths = [a for a in session.scalars(select(Authorization)) if a.status.usable]
     assert sum(len(p["authorizations"]) for p in payers.values()) == len(auths)
+
+
+def test_the_sandbox_835s_are_posted_once_and_add_up(demo_db):
+    """Every claim the payer adjudicated is posted from its 835: paid + adjusted + moved to the patient
+    or the next payer = what was billed; importing the mailbox again posts nothing more."""
+    from oncobill.remittance import service as remittance
+    from oncobill.remittance.models import EraImport
+
+    _, run, session = demo_db
+    r, sub = run.summary["remittance"], run.summary["submission"]
+    assert r["sets_quarantined"] == 0 and r["files"] == sub["batches"] == r["sets_posted"]
+    assert r["claims_posted"] == sub["payer_accepted"]
+    accounted = Decimal(r["payments"]) + Decimal(r["adjustments"]) + Decimal(r["patient_responsibility"])
+    assert accounted == Decimal(sub["submitted_charge"])  # the sandbox accepts every clean claim
+    assert ledger.is_balanced(session)
+    before = session.scalar(select(func.count()).select_from(EraImport))
+    for path in sorted(Path(sub["inbound"]).glob("*.835")):
+        again = remittance.import_file(session, path, actor="test")
+        assert {s.outcome for s in again.sets} == {"already imported"}
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(EraImport)) == before

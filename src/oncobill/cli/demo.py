@@ -79,6 +79,18 @@ def _print_summary(result) -> None:
         _print_claims(s["claims"])
     if s.get("submission"):
         _print_submission(s["submission"])
+    if s.get("remittance"):
+        _print_remittance(s["remittance"])
+
+
+def _print_remittance(r: dict) -> None:
+    console.print(f"\n[bold]Remittances posted[/]: {r['sets_posted']} 835s ({r['sets_quarantined']} quarantined), "
+                  f"{r['claims_posted']} claims: payments ${r['payments']}, contractual adjustments "
+                  f"${r['adjustments']}, patient responsibility ${r['patient_responsibility']}, "
+                  f"provider-level ${r['provider_adjustments']}; {r['denials']} denied, {r['reversals']} reversals, "
+                  f"{r['crossovers']} crossovers")
+    for kind, n in r["work_items"].items():
+        console.print(f"  remit work queue: {n} {kind.replace('_', ' ')}")
 
 
 def _print_claims(c: dict) -> None:

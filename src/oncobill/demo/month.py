@@ -55,6 +55,7 @@ class MonthResult:
     submission: SubmissionResult | None = None
     received: ReceiveResult | None = None
     mailbox: Path | None = None
+    remittances: list = field(default_factory=list)  # EraImportResult per 835 file posted
 
 
 def run_month(session: Session, demo: DemoPractice, people: list[DemoPatient], *, month_start: date,
@@ -277,3 +278,13 @@ def submit_month(session: Session, result: MonthResult, *, mailbox: Path, billed
     result.submission = create_batches(session, actor=ACTOR, now=when, receiver=SANDBOX)
     send_batches(session, adapter, now=when, batches=result.submission.batches)
     result.received = receive(session, adapter, actor=ACTOR, now=datetime.combine(billed_on, time(10, 0)))
+
+
+def post_remittances(session: Session, result: MonthResult, *, posted_on: date) -> None:
+    """Import and post the 835s the sandbox payer left in the mailbox (in file order, so a reversal
+    finds the payment it undoes)."""
+    from oncobill.remittance import service as remittance
+
+    when = datetime.combine(posted_on, time(11, 0))
+    for path in sorted(result.received.remittances if result.received else []):
+        result.remittances.append(remittance.import_file(session, path, actor=ACTOR, now=when))

@@ -17,7 +17,14 @@ from sqlalchemy.engine import Engine
 from oncobill.clearinghouse.settings import state_root
 from oncobill.codes import default_code_sets
 from oncobill.db import make_engine, unit_of_work
-from oncobill.demo.month import MonthResult, authorize_plans, bill_month, run_month, submit_month
+from oncobill.demo.month import (
+    MonthResult,
+    authorize_plans,
+    bill_month,
+    post_remittances,
+    run_month,
+    submit_month,
+)
 from oncobill.demo.population import build_population
 from oncobill.demo.practice import build_practice
 from oncobill.errors import OncoBillError
@@ -93,6 +100,7 @@ def run_demo(url: str, *, seed: int = DEFAULT_SEED, month_start: date = DEFAULT_
                           progress=advance)
         bill_month(session, month, billed_on=billing_day(end), codes=codes)
         submit_month(session, month, mailbox=mailbox, billed_on=billing_day(end))
+        post_remittances(session, month, posted_on=billing_day(end))
         summary = summarize(session, month, people)
     engine.dispose()
     return DemoRun(engine.url.render_as_string(hide_password=True), seed, month, summary,
@@ -142,7 +150,8 @@ def _submission_summary(month: MonthResult) -> dict:
     statuses = Counter(c.status.value for c in month.claims)
     ack_accepted = sum(n for s, n in statuses.items() if s not in ("submitted", "ack_rejected", "ready", "held",
                                                                    "draft"))
-    payer_accepted = statuses.get("payer_accepted", 0)
+    # Accepted into adjudication: still waiting, or already paid, partly paid or denied by its 835.
+    payer_accepted = sum(statuses.get(k, 0) for k in ("payer_accepted", "paid", "partial", "denied"))
     rejected = [r for f in (rec.imported if rec else []) for r in f.rejections]
     mailbox = month.mailbox
     return {
@@ -204,6 +213,32 @@ def summarize(session, month: MonthResult, people) -> dict:
         },
         "claims": _claims_summary(month),
         "submission": _submission_summary(month),
+        "remittance": _remittance_summary(session, month),
+    }
+
+
+def _remittance_summary(session, month: MonthResult) -> dict:
+    """What the month's 835s posted: payments, contractual adjustments, patient responsibility
+    (PR moved to the patient or the next payer), denials, and what waits in a queue."""
+    from oncobill.remittance.models import QuarantinedEra, RemitWorkItem
+
+    sets = [s for r in month.remittances for s in r.sets]
+    posted = [s for s in sets if s.outcome == "posted"]
+    total = lambda name: str(sum((getattr(s, name) for s in posted), Decimal("0.00")))
+    work = Counter(session.scalars(select(RemitWorkItem.kind)).all())
+    return {
+        "files": len(month.remittances),
+        "sets_posted": len(posted),
+        "sets_quarantined": session.scalar(select(func.count()).select_from(QuarantinedEra)),
+        "claims_posted": sum(s.claims_posted for s in posted),
+        "payments": total("payments"),
+        "adjustments": total("adjustments"),
+        "patient_responsibility": total("patient_responsibility"),
+        "provider_adjustments": total("provider_adjustments"),
+        "denials": sum(s.denials for s in posted),
+        "reversals": sum(s.reversals for s in posted),
+        "crossovers": sum(s.crossovers for s in posted),
+        "work_items": dict(sorted(work.items())),
     }
 
 
