@@ -434,8 +434,25 @@ def _provider(loop: Loop) -> Provider:
 
 
 def _read_line(loop: Loop, comp: str) -> ServiceLine:
-    sv1 = loop.segment("SV1")
-    dtp = loop.segment("DTP", "472")
+    # One pass over the line's segments (hot path: one call per service line).
+    sv1 = dtp = None
+    control = None
+    other: list[Segment] = []
+    for seg in loop.segments:
+        sid = seg[0]
+        if sid == "SV1":
+            if sv1 is None:
+                sv1 = seg
+        elif sid == "DTP":
+            if len(seg) > 1 and seg[1] == "472":
+                if dtp is None:
+                    dtp = seg
+            else:
+                other.append(seg)
+        elif sid == "REF" and len(seg) > 1 and seg[1] == "6R":
+            control = seg[2] if len(seg) > 2 else ""
+        elif sid != "LX":
+            other.append(seg)
     start = end = None
     if dtp is not None:
         if dtp.get(2) == "RD8":
@@ -443,22 +460,21 @@ def _read_line(loop: Loop, comp: str) -> ServiceLine:
             start, end = parse_date(a, dtp, "DTP03"), parse_date(b, dtp, "DTP03")
         else:
             start = parse_date(dtp.get(3), dtp, "DTP03")
-    pointers = tuple(int(p) for p in sv1.get(7).split(comp) if p.isdigit())
+    n = len(sv1)
+    pointers = tuple(int(p) for p in sv1[7].split(comp) if p.isdigit()) if n > 7 else ()
     line = ServiceLine(
         Procedure.parse(sv1[1], comp),
-        amount(sv1.get(2), sv1, "SV102"),
-        quantity(sv1.get(4), sv1, "SV104") or Decimal(0),
+        amount(sv1[2] if n > 2 else "", sv1, "SV102"),
+        quantity(sv1[4], sv1, "SV104") or Decimal(0) if n > 4 else Decimal(0),
         start,
         pointers,
-        sv1.get(3),
-        sv1.get(5),
+        sv1[3] if n > 3 else "",
+        sv1[5] if n > 5 else "",
         end,
     )
-    for seg in loop.segments:
-        if seg[0] == "REF" and seg.get(1) == "6R":
-            line.line_control_number = seg.get(2)
-        elif seg[0] not in ("LX", "SV1", "DTP") or (seg[0] == "DTP" and seg.get(1) != "472"):
-            line.other.append(seg)
+    if control is not None:
+        line.line_control_number = control
+    line.other = other
     for lp in loop.loops:
         if lp.spec.id == "2410":
             ctp = lp.segment("CTP")
