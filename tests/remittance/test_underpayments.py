@@ -198,3 +198,14 @@ def test_the_sandbox_payer_pays_its_own_schedule_so_nothing_is_short(tmp_path):
     found = review_underpayments(short, terms["COM01"], SANDBOX).findings
     assert [(f.code, f.expected_allowed, f.difference) for f in found] == [
         ("96413", Decimal("166.59"), Decimal("8.33")), ("J9271", Decimal("13695.66"), Decimal("684.78"))]
+
+
+def test_an_837i_remit_is_recognised_by_its_revenue_codes():
+    admin = ServicePayment(Procedure("HC", "96413"), Decimal("334.00"), Decimal("0.00"), revenue_code="0335",
+                           units_paid=Decimal(1), service_date=DOS, allowed=Decimal("167.00"),
+                           adjustments=[Adjustment("CO", "45", Decimal("167.00")), Adjustment("PR", "1", Decimal("167.00"))])
+    claim = ClaimPayment("OB9", "1", Decimal("334.00"), Decimal("0.00"), facility_code="13", services=[admin])
+    (got,) = paid_lines(claim)
+    assert got.institutional and got.place_of_service == "22"
+    review = review_underpayments([got], PRAIRIE, SANDBOX)  # hospital non-drug lines: not priced by the PFS
+    assert review.findings == () and review.checked == 0 and len(review.not_checked) == 1

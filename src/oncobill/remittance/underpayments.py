@@ -260,13 +260,18 @@ def review_underpayments(lines: list[PaidLine], terms: ContractTerms, fees: FeeS
     return UnderpaymentReview(tuple(findings), checked, tuple(skipped))
 
 
-def paid_lines(claim_payment, *, place_of_service: str | None = None, institutional: bool = False) -> list[PaidLine]:
+def paid_lines(claim_payment, *, place_of_service: str | None = None,
+               institutional: bool | None = None) -> list[PaidLine]:
     """The lines of an 835 claim (``x12.remit835.ClaimPayment``) whose allowed amount is this payer's:
     primary claims only (not secondaries, reversals or denials), lines with a payment or a patient share.
-    Allowed is AMT*B6, else paid + PR + CO-253 (what the payer allowed before sequestration)."""
+    Allowed is AMT*B6, else paid + PR + CO-253 (what the payer allowed before sequestration).
+    An 837I claim is recognised by the revenue codes on its lines (SVC04) unless *institutional* says;
+    its CLP08 is then a type of bill, not a place of service."""
     if claim_payment.status not in PRIMARY_STATUSES:
         return []
-    pos = place_of_service or claim_payment.facility_code
+    if institutional is None:
+        institutional = any(svc.revenue_code for svc in claim_payment.services)
+    pos = place_of_service or ("22" if institutional else claim_payment.facility_code)
     out = []
     for svc in claim_payment.services:
         pr = sum((a.amount for a in svc.adjustments if a.group == "PR"), ZERO)
