@@ -207,3 +207,17 @@ def test_a_number_loosely_in_the_text_matches_only_with_the_amount():
     assert len(loose_same.matches) == 1
     loose_other = reconcile(eras, [dep("310.00", description="INVOICE 778899"), dep("300.00")])
     assert not loose_other.matches and len(loose_other.suggestions) == 1
+
+
+def test_an_entered_deposit_is_checked_like_a_file_row():
+    from oncobill.remittance.reconciliation import entered_deposit
+
+    d = entered_deposit("2026-11-21", "1200.00", reference="CHK10045", entered_by="jdoe")
+    assert (d.date, d.amount, d.reference) == (date(2026, 11, 21), Decimal("1200.00"), "CHK10045")
+    assert len(reconcile([era("CHK10045", "1200.00")], [d]).matches) == 1
+    with pytest.raises(InvalidInput, match="deposit entered by jdoe: amount.*more than two decimals"):
+        entered_deposit("2026-11-21", "12.345", entered_by="jdoe")
+    with pytest.raises(InvalidInput, match="must be more than 0"):
+        entered_deposit("2026-11-21", "0", entered_by="jdoe")
+    with pytest.raises(InvalidInput, match="not a date"):
+        entered_deposit("21/11/2026", "5.00")

@@ -61,6 +61,23 @@ class Deposit:
         return f"deposit {self.source or self.reference} ({self.date}, {self.amount}, ref {self.reference or '-'})"
 
 
+def entered_deposit(day: date | str, amount: Decimal | str | int, *, reference: str = "", description: str = "",
+                    entered_by: str = "") -> Deposit:
+    """A deposit a biller types in (a paper check, a lockbox total): checked like a bank file row."""
+    where = f"deposit entered by {entered_by or 'a user'}"
+    try:
+        when = day if isinstance(day, date) else date.fromisoformat(str(day))
+    except ValueError:
+        raise InvalidInput(f"{where}: date", f"{day!r} is not a date YYYY-MM-DD") from None
+    try:
+        value = money(amount, exact=True)
+    except MoneyError as exc:
+        raise InvalidInput(f"{where}: amount", str(exc)) from None
+    if value <= ZERO:
+        raise InvalidInput(f"{where}: amount", f"{value} is not a deposit (it must be more than 0)")
+    return Deposit(when, value, reference.strip(), description.strip(), f"{where} on {when}")
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     deposit: Deposit
