@@ -12,8 +12,7 @@ import io
 import os
 from collections import namedtuple
 from collections.abc import Iterator
-from itertools import accumulate, chain, count, repeat
-from operator import add
+from itertools import chain
 
 from oncobill.x12.errors import X12Error
 
@@ -164,42 +163,6 @@ class Tokenizer:
             strip = "\r\n" if term not in "\r\n" else ""
             interchange_done = False
             while not interchange_done:
-                if strip and not buf.startswith("IEA") and "\n" not in buf and "\r" not in buf:
-                    # Fast path (no line breaks, the usual file): every segment before the
-                    # interchange's IEA is built in bulk, C-level (map), with the same numbers
-                    # and positions the loop below would give. Empty segments ("~~") and the
-                    # IEA itself go through the loop below.
-                    cut = buf.find(term + "IEA")
-                    head = buf if cut < 0 else buf[:cut]
-                    pieces = head.split(term)
-                    rest = pieces.pop() if cut < 0 else None
-                    if "" not in pieces:
-                        batch = list(map(Segment, map(str.split, pieces, repeat(elem))))
-                        any(map(setattr, batch, repeat("number"), range(number + 1, number + len(batch) + 1)))
-                        starts = map(add, accumulate(chain((offset,), map(len, pieces))), count())
-                        any(map(setattr, batch, repeat("position"), starts))
-                        number += len(batch)
-                        if cut >= 0:
-                            offset += cut + 1
-                            buf = buf[cut + 1 :]  # starts with the IEA: the loop below takes it
-                            yield batch
-                            continue
-                        offset += len(head) - len(rest)
-                        yield batch
-                        if eof:
-                            if rest.strip():
-                                raise X12Error(
-                                    "file ends inside a segment with no terminator (truncated?)",
-                                    position=offset,
-                                    segment_number=number + 1,
-                                    segment_id=rest.lstrip(strip)[:3],
-                                )
-                            return
-                        more = read(size)
-                        if not more:
-                            eof = True
-                        buf = rest + more
-                        continue
                 pieces = buf.split(term)
                 rest = pieces.pop()  # text after the last terminator: maybe incomplete
                 batch = []
