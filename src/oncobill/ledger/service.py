@@ -153,3 +153,42 @@ def unbalanced_entries(session: Session) -> list[tuple[int, Decimal]]:
 
 def is_balanced(session: Session) -> bool:
     return not unbalanced_entries(session) and sum(trial_balance(session).values(), ZERO) == ZERO
+
+
+def _next_ids(session: Session, table, n: int) -> list[int]:
+    """*n* ids for rows inserted in bulk: from the sequence on PostgreSQL; on SQLite (one writer at a
+    time, so nobody else takes them) the ones after the highest."""
+    if n == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        seq = f"{table.name}_id_seq"
+        from sqlalchemy import text
+
+        return list(session.scalars(text(f"SELECT nextval('{seq}') FROM generate_series(1, :n)"), {"n": n}))
+    top = session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
+    return list(range(top + 1, top + n + 1))
+
+
+def post_many(session: Session, drafts: list[EntryDraft], *, effective_date: date, actor: str,
+              source: str | None = None, posted_at: datetime | None = None) -> list[int]:
+    """Store many balanced entries with two bulk inserts (an 835 posts hundreds of thousands);
+    returns their ids in order. Same rows as :func:`post`, without an ORM object per posting."""
+    from sqlalchemy import insert
+
+    posted_at = posted_at or datetime.now().replace(microsecond=0)
+    session.flush()
+    ids = _next_ids(session, JournalEntry.__table__, len(drafts))
+    if not ids:
+        return []
+    entries, lines = [], []
+    for entry_id, d in zip(ids, drafts):
+        entries.append({"id": entry_id, "kind": d.kind, "effective_date": effective_date, "posted_at": posted_at,
+                        "actor": actor, "memo": d.memo, "reason_code": d.reason_code, "source": source,
+                        "reverses_entry_id": d.reverses_entry_id})
+        for p in d.postings:
+            lines.append({"entry_id": entry_id, "account": p.account, "amount": p.amount, "payer_id": p.payer_id,
+                          "patient_id": p.patient_id, "charge_line_id": p.charge_line_id,
+                          "claim_line_id": p.claim_line_id, "claim_id": p.claim_id})
+    session.execute(insert(JournalEntry.__table__), entries)
+    session.execute(insert(JournalLine.__table__), lines)
+    return ids

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -22,9 +22,8 @@ from oncobill.claims import lifecycle
 from oncobill.claims.models import Claim, ClaimStatus
 from oncobill.errors import InvalidInput
 from oncobill.ledger import rules as ledger
-from oncobill.ledger.service import post, reverse
-from oncobill.patients.models import CoveragePriority
-from oncobill.patients.service import coverages_on
+from oncobill.ledger.service import post, post_many, reverse
+from oncobill.patients.models import Coverage, CoveragePriority
 from oncobill.practice.models import Payer
 from oncobill.remittance import posting
 from oncobill.remittance.matching import BilledLine, match_lines
@@ -44,6 +43,8 @@ from oncobill.x12.tokenizer import make_segment
 
 ZERO = Decimal("0.00")
 S = ClaimStatus
+CHUNK = 1000  # claims posted per flush
+PRIORITY_ORDER = {CoveragePriority.PRIMARY: 0, CoveragePriority.SECONDARY: 1, CoveragePriority.TERTIARY: 2}
 
 
 @dataclass
@@ -178,6 +179,9 @@ class _Poster:
         self.session, self.era, self.remit, self.out, self.actor, self.now = session, era, remit, out, actor, now
         self.effective = remit.payment_date or now.date()
         self.source = f"835 trace {remit.trace_number} set {remit.control_number}"[:120]
+        self.known_numbers: set[tuple[int, int, str]] = set()
+        self.coverages: dict[int, list[Coverage]] = {}
+        self.pending: list[tuple[RemitClaim, ledger.EntryDraft]] = []
 
     def work(self, kind: str, claim: ClaimPayment, detail: str, *, claim_id: int | None = None,
              procedure: str = "", control: str = "", amount: Decimal | None = None) -> None:
@@ -188,14 +192,25 @@ class _Poster:
             status="open", created_at=self.now))
         self.out.work_items += 1
 
-    def find_claims(self) -> dict[str, Claim]:
-        numbers = list({c.patient_control_number for c in self.remit.claims})
+    def find_claims(self, payments: list[ClaimPayment]) -> dict[str, Claim]:
+        """The claims of a chunk with what posting reads (lines, coverage, events), their payer
+        claim numbers and their patients' coverages, each in one query per chunk."""
+        numbers = list({c.patient_control_number for c in payments})
         found: dict[str, Claim] = {}
-        for i in range(0, len(numbers), 500):
+        for i in range(0, len(numbers), 1000):
             rows = self.session.scalars(
-                select(Claim).where(Claim.patient_control_number.in_(numbers[i:i + 500]))
-                .options(selectinload(Claim.lines), selectinload(Claim.coverage))).all()
+                select(Claim).where(Claim.patient_control_number.in_(numbers[i:i + 1000]))
+                .options(selectinload(Claim.lines), selectinload(Claim.coverage), selectinload(Claim.events))).all()
             found.update((c.patient_control_number, c) for c in rows)
+        ids = [c.id for c in found.values()]
+        patients = list({c.patient_id for c in found.values()})
+        for i in range(0, len(ids), 1000):
+            self.known_numbers.update(tuple(row) for row in self.session.execute(
+                select(PayerClaimNumber.claim_id, PayerClaimNumber.payer_id, PayerClaimNumber.payer_claim_number)
+                .where(PayerClaimNumber.claim_id.in_(ids[i:i + 1000]))))
+        for i in range(0, len(patients), 1000):
+            for cov in self.session.scalars(select(Coverage).where(Coverage.patient_id.in_(patients[i:i + 1000]))):
+                self.coverages.setdefault(cov.patient_id, []).append(cov)
         return found
 
     def by_payer_number(self, number: str) -> Claim | None:
@@ -207,32 +222,59 @@ class _Poster:
         return self.session.get(Claim, claim_id) if claim_id is not None else None
 
     def post_all(self) -> None:
-        claims = self.find_claims()
-        for cp in self.remit.claims:
-            claim = claims.get(cp.patient_control_number) or self.by_payer_number(cp.payer_claim_control_number)
-            if claim is None:
-                self.work("unmatched_claim", cp, f"no claim {cp.patient_control_number} and no claim with payer "
-                                                 f"claim number {cp.payer_claim_control_number or '(none)'}")
-                continue
-            self.post_claim(claim, cp)
-        self.post_provider_adjustments(claims)
+        every: dict[str, Claim] = {}
+        payments = self.remit.claims
+        for start in range(0, len(payments), CHUNK):
+            chunk = payments[start:start + CHUNK]
+            claims = self.find_claims(chunk)
+            every.update(claims)
+            with self.session.no_autoflush:  # one flush per chunk: the inserts go in batches
+                for cp in chunk:
+                    claim = claims.get(cp.patient_control_number)
+                    if claim is None:
+                        self.session.flush()
+                        claim = self.by_payer_number(cp.payer_claim_control_number)
+                        if claim is not None:
+                            claims[cp.patient_control_number] = claim
+                            self.find_claims([ClaimPayment(claim.patient_control_number, "", ZERO, ZERO)])
+                    if claim is None:
+                        self.work("unmatched_claim", cp, f"no claim {cp.patient_control_number} and no claim with "
+                                                         f"payer claim number {cp.payer_claim_control_number or '(none)'}")
+                        continue
+                    self.post_claim(claim, cp)
+            self.store_pending()
+        self.post_provider_adjustments(every)
+
+    def store_pending(self) -> None:
+        """The chunk's entries in bulk, then the links from each remit claim to its entries."""
+        self.session.flush()
+        drafts = [d for _, d in self.pending]
+        ids = post_many(self.session, drafts, effective_date=self.effective, actor=self.actor,
+                        source=self.source, posted_at=self.now)
+        links = [{"remit_claim_id": rc.id, "journal_entry_id": i} for (rc, _), i in zip(self.pending, ids)]
+        if links:
+            self.session.execute(insert(RemitClaimEntry.__table__), links)
+        for rc in {id(rc): rc for rc, _ in self.pending}.values():
+            self.session.expire(rc, ["entries"])  # linked in bulk: read them back when asked
+        self.pending.clear()
 
     def remember_payer_number(self, claim: Claim, number: str) -> None:
         if not number:
             return
         if claim.payer_claim_number != number:
             claim.payer_claim_number = number[:50]
-        known = self.session.scalar(select(PayerClaimNumber.id).where(
-            PayerClaimNumber.claim_id == claim.id, PayerClaimNumber.payer_id == claim.payer_id,
-            PayerClaimNumber.payer_claim_number == number))
-        if known is None:
+        key = (claim.id, claim.payer_id, number[:50])
+        if key not in self.known_numbers:
+            self.known_numbers.add(key)
             self.session.add(PayerClaimNumber(claim_id=claim.id, payer_id=claim.payer_id,
                                               payer_claim_number=number[:50]))
 
     def next_party(self, claim: Claim) -> tuple[ledger.Party, bool]:
         """Who the PR share goes to (the next coverage that day, else the patient), and whether
         this payer is itself a secondary."""
-        active = coverages_on(self.session, patient_id=claim.patient_id, on=claim.service_from)
+        on = claim.service_from
+        active = sorted((c for c in self.coverages.get(claim.patient_id, []) if c.active_on(on)),
+                        key=lambda c: PRIORITY_ORDER[c.priority])
         secondary_remit = claim.coverage.priority is not CoveragePriority.PRIMARY
         ids = [c.id for c in active]
         after = active[ids.index(claim.coverage_id) + 1:] if claim.coverage_id in ids else []
@@ -286,9 +328,7 @@ class _Poster:
             target = posting.LinePosting(refs, claim.payer_id, target_party, secondary_remit)
             memo = f"{self.source} claim {cp.patient_control_number} line {proc} ({m.how})"[:500]
             for draft in posting.line_entries(target, line.paid, adjustments, memo):
-                entry = post(session, draft, effective_date=self.effective, actor=self.actor, source=self.source,
-                             posted_at=self.now, flush=False)
-                remit_claim.entries.append(RemitClaimEntry(entry=entry))
+                self.pending.append((remit_claim, draft))
             self.out.payments += line.paid
             for a in adjustments:
                 if a.group == "PR":
@@ -317,7 +357,7 @@ class _Poster:
 
     def reverse_earlier(self, claim: Claim, cp: ClaimPayment, remit_claim: RemitClaim) -> None:
         """CLP02 22: undo the earlier posting entry by entry; the corrected payment follows as its own CLP."""
-        self.session.flush()
+        self.store_pending()
         earlier = self.session.scalar(
             select(RemitClaim).where(RemitClaim.claim_id == claim.id, RemitClaim.reversed_by_id.is_(None),
                                      RemitClaim.claim_status_code != "22", RemitClaim.id != remit_claim.id)
@@ -325,8 +365,11 @@ class _Poster:
         if earlier is None:
             self.work("nothing_to_reverse", cp, "reversal of a payment we never posted", claim_id=claim.id)
             return
-        for link in earlier.entries:
-            entry = reverse(self.session, link.journal_entry_id, effective_date=self.effective, actor=self.actor,
+        entry_ids = self.session.scalars(select(RemitClaimEntry.journal_entry_id)
+                                         .where(RemitClaimEntry.remit_claim_id == earlier.id)
+                                         .order_by(RemitClaimEntry.journal_entry_id)).all()
+        for entry_id in entry_ids:
+            entry = reverse(self.session, entry_id, effective_date=self.effective, actor=self.actor,
                             memo=f"{self.source}: reversal (CLP02 22) of claim {cp.patient_control_number}",
                             source=self.source)
             remit_claim.entries.append(RemitClaimEntry(entry=entry))
