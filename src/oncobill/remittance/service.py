@@ -22,7 +22,7 @@ from oncobill.claims import lifecycle
 from oncobill.claims.models import Claim, ClaimStatus
 from oncobill.errors import InvalidInput
 from oncobill.ledger import rules as ledger
-from oncobill.ledger.service import post, post_many, reverse
+from oncobill.ledger.service import copy_rows, post, post_many, reverse
 from oncobill.patients.models import Coverage, CoveragePriority
 from oncobill.practice.models import Payer
 from oncobill.remittance import posting
@@ -252,7 +252,9 @@ class _Poster:
         ids = post_many(self.session, drafts, effective_date=self.effective, actor=self.actor,
                         source=self.source, posted_at=self.now)
         links = [{"remit_claim_id": rc.id, "journal_entry_id": i} for (rc, _), i in zip(self.pending, ids)]
-        if links:
+        if links and self.session.get_bind().dialect.name == "postgresql":
+            copy_rows(self.session, RemitClaimEntry.__table__, links)
+        elif links:
             self.session.execute(insert(RemitClaimEntry.__table__), links)
         for rc in {id(rc): rc for rc, _ in self.pending}.values():
             self.session.expire(rc, ["entries"])  # linked in bulk: read them back when asked
