@@ -24,17 +24,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
 
-from oncobill.claims.models import Claim, ClaimForm, ClaimLine, ClaimStatus  # noqa: E402
-from oncobill.db import make_engine, unit_of_work  # noqa: E402
-from oncobill.ledger import service as ledger  # noqa: E402
-from oncobill.migrations.runner import upgrade  # noqa: E402
-from oncobill.patients.models import Coverage, CoveragePriority, Patient, SubscriberRelationship  # noqa: E402
-from oncobill.practice.models import BillingEntity, CareSetting, Payer, PayerKind, Provider, ServiceLocation  # noqa: E402
-from oncobill.remittance import service as remittance  # noqa: E402
-from oncobill.x12.remit835 import (  # noqa: E402
+from oncobill.claims.models import Claim, ClaimForm, ClaimLine, ClaimStatus
+from oncobill.db import make_engine, unit_of_work
+from oncobill.ledger import service as ledger
+from oncobill.migrations.runner import upgrade
+from oncobill.patients.models import Coverage, CoveragePriority, Patient, SubscriberRelationship
+from oncobill.practice.models import BillingEntity, CareSetting, Payer, PayerKind, Provider, ServiceLocation
+from oncobill.remittance import service as remittance
+from oncobill.x12.remit835 import (
     Adjustment,
     ClaimPayment,
     Procedure,
@@ -43,10 +43,10 @@ from oncobill.x12.remit835 import (  # noqa: E402
     ServicePayment,
     build_remittance,
 )
-from oncobill.x12.writer import build_interchange, write  # noqa: E402
+from oncobill.x12.writer import build_interchange, write
 
-LINES = [("96413", (), Decimal("412.00"), Decimal("1")), ("J9271", ("JZ",), Decimal("19922.00"), Decimal("200")),
-         ("96415", (), Decimal("88.00"), Decimal("1")), ("96375", (), Decimal("95.00"), Decimal("1"))]
+LINES = [("96413", (), Decimal("412.00"), Decimal(1)), ("J9271", ("JZ",), Decimal("19922.00"), Decimal(200)),
+         ("96415", (), Decimal("88.00"), Decimal(1)), ("96375", (), Decimal("95.00"), Decimal(1))]
 DOS = date(2026, 10, 5)
 D = Decimal
 
@@ -89,17 +89,17 @@ def seed(url: str, n: int, lines: int) -> None:
         claim_rows, line_rows = [], []
         for i in range(1, n + 1):
             cov = coverages[i % 5000]
-            claim_rows.append(dict(id=i, patient_control_number=f"BE{i:08d}", patient_id=cov.patient_id,
-                                   coverage_id=cov.id, payer_id=payer.id, billing_entity_id=entity.id,
-                                   rendering_provider_id=doctor.id, location_id=clinic.id,
-                                   form=ClaimForm.PROFESSIONAL, frequency_code="1",
-                                   status=ClaimStatus.PAYER_ACCEPTED, service_from=DOS, service_to=DOS,
-                                   created_at=now))
+            claim_rows.append({"id": i, "patient_control_number": f"BE{i:08d}", "patient_id": cov.patient_id,
+                                   "coverage_id": cov.id, "payer_id": payer.id, "billing_entity_id": entity.id,
+                                   "rendering_provider_id": doctor.id, "location_id": clinic.id,
+                                   "form": ClaimForm.PROFESSIONAL, "frequency_code": "1",
+                                   "status": ClaimStatus.PAYER_ACCEPTED, "service_from": DOS, "service_to": DOS,
+                                   "created_at": now})
             for k in range(lines):
                 code, mods, charge, units = LINES[k % len(LINES)]
-                line_rows.append(dict(claim_id=i, line_number=k + 1, line_control_number=f"BE{i:08d}-{k + 1:02d}",
-                                      dx_pointers="1", service_date=DOS, code=code,
-                                      modifier1=mods[0] if mods else None, units=units, charge=charge))
+                line_rows.append({"claim_id": i, "line_number": k + 1, "line_control_number": f"BE{i:08d}-{k + 1:02d}",
+                                      "dx_pointers": "1", "service_date": DOS, "code": code,
+                                      "modifier1": mods[0] if mods else None, "units": units, "charge": charge})
         for chunk in range(0, n, 20_000):
             s.execute(insert(Claim), claim_rows[chunk:chunk + 20_000])
         for chunk in range(0, len(line_rows), 50_000):
