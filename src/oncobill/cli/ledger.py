@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from oncobill.cli.common import JSON_OPTION, console, print_json, session_scope
 from oncobill.ledger import service as ledger
+from oncobill.ledger.rules import Account
+from oncobill.money import ZERO
 from oncobill.patients.service import get_patient
 from oncobill.practice.models import Payer
 from oncobill.practice.service import get_payer
@@ -36,6 +38,7 @@ def balance(
             data = {
                 "accounts_receivable": ledger.accounts_receivable(session),
                 "ar_by_payer": {codes.get(k, "?"): v for k, v in sorted(ledger.ar_by_payer(session).items())},
+                "ar_patients": ledger.trial_balance(session).get(Account.AR_PATIENT, ZERO),
                 "trial_balance": {k.value: v for k, v in ledger.trial_balance(session).items()},
                 "unbalanced_entries": [{"entry": e, "difference": d} for e, d in ledger.unbalanced_entries(session)],
                 "balanced": ledger.is_balanced(session),
@@ -52,6 +55,7 @@ def balance(
     table.add_column("A/R", justify="right")
     for code, amount in data["ar_by_payer"].items():
         table.add_row(code, f"${amount}")
+    table.add_row("patients", f"${data['ar_patients']}")
     table.add_row("[bold]practice A/R", f"[bold]${data['accounts_receivable']}")
     console.print(table)
     trial = Table(title="Trial balance (debits positive)")
