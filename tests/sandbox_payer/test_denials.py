@@ -3,11 +3,13 @@ the rule's CARC (and RARC), the whole line adjusted and nothing paid."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from oncobill.x12.claims837 import Coverage, ProfessionalClaims
 from oncobill.x12.remit835 import Adjustment
 
+from ..x12.oracle import pyx12_errors
 from .builders import COMMERCIAL, MEDICARE, MEDIGAP, OTHER_DOC, claim, config, line, member, with_primary
 
 KEYTRUDA = "00006302602"
@@ -159,3 +161,32 @@ def test_ncci_and_mue_look_across_claims_of_the_same_day(sandbox):
     sandbox.send([claim("DAY3", [line("77427", "300.00")], subscriber=member("MBR003"))])
     report = sandbox.send([claim("DAY4", [line("77427", "310.00")], subscriber=member("MBR003"))])
     assert_denied(sandbox.claim(report, "DAY4"), 1, "CO", "151", ["N362"])  # MUE 1 per day, MAI 2
+
+
+def test_hospital_claim_authorization_is_read_from_the_837i(make_sandbox):
+    """2300 REF*G1 on an 837I covers its drug lines: with it the drug is paid, without it CO-197."""
+    from oncobill.sandbox_payer import process_inbox
+    from oncobill.x12.institutional837 import InstitutionalClaim, RevenueLine, write_837i
+
+    from .builders import BILLING, TODAY, drop
+    from .builders import claim as professional
+
+    sandbox = make_sandbox(config())
+
+    def hospital(pcn: str, auth: str, dos: date) -> InstitutionalClaim:
+        drug = professional(pcn, [line("J9271", "15000.00", "200", mods=("JZ",), ndc=KEYTRUDA, dos=dos)]).lines[0]
+        rev = RevenueLine("0636", drug.charge, drug.units, drug.procedure, drug.service_date, f"{pcn}-01", drug.drug)
+        return InstitutionalClaim(pcn, drug.charge, "13", drug.service_date, drug.service_date, "C3411", [rev],
+                                  BILLING, member("C100"), COMMERCIAL, Coverage("P", "18", "GRP1", "CI"),
+                                  prior_authorization=auth)  # fmt: skip
+
+    doc = ProfessionalClaims("TEST HOSPITAL", "HOSP0001", "BILLING OFFICE", "2175550100", "SANDBOX CLEARINGHOUSE",
+                             "SANDBOXCH", [hospital("HA1", "AUTH77", date(2026, 11, 2)), hospital("HA2", "", date(2026, 11, 9))], reference="BATCH901",
+                             created=datetime(2026, 11, 19, 9, 30))  # fmt: skip
+    drop(sandbox.box, "batch901.837", write_837i(doc, control_number=901))
+    report = process_inbox(sandbox.box, today=TODAY)
+    assert pyx12_errors(report.files[0].remittance.read_text()) == []
+    authorized = sandbox.claim(report, "HA1")
+    assert authorized.services[0].paid > 0
+    assert not any(a.reason == "197" for a in authorized.services[0].adjustments)
+    assert_denied(sandbox.claim(report, "HA2"), 1, "CO", "197", [])

@@ -180,6 +180,7 @@ def institutional_claims(draw) -> ProfessionalClaims:
                 f"IPCN{n}{draw(ids)}"[:20], sum((ln.charge for ln in lines), Decimal("0.00")), "13", start, start,
                 draw(st.sampled_from(ICD10)), lines, bp, draw(persons()), payer,
                 other_diagnoses=draw(st.lists(st.sampled_from(ICD10), max_size=3, unique=True)),
+                prior_authorization=draw(st.sampled_from(["", "AUTH12345", "PA2026-0042"])),
             )
         )  # fmt: skip
     return ProfessionalClaims("TEST HOSPITAL", "HOSP0001", "PATIENT ACCOUNTS", "2175550199", "SYNTHETIC CLEARINGHOUSE",

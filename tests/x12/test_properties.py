@@ -69,8 +69,8 @@ def test_837i_we_write_passes_pyx12_and_reads_back(doc):
     text = _interchange(build_837i(doc))
     assert pyx12_errors(text) == []
     back = read_837i(_only(text))
-    assert [(c.patient_control_number, c.lines) for c in _claims_by_pcn(back)] == [
-        (c.patient_control_number, c.lines) for c in _claims_by_pcn(doc)
+    assert [(c.patient_control_number, c.lines, c.prior_authorization) for c in _claims_by_pcn(back)] == [
+        (c.patient_control_number, c.lines, c.prior_authorization) for c in _claims_by_pcn(doc)
     ]
 
 

@@ -200,7 +200,7 @@ def institutional_claim(claim: Claim, memo: dict | None = None) -> Institutional
         claim.patient_control_number, sum((ln.charge for ln in lines), Decimal("0.00")),
         FACILITY_TYPE_HOSPITAL_OUTPATIENT, claim.service_from, claim.service_to, codes[0], lines,
         other_diagnoses=codes[1:], admission_type="", admission_source="", patient_status="01",
-        attending_provider=rendering, **parties)
+        attending_provider=rendering, prior_authorization=claim.prior_authorization or "", **parties)
 
 
 def claim_837(claim: Claim, memo: dict | None = None) -> ProfessionalClaim | InstitutionalClaim:
@@ -222,24 +222,6 @@ class ControlNumbers:
     def reference(self) -> str:
         """BHT03: the 277CA echoes it (2200A TRN02), so it names the batch."""
         return f"OB{self.interchange:09d}"
-
-
-def _837i_segments(doc: ProfessionalClaims, claims: list[Claim]) -> list:
-    """The engine's 837I body plus REF*G1 (prior authorization) after CL1/REF*F8 where the claim has one;
-    the typed 837I has no field for it."""
-    segments = institutional_claim_segments(doc)
-    auth = {c.patient_control_number: c.prior_authorization for c in claims if c.prior_authorization}
-    if not auth:
-        return segments
-    out, pending = [], None
-    for seg in segments:
-        if pending is not None and seg[0] not in ("DTP", "CL1") and not (seg[0] == "REF" and seg[1] == "F8"):
-            out.append(make_segment(["REF", "G1", pending]))
-            pending = None
-        out.append(seg)
-        if seg[0] == "CLM":
-            pending = auth.get(seg[1])
-    return out
 
 
 def _line_authorizations(segments: list, claims: list[Claim]) -> list:
@@ -280,7 +262,7 @@ def _write(claims, form, numbers, submitter, contact_phone, receiver, when, usag
                              receiver.id, [claim_837(c, memo) for c in claims], reference=numbers.reference, created=when)
     if form is ClaimForm.INSTITUTIONAL:
         spec = SPEC_837I
-        txn = build_transaction(spec, numbers.set, _837i_segments(doc, claims))
+        txn = build_transaction(spec, numbers.set, institutional_claim_segments(doc))
     else:
         spec = SPEC_837P
         txn = build_transaction(spec, numbers.set, _line_authorizations(professional_claim_segments(doc), claims))

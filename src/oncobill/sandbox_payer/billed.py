@@ -107,7 +107,8 @@ def from_institutional(claim: InstitutionalClaim) -> BilledClaim:
         proc = ln.procedure or Procedure("NU", ln.revenue_code)
         lines.append(
             BilledLine(n, proc.code, proc.modifiers, ln.units, ln.charge, ln.service_date or claim.statement_start,
-                       proc, ln.line_control_number, ln.revenue_code, ln.drug.ndc if ln.drug else "", "")
+                       proc, ln.line_control_number, ln.revenue_code, ln.drug.ndc if ln.drug else "",
+                       claim.prior_authorization)
         )  # fmt: skip
     attending = claim.attending_provider.npi if claim.attending_provider else claim.billing_provider.npi
     return BilledClaim(
@@ -115,6 +116,6 @@ def from_institutional(claim: InstitutionalClaim) -> BilledClaim:
         claim.payer.payer_id, claim.payer.name, claim.subscriber.member_id, claim.subscriber.last_name,
         claim.subscriber.first_name, patient.last_name, patient.first_name, claim.billing_provider.npi,
         claim.billing_provider.name, attending, claim.coverage.responsibility, claim.coverage.filing_indicator,
-        tuple(lines), "", claim.payer_claim_control_number, tuple(claim.other_payers),
+        tuple(lines), claim.prior_authorization, claim.payer_claim_control_number, tuple(claim.other_payers),
         (claim.principal_diagnosis, *claim.other_diagnoses),
     )  # fmt: skip

@@ -69,6 +69,7 @@ class InstitutionalClaim:
     patient_status: str = "01"  # CL103: 01 discharged home
     attending_provider: Provider | None = None
     payer_claim_control_number: str = ""
+    prior_authorization: str = ""  # 2300 REF*G1
     assignment: str = "A"
     benefits_assigned: str = "Y"
     release_of_information: str = "Y"
@@ -85,6 +86,8 @@ def _claim_segments(claim: InstitutionalClaim, comp: str) -> list[Segment]:
         _seg("DTP", "434", "RD8", f"{fmt_date(claim.statement_start)}-{fmt_date(claim.statement_end)}")
     )
     out.append(_seg("CL1", claim.admission_type, claim.admission_source, claim.patient_status))
+    if claim.prior_authorization:  # the guide orders 2300 REF*G1 before REF*F8
+        out.append(_seg("REF", "G1", claim.prior_authorization))
     if claim.payer_claim_control_number:
         out.append(_seg("REF", "F8", claim.payer_claim_control_number))
     out.append(_seg("HI", comp.join(("ABK", claim.principal_diagnosis.replace(".", "")))))
@@ -180,6 +183,9 @@ def _read_claim(loop: Loop, comp: str, base: dict) -> InstitutionalClaim:
     ref = loop.segment("REF", "F8")
     if ref is not None:
         claim.payer_claim_control_number = ref.get(2)
+    auth = loop.segment("REF", "G1")
+    if auth is not None:
+        claim.prior_authorization = auth.get(2)
     for lp in loop.loops:
         if lp.spec.id == "2310A":
             claim.attending_provider = _provider(lp)
