@@ -165,10 +165,15 @@ def _quarantine(session, remit, name, digest, key, problems, actor, now) -> None
     known = session.scalar(select(QuarantinedEra.id).where(QuarantinedEra.content_sha256 == digest,
                                                            QuarantinedEra.control_number == remit.control_number))
     if known is None:
-        session.add(QuarantinedEra(file_name=name[:300], content_sha256=digest, payer_key=key,
-                                   trace_number=remit.trace_number[:50], control_number=remit.control_number,
-                                   reason="; ".join(problems)[:2000], quarantined_at=now, quarantined_by=actor))
-        session.flush()
+        try:
+            with session.begin_nested():  # a concurrent import may quarantine the same set first
+                session.add(QuarantinedEra(file_name=name[:300], content_sha256=digest, payer_key=key,
+                                           trace_number=remit.trace_number[:50],
+                                           control_number=remit.control_number, reason="; ".join(problems)[:2000],
+                                           quarantined_at=now, quarantined_by=actor))
+                session.flush()
+        except IntegrityError:
+            pass
 
 
 class _Poster:
