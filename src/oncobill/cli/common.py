@@ -43,13 +43,17 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """A unit of work on the configured database; OncoBill errors become a message and exit code 1."""
+def session_scope(source: str | None = None) -> Iterator[Session]:
+    """A unit of work on the configured database; OncoBill and X12 errors become a message (naming
+    *source*, the file being imported, when the error does not already) and exit code 1."""
+    from oncobill.x12 import X12Error
+
     engine = make_engine(database_url())
     try:
         with unit_of_work(engine) as session:
             yield session
-    except OncoBillError as exc:
-        raise fail(str(exc)) from None
+    except (OncoBillError, X12Error) as exc:
+        message = str(exc)
+        raise fail(f"{source}: {message}" if source and source not in message else message) from None
     finally:
         engine.dispose()

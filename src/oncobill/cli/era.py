@@ -73,19 +73,12 @@ def import_(file: Path = FILE, actor: str = ACTOR_OPTION, as_json: bool = JSON_O
     import getpass
     from datetime import datetime
 
-    from oncobill.db import database_url, make_engine, unit_of_work
+    from oncobill.cli.common import session_scope
     from oncobill.remittance import service
-    from oncobill.x12 import X12Error
 
-    engine = make_engine(database_url())
-    try:
-        with unit_of_work(engine) as session:
-            result = service.import_file(session, file, actor=actor or getpass.getuser() or "oncobill",
-                                         now=datetime.now().replace(microsecond=0))
-    except (OncoBillError, X12Error) as exc:
-        raise fail(f"{file}: {exc}" if str(file) not in str(exc) else str(exc)) from None
-    finally:
-        engine.dispose()
+    with session_scope(source=str(file)) as session:
+        result = service.import_file(session, file, actor=actor or getpass.getuser() or "oncobill",
+                                     now=datetime.now().replace(microsecond=0))
     if as_json:
         print_json(_import_row(result))
         return

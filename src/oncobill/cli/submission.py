@@ -11,10 +11,9 @@ import typer
 from oncobill.claims import acknowledgments, submission
 from oncobill.cli.claims import ACTOR_OPTION, _actor
 from oncobill.cli.clearinghouse import ADAPTER_OPTION, TODAY_OPTION, _adapter
-from oncobill.cli.common import JSON_OPTION, console, fail, print_json
+from oncobill.cli.common import JSON_OPTION, console, fail, print_json, session_scope
 from oncobill.db import database_url, make_engine, unit_of_work
 from oncobill.errors import OncoBillError
-from oncobill.x12 import X12Error
 
 acks_app = typer.Typer(help="Import 999 and 277CA acknowledgments.", no_args_is_help=True)
 ACK_FILE = typer.Argument(..., exists=True, dir_okay=False, help="A 999 or 277CA file")
@@ -104,15 +103,9 @@ def import_(file: Path = ACK_FILE,
             actor: str = ACTOR_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Import one 999 or 277CA: claims move to accepted or rejected; importing it again changes nothing,
     and a malformed file changes nothing and names the segment and element at fault."""
-    engine = _engine()
-    try:
-        with unit_of_work(engine) as session:
-            result = acknowledgments.import_file(session, file, actor=_actor(actor),
-                                                 now=datetime.now().replace(microsecond=0))
-    except (OncoBillError, X12Error) as exc:
-        raise fail(f"{file}: {exc}" if str(file) not in str(exc) else str(exc)) from None
-    finally:
-        engine.dispose()
+    with session_scope(source=str(file)) as session:
+        result = acknowledgments.import_file(session, file, actor=_actor(actor),
+                                             now=datetime.now().replace(microsecond=0))
     if as_json:
         print_json(_import_row(result))
         return
