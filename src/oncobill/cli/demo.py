@@ -122,5 +122,4 @@ def _print_submission(sub: dict) -> None:
     for failure in sub["import_failures"]:
         console.print(f"  [red]not imported[/] {failure}")
     console.print(f"  837s sent: {sub['outbound']}/")
-    console.print(f"  999s and 277CAs (imported) and {len(sub['remittances_waiting'])} 835s waiting for remittance "
-                  f"posting: {sub['inbound']}/")
+    console.print(f"  999s, 277CAs and {len(sub['remittances_waiting'])} 835s received: {sub['inbound']}/")
