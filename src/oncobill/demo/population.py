@@ -60,7 +60,6 @@ def build_population(session: Session, demo: DemoPractice, *, seed: int, month_s
     people: list[DemoPatient] = []
     number = 0
     for regimen_key, count in REGIMEN_MIX:
-        regimen = REGIMENS[regimen_key]
         for _ in range(count):
             number += 1
             people.append(_one_patient(session, demo, rng, number, regimen_key, month_start))
