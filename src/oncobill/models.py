@@ -10,6 +10,7 @@ from oncobill.claims.models import (
     ClaimStatusEvent,
 )
 from oncobill.db import Base
+from oncobill.denials.models import DenialWorkItem
 from oncobill.ledger.models import JournalEntry, JournalLine
 from oncobill.patients.models import Coverage, Guarantor, Patient, PatientDiagnosis
 from oncobill.practice.models import (
@@ -22,13 +23,18 @@ from oncobill.practice.models import (
     ServiceLocation,
 )
 from oncobill.remittance.models import (
+    Deposit,
+    DepositMatch,
     EraImport,
     PayerClaimNumber,
     ProviderAdjustmentPosting,
     QuarantinedEra,
     RemitClaim,
     RemitClaimEntry,
+    RemitAdjustment,
+    RemitServiceLine,
     RemitWorkItem,
+    UnderpaymentItem,
 )
 from oncobill.treatment.models import TreatmentPlan
 
@@ -45,6 +51,9 @@ __all__ = [
     "ClaimFinding",
     "ClaimLine",
     "ClaimStatusEvent",
+    "DenialWorkItem",
+    "Deposit",
+    "DepositMatch",
     "Coverage",
     "Encounter",
     "EncounterDiagnosis",
@@ -63,8 +72,11 @@ __all__ = [
     "QuarantinedEra",
     "RemitClaim",
     "RemitClaimEntry",
+    "RemitAdjustment",
+    "RemitServiceLine",
     "RemitWorkItem",
     "ServiceLocation",
     "TreatmentPlan",
+    "UnderpaymentItem",
     "metadata",
 ]

@@ -63,6 +63,8 @@ class Claim(Base):
     form: Mapped[ClaimForm] = mapped_column(str_enum(ClaimForm, "claim_form"))
     frequency_code: Mapped[str] = mapped_column(String(1), default="1")  # 1 original, 7 replace, 8 void
     original_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
+    # A claim to the secondary (or tertiary) payer names the claim whose adjudication it carries (2320/2430).
+    primary_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
     payer_claim_number: Mapped[str | None] = mapped_column(String(50))  # ICN/DCN, REF*F8 on 7/8
     prior_authorization: Mapped[str | None] = mapped_column(String(50))  # REF*G1
     status: Mapped[ClaimStatus] = mapped_column(str_enum(ClaimStatus, "claim_status"), index=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import BigInteger, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from oncobill.errors import InvalidInput, NotFound
@@ -155,7 +155,7 @@ def is_balanced(session: Session) -> bool:
     return not unbalanced_entries(session) and sum(trial_balance(session).values(), ZERO) == ZERO
 
 
-def _next_ids(session: Session, table, n: int) -> list[int]:
+def next_ids(session: Session, table, n: int) -> list[int]:
     """*n* ids for rows inserted in bulk: from the sequence on PostgreSQL; on SQLite (one writer at a
     time, so nobody else takes them) the ones after the highest."""
     if n == 0:
@@ -173,11 +173,9 @@ def post_many(session: Session, drafts: list[EntryDraft], *, effective_date: dat
               source: str | None = None, posted_at: datetime | None = None) -> list[int]:
     """Store many balanced entries with two bulk inserts (an 835 posts hundreds of thousands);
     returns their ids in order. Same rows as :func:`post`, without an ORM object per posting."""
-    from sqlalchemy import insert
-
     posted_at = posted_at or datetime.now().replace(microsecond=0)
     session.flush()
-    ids = _next_ids(session, JournalEntry.__table__, len(drafts))
+    ids = next_ids(session, JournalEntry.__table__, len(drafts))
     if not ids:
         return []
     entries, lines = [], []
@@ -189,13 +187,19 @@ def post_many(session: Session, drafts: list[EntryDraft], *, effective_date: dat
             lines.append({"entry_id": entry_id, "account": p.account, "amount": p.amount, "payer_id": p.payer_id,
                           "patient_id": p.patient_id, "charge_line_id": p.charge_line_id,
                           "claim_line_id": p.claim_line_id, "claim_id": p.claim_id})
-    if session.get_bind().dialect.name == "postgresql":
-        copy_rows(session, JournalEntry.__table__, entries)
-        copy_rows(session, JournalLine.__table__, lines)
-    else:
-        session.execute(insert(JournalEntry.__table__), entries)
-        session.execute(insert(JournalLine.__table__), lines)
+    insert_rows(session, JournalEntry.__table__, entries)
+    insert_rows(session, JournalLine.__table__, lines)
     return ids
+
+
+def insert_rows(session: Session, table, rows: list[dict]) -> None:
+    """Rows in bulk, bypassing the ORM: COPY on PostgreSQL, one executemany elsewhere."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        copy_rows(session, table, rows)
+    else:
+        session.execute(insert(table), rows)
 
 
 def copy_rows(session: Session, table, rows: list[dict]) -> None:

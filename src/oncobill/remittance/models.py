@@ -1,6 +1,8 @@
-"""Remittance tables: each 835 set imported once, what it posted per claim, the payer's claim
-numbers seen, provider-level adjustments, quarantined sets, and the work queue for what could
-not be matched (nothing from an 835 is ever dropped silently)."""
+"""Remittance tables: each 835 set imported once, what it posted per claim and per service line
+(with every CAS triplet, kept verbatim for the secondary claim's 2320/2430 loops), the payer's
+claim numbers seen, provider-level adjustments, quarantined sets, the work queue for what could
+not be matched (nothing from an 835 is ever dropped silently), the underpayment queue, and bank
+deposits with the ERAs they were matched to."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -19,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oncobill.db import Base, Money
+from oncobill.db import Base, Money, Quantity
 from oncobill.ledger.models import JournalEntry
 
 
@@ -147,3 +150,113 @@ class RemitWorkItem(Base):
                         name="kind"),
         CheckConstraint("status IN ('open', 'done')", name="status"),
     )
+
+
+class RemitServiceLine(Base):
+    """One SVC of a posted CLP, as the payer sent it, and the claim line it was matched to.
+
+    The secondary claim's 2430 (SVD, CAS, DTP*573) is written from these rows verbatim; denial work
+    items and underpayment findings point at them."""
+
+    __tablename__ = "remit_service_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remit_claim_id: Mapped[int] = mapped_column(ForeignKey("remit_claims.id"), index=True)
+    claim_line_id: Mapped[int | None] = mapped_column(ForeignKey("claim_lines.id"), index=True)  # None: unmatched
+    sequence: Mapped[int] = mapped_column(Integer)  # order of the SVC within the CLP, from 1
+    procedure_qualifier: Mapped[str] = mapped_column(String(2), default="HC")  # SVC01-1
+    procedure: Mapped[str] = mapped_column(String(48))  # SVC01-2, as adjudicated
+    modifiers: Mapped[list[str]] = mapped_column(JSON, default=list)  # SVC01-3..6, as adjudicated
+    billed_procedure: Mapped[str] = mapped_column(String(48), default="")  # SVC06 when the payer changed the code
+    charge: Mapped[Decimal] = mapped_column(Money)  # SVC02
+    paid: Mapped[Decimal] = mapped_column(Money)  # SVC03
+    revenue_code: Mapped[str] = mapped_column(String(4), default="")  # SVC04 (institutional)
+    units: Mapped[Decimal] = mapped_column(Quantity)  # SVC05 (1 when absent)
+    allowed: Mapped[Decimal | None] = mapped_column(Money)  # AMT*B6
+    service_date: Mapped[date | None] = mapped_column(Date)  # DTM*472 / 150
+    line_control_number: Mapped[str] = mapped_column(String(50), default="")  # REF*6R
+    remarks: Mapped[list[str]] = mapped_column(JSON, default=list)  # LQ*HE RARCs
+    matched_by: Mapped[str] = mapped_column(String(60), default="")  # how the match was made, or why not
+
+    __table_args__ = (UniqueConstraint("remit_claim_id", "sequence"),)
+
+
+class RemitAdjustment(Base):
+    """One CAS triplet of a posted CLP: claim level (``remit_service_line_id`` empty, 2100 CAS) or
+    line level (2110 CAS). Positive amounts reduce payment; a negative one gives a reduction back."""
+
+    __tablename__ = "remit_adjustments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remit_claim_id: Mapped[int] = mapped_column(ForeignKey("remit_claims.id"), index=True)
+    remit_service_line_id: Mapped[int | None] = mapped_column(ForeignKey("remit_service_lines.id"), index=True)
+    group_code: Mapped[str] = mapped_column(String(2))  # CAS01: CO, PR, OA, PI, CR
+    reason: Mapped[str] = mapped_column(String(5))  # CARC
+    amount: Mapped[Decimal] = mapped_column(Money)
+    quantity: Mapped[Decimal | None] = mapped_column(Quantity)
+
+    __table_args__ = (CheckConstraint("group_code IN ('CO', 'PR', 'OA', 'PI', 'CR')", name="group_code"),)
+
+
+class UnderpaymentItem(Base):
+    """A paid line whose allowed amount is below what the contract says: a short payment to chase."""
+
+    __tablename__ = "underpayment_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remit_service_line_id: Mapped[int] = mapped_column(ForeignKey("remit_service_lines.id"), unique=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    claim_line_id: Mapped[int] = mapped_column(ForeignKey("claim_lines.id"))
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"), index=True)
+    allowed: Mapped[Decimal] = mapped_column(Money)  # what the payer allowed
+    expected: Mapped[Decimal] = mapped_column(Money)  # what the contract says it should allow
+    shortfall: Mapped[Decimal] = mapped_column(Money)
+    basis: Mapped[str] = mapped_column(String(300))  # how the expectation was computed, in words
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+
+    __table_args__ = (
+        CheckConstraint("shortfall > 0", name="shortfall"),
+        CheckConstraint("status IN ('open', 'disputed', 'recovered', 'accepted')", name="status"),
+    )
+
+
+class Deposit(Base):
+    """Money that reached the bank (a bank file line or a deposit entered by hand), to be matched to
+    ERAs. ``fingerprint`` makes a re-imported bank file add nothing."""
+
+    __tablename__ = "deposits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deposit_date: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    reference: Mapped[str] = mapped_column(String(80), default="")  # bank reference / check number
+    description: Mapped[str] = mapped_column(String(500), default="")  # CCD+ addenda (TRN*1*trace*payer)
+    source: Mapped[str] = mapped_column(String(10))  # bai2 | csv | entered
+    file_name: Mapped[str] = mapped_column(String(300), default="")
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(60))
+
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount"),
+        CheckConstraint("source IN ('bai2', 'csv', 'entered')", name="source"),
+    )
+
+
+class DepositMatch(Base):
+    """An ERA (835 set) reconciled to the deposit that carried its money; an ERA is matched once."""
+
+    __tablename__ = "deposit_matches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deposit_id: Mapped[int] = mapped_column(ForeignKey("deposits.id"), index=True)
+    era_import_id: Mapped[int] = mapped_column(ForeignKey("era_imports.id"), unique=True)
+    how: Mapped[str] = mapped_column(String(20))  # trace | confirmed (a suggestion a biller accepted)
+    matched_at: Mapped[datetime] = mapped_column(DateTime)
+    matched_by: Mapped[str] = mapped_column(String(60))
+
+    __table_args__ = (CheckConstraint("how IN ('trace', 'confirmed')", name="how"),)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -22,7 +22,7 @@ from oncobill.claims import lifecycle
 from oncobill.claims.models import Claim, ClaimStatus
 from oncobill.errors import InvalidInput
 from oncobill.ledger import rules as ledger
-from oncobill.ledger.service import copy_rows, post, post_many, reverse
+from oncobill.ledger.service import insert_rows, next_ids, post, post_many, reverse
 from oncobill.patients.models import Coverage, CoveragePriority
 from oncobill.practice.models import Payer
 from oncobill.remittance import posting
@@ -32,8 +32,10 @@ from oncobill.remittance.models import (
     PayerClaimNumber,
     ProviderAdjustmentPosting,
     QuarantinedEra,
+    RemitAdjustment,
     RemitClaim,
     RemitClaimEntry,
+    RemitServiceLine,
     RemitWorkItem,
 )
 from oncobill.remittance.rules import balancing_problems
@@ -187,6 +189,9 @@ class _Poster:
         self.known_numbers: set[tuple[int, int, str]] = set()
         self.coverages: dict[int, list[Coverage]] = {}
         self.pending: list[tuple[RemitClaim, ledger.EntryDraft]] = []
+        # What each CLP said, kept verbatim (remit_service_lines, remit_adjustments): per remit claim,
+        # its payment and the claim line each SVC was matched to (None: unmatched or a reversal).
+        self.details: list[tuple[RemitClaim, ClaimPayment, list[tuple[int | None, str]]]] = []
 
     def work(self, kind: str, claim: ClaimPayment, detail: str, *, claim_id: int | None = None,
              procedure: str = "", control: str = "", amount: Decimal | None = None) -> None:
@@ -257,13 +262,37 @@ class _Poster:
         ids = post_many(self.session, drafts, effective_date=self.effective, actor=self.actor,
                         source=self.source, posted_at=self.now)
         links = [{"remit_claim_id": rc.id, "journal_entry_id": i} for (rc, _), i in zip(self.pending, ids)]
-        if links and self.session.get_bind().dialect.name == "postgresql":
-            copy_rows(self.session, RemitClaimEntry.__table__, links)
-        elif links:
-            self.session.execute(insert(RemitClaimEntry.__table__), links)
+        insert_rows(self.session, RemitClaimEntry.__table__, links)
         for rc in {id(rc): rc for rc, _ in self.pending}.values():
             self.session.expire(rc, ["entries"])  # linked in bulk: read them back when asked
         self.pending.clear()
+        self.store_details()
+
+    def store_details(self) -> None:
+        """Every SVC and CAS triplet of the chunk's CLPs as the payer sent them, in bulk."""
+        if not self.details:
+            return
+        line_ids = iter(next_ids(self.session, RemitServiceLine.__table__,
+                                 sum(len(cp.services) for _, cp, _ in self.details)))
+        lines, adjustments = [], []
+        for rc, cp, matched in self.details:
+            adjustments.extend(_adjustment_row(rc.id, None, a) for a in cp.adjustments)
+            for seq, (svc, (claim_line_id, how)) in enumerate(zip(cp.services, matched), start=1):
+                line_id = next(line_ids)
+                proc, submitted = svc.procedure, svc.submitted_procedure
+                lines.append({
+                    "id": line_id, "remit_claim_id": rc.id, "claim_line_id": claim_line_id, "sequence": seq,
+                    "procedure_qualifier": proc.qualifier[:2], "procedure": proc.code[:48],
+                    "modifiers": list(proc.modifiers), "billed_procedure": submitted.code[:48] if submitted else "",
+                    "charge": svc.charge, "paid": svc.paid, "revenue_code": svc.revenue_code[:4],
+                    "units": svc.units_paid if svc.units_paid is not None else Decimal(1), "allowed": svc.allowed,
+                    "service_date": svc.service_date or svc.service_start,
+                    "line_control_number": svc.line_control_number[:50], "remarks": list(svc.remarks),
+                    "matched_by": how[:60]})
+                adjustments.extend(_adjustment_row(rc.id, line_id, a) for a in svc.adjustments)
+        insert_rows(self.session, RemitServiceLine.__table__, lines)
+        insert_rows(self.session, RemitAdjustment.__table__, adjustments)
+        self.details.clear()
 
     def remember_payer_number(self, claim: Claim, number: str) -> None:
         if not number:
@@ -301,6 +330,7 @@ class _Poster:
                                  crossed_over=False)
         session.add(remit_claim)
         if cp.is_reversal:
+            self.details.append((remit_claim, cp, [(None, "reversal (CLP02 22)")] * len(cp.services)))
             self.reverse_earlier(claim, cp, remit_claim)
             return
         remarks = [r for s in cp.services for r in s.remarks] + [
@@ -310,6 +340,8 @@ class _Poster:
         billed = [BilledLine(cl.id, cl.charge_line_id, cl.line_control_number, cl.code, tuple(cl.modifiers),
                              cl.service_date, cl.units, cl.charge) for cl in claim.lines]
         matches = match_lines(cp.services, billed)
+        self.details.append((remit_claim, cp, [(m.billed.claim_line_id if m.billed else None, m.how)
+                                               for m in matches]))
         matched = [m for m in matches if m.billed is not None]
         claim_level = posting.claim_level_adjustments(cp.adjustments, [m.billed.charge for m in matched])
         if cp.adjustments and not matched:
@@ -404,6 +436,11 @@ class _Poster:
                 era_import_id=self.era.id, reason=plb.reason[:2], reference=plb.reference[:50], amount=plb.amount,
                 journal_entry_id=entry.id, claim_id=linked.id if linked else None))
             self.out.provider_adjustments += plb.amount
+
+
+def _adjustment_row(remit_claim_id: int, line_id: int | None, adj) -> dict:
+    return {"remit_claim_id": remit_claim_id, "remit_service_line_id": line_id, "group_code": adj.group[:2],
+            "reason": adj.reason[:5], "amount": adj.amount, "quantity": adj.quantity}
 
 
 def _post_set(session: Session, era: EraImport, remit: Remittance, out: SetResult, *, actor: str,
