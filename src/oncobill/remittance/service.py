@@ -9,22 +9,25 @@ quarantined with the rule it breaks. The caller's transaction makes the whole fi
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from oncobill.claims import lifecycle
 from oncobill.claims.models import Claim, ClaimStatus
+from oncobill.denials.models import DenialWorkItem
+from oncobill.denials.playbook import NO_WORK, default_playbook
+from oncobill.denials.rules import ClaimFacts, DeniedLine, PayerTerms, WorkItem, route
 from oncobill.errors import InvalidInput
 from oncobill.ledger import rules as ledger
 from oncobill.ledger.service import insert_rows, next_ids, post, post_many, reverse
 from oncobill.patients.models import Coverage, CoveragePriority
-from oncobill.practice.models import Payer
+from oncobill.practice.models import Payer, PayerSetting
 from oncobill.remittance import posting
 from oncobill.remittance.matching import BilledLine, match_lines
 from oncobill.remittance.models import (
@@ -37,8 +40,18 @@ from oncobill.remittance.models import (
     RemitClaimEntry,
     RemitServiceLine,
     RemitWorkItem,
+    UnderpaymentItem,
 )
-from oncobill.remittance.rules import balancing_problems
+from oncobill.remittance.rules import balancing_problems, claim_denials
+from oncobill.remittance.underpayments import (
+    ContractFeeTable,
+    ContractTerms,
+    Fee,
+    FeeSource,
+    SandboxMedicareFees,
+    indexed_paid_lines,
+    review_underpayments,
+)
 from oncobill.x12 import X12Error, read
 from oncobill.x12.remit835 import ClaimPayment, Remittance, read_remittance
 from oncobill.x12.tokenizer import make_segment
@@ -66,7 +79,9 @@ class SetResult:
     denials: int = 0
     reversals: int = 0
     crossovers: int = 0
-    work_items: int = 0
+    work_items: int = 0  # remit work queue: what could not be matched or posted
+    denials_routed: int = 0  # denial work items put in a queue by the playbook
+    underpayments: int = 0  # lines allowed below the contract
 
 
 @dataclass
@@ -86,7 +101,8 @@ class EraImportResult:
                 head += (f": {s.claims_posted} claims, paid {s.payments}, adjustments {s.adjustments}, "
                          f"patient responsibility {s.patient_responsibility}, denials {s.denials}, "
                          f"reversals {s.reversals}, provider adjustments {s.provider_adjustments}, "
-                         f"work items {s.work_items}")
+                         f"work items {s.work_items}, denials routed {s.denials_routed}, "
+                         f"underpayments {s.underpayments}")
             elif s.reason:
                 head += f": {s.reason}"
             lines.append(head)
@@ -191,7 +207,8 @@ class _Poster:
         self.pending: list[tuple[RemitClaim, ledger.EntryDraft]] = []
         # What each CLP said, kept verbatim (remit_service_lines, remit_adjustments): per remit claim,
         # its payment and the claim line each SVC was matched to (None: unmatched or a reversal).
-        self.details: list[tuple[RemitClaim, ClaimPayment, list[tuple[int | None, str]]]] = []
+        self.details: list[tuple[RemitClaim, ClaimPayment, list[tuple[int | None, str]], _ClaimContext | None]] = []
+        self.worklists = _Worklists(session, era, out, remit_date=self.effective, now=now)
 
     def work(self, kind: str, claim: ClaimPayment, detail: str, *, claim_id: int | None = None,
              procedure: str = "", control: str = "", amount: Decimal | None = None) -> None:
@@ -273,12 +290,14 @@ class _Poster:
         if not self.details:
             return
         line_ids = iter(next_ids(self.session, RemitServiceLine.__table__,
-                                 sum(len(cp.services) for _, cp, _ in self.details)))
-        lines, adjustments = [], []
-        for rc, cp, matched in self.details:
+                                 sum(len(d[1].services) for d in self.details)))
+        lines, adjustments, routed = [], [], []
+        for rc, cp, matched, ctx in self.details:
             adjustments.extend(_adjustment_row(rc.id, None, a) for a in cp.adjustments)
+            stored: list[tuple[int, int | None]] = []
             for seq, (svc, (claim_line_id, how)) in enumerate(zip(cp.services, matched), start=1):
                 line_id = next(line_ids)
+                stored.append((line_id, claim_line_id))
                 proc, submitted = svc.procedure, svc.submitted_procedure
                 lines.append({
                     "id": line_id, "remit_claim_id": rc.id, "claim_line_id": claim_line_id, "sequence": seq,
@@ -290,9 +309,12 @@ class _Poster:
                     "line_control_number": svc.line_control_number[:50], "remarks": list(svc.remarks),
                     "matched_by": how[:60]})
                 adjustments.extend(_adjustment_row(rc.id, line_id, a) for a in svc.adjustments)
+            if ctx is not None:
+                routed.append((rc.id, cp, ctx, stored))
         insert_rows(self.session, RemitServiceLine.__table__, lines)
         insert_rows(self.session, RemitAdjustment.__table__, adjustments)
         self.details.clear()
+        self.worklists.store(routed)
 
     def remember_payer_number(self, claim: Claim, number: str) -> None:
         if not number:
@@ -330,7 +352,7 @@ class _Poster:
                                  crossed_over=False)
         session.add(remit_claim)
         if cp.is_reversal:
-            self.details.append((remit_claim, cp, [(None, "reversal (CLP02 22)")] * len(cp.services)))
+            self.details.append((remit_claim, cp, [(None, "reversal (CLP02 22)")] * len(cp.services), None))
             self.reverse_earlier(claim, cp, remit_claim)
             return
         remarks = [r for s in cp.services for r in s.remarks] + [
@@ -341,7 +363,7 @@ class _Poster:
                              cl.service_date, cl.units, cl.charge) for cl in claim.lines]
         matches = match_lines(cp.services, billed)
         self.details.append((remit_claim, cp, [(m.billed.claim_line_id if m.billed else None, m.how)
-                                               for m in matches]))
+                                               for m in matches], _ClaimContext.of(claim)))
         matched = [m for m in matches if m.billed is not None]
         claim_level = posting.claim_level_adjustments(cp.adjustments, [m.billed.charge for m in matched])
         if cp.adjustments and not matched:
@@ -413,6 +435,12 @@ class _Poster:
                             source=self.source)
             remit_claim.entries.append(RemitClaimEntry(entry=entry))
         earlier.reversed_by_id = remit_claim.id
+        self.session.execute(
+            update(DenialWorkItem)
+            .where(DenialWorkItem.remit_claim_id == earlier.id, DenialWorkItem.status != "done")
+            .values(status="done", resolution="no_action", resolved_at=self.now, resolved_by=self.actor[:60],
+                    note=f"void: {self.source} reversed this payment (CLP02 22); "
+                         f"the corrected remit routes its own denials"[:2000]))
         self.out.reversals += 1
         self.out.payments -= earlier.paid
         self.out.claims_posted += 1
@@ -436,6 +464,162 @@ class _Poster:
                 era_import_id=self.era.id, reason=plb.reason[:2], reference=plb.reference[:50], amount=plb.amount,
                 journal_entry_id=entry.id, claim_id=linked.id if linked else None))
             self.out.provider_adjustments += plb.amount
+
+
+@dataclass(frozen=True, slots=True)
+class _ClaimContext:
+    """What denial routing and the underpayment review need of the claim a CLP posted to."""
+
+    claim_id: int
+    payer_id: int
+    patient_control_number: str
+    service_from: date
+    payer_claim_number: str
+    payer_accepted_on: date | None  # first 277CA acceptance: proof of timely filing for CO-29
+
+    @classmethod
+    def of(cls, claim: Claim) -> _ClaimContext:
+        accepted = [e.at.date() for e in claim.events if e.to_status is S.PAYER_ACCEPTED]
+        return cls(claim.id, claim.payer_id, claim.patient_control_number, claim.service_from,
+                   claim.payer_claim_number or "", min(accepted, default=None))
+
+
+class _CachedFees:
+    """A fee source asked once per code, modifiers, setting and day (an 835 repeats them thousands of times)."""
+
+    def __init__(self, source: FeeSource):
+        self.source, self.seen = source, {}
+
+    def fee(self, code: str, modifiers: tuple[str, ...], place_of_service: str, on: date) -> Fee | None:
+        key = (code, modifiers, place_of_service, on)
+        if key not in self.seen:
+            self.seen[key] = self.source.fee(code, modifiers, place_of_service, on)
+        return self.seen[key]
+
+
+class _Worklists:
+    """Denial work items and underpayment findings of the claims of one set, routed as they are posted
+    and stored in bulk (one insert per chunk). Payer terms are the settings in force on the date of
+    service (as ``practice.service.payer_setting`` reads them), read once per payer and set."""
+
+    def __init__(self, session: Session, era: EraImport, out: SetResult, *, remit_date: date, now: datetime):
+        self.session, self.era, self.out, self.remit_date, self.now = session, era, out, remit_date, now
+        self.playbook = default_playbook()
+        self.payers: dict[int, tuple[str, int, list[tuple[str, object, date, date | None]]]] = {}
+        self.terms: dict[tuple[int, date], tuple[PayerTerms, ContractTerms, FeeSource]] = {}
+        self.work_rules: dict[tuple[str, str, tuple[str, ...]], bool] = {}
+        self.fee_sources: dict[str, FeeSource] = {}
+
+    def needs_work(self, group: str, carc: str, rarcs: tuple[str, ...]) -> bool:
+        key = (group, carc, rarcs)
+        if key not in self.work_rules:
+            self.work_rules[key] = self.playbook.rule_for(group, carc, rarcs).action not in NO_WORK
+        return self.work_rules[key]
+
+    def settings(self, payer_id: int, on: date) -> tuple[str, int, dict]:
+        if payer_id not in self.payers:
+            name, filing = self.session.execute(select(Payer.name, Payer.timely_filing_days)
+                                                .where(Payer.id == payer_id)).one()
+            rows = self.session.execute(select(PayerSetting.key, PayerSetting.value, PayerSetting.effective_from,
+                                               PayerSetting.effective_to).where(PayerSetting.payer_id == payer_id)
+                                        .order_by(PayerSetting.effective_from)).all()
+            self.payers[payer_id] = (name, filing, [tuple(r) for r in rows])
+        name, filing, rows = self.payers[payer_id]
+        in_force = {key: value for key, value, start, end in rows if start <= on and (end is None or end >= on)}
+        return name, filing, in_force  # ordered by effective_from: the latest start wins
+
+    def fee_source(self, payer: str, settings: dict) -> FeeSource:
+        """The practice's contract table when the payer's ``contract_fee_table`` setting names one (a CSV
+        path), else the bundled Medicare schedule (times ``contract_percent_of_medicare``)."""
+        table = settings.get("contract_fee_table")
+        key = str(table) if table else ""
+        if key not in self.fee_sources:
+            if not table:
+                self.fee_sources[key] = _CachedFees(SandboxMedicareFees())
+            else:
+                path = Path(str(table))
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except OSError as exc:
+                    raise InvalidInput(f"payer {payer}: setting contract_fee_table",
+                                       f"{path} cannot be read ({exc.strerror or exc})") from None
+                self.fee_sources[key] = _CachedFees(ContractFeeTable.from_csv(text, source=path.name))
+        return self.fee_sources[key]
+
+    def terms_for(self, payer_id: int, on: date) -> tuple[PayerTerms, ContractTerms, FeeSource]:
+        key = (payer_id, on)
+        if key not in self.terms:
+            name, filing, settings = self.settings(payer_id, on)
+            self.terms[key] = (PayerTerms.from_settings(name, filing, settings),
+                               ContractTerms.from_settings(name, settings), None)
+        payer_terms, contract, fees = self.terms[key]
+        if fees is None:  # the fee schedule is loaded only when a paid line needs it
+            name, _, settings = self.settings(payer_id, on)
+            fees = self.fee_source(name, settings)
+            self.terms[key] = (payer_terms, contract, fees)
+        return payer_terms, contract, fees
+
+    def route(self, line: DeniedLine, facts: ClaimFacts, terms: PayerTerms) -> tuple[WorkItem, str]:
+        """The playbook's work item and the words for its due date. A payer without an appeal window
+        setting still gets its item (queue, action, owner): the due date is then the other clocks'
+        (or none), and the reason says which setting is missing."""
+        try:
+            item = route(line, facts, terms, remit_date=self.remit_date, playbook=self.playbook)
+            return item, item.due_reason
+        except InvalidInput as exc:
+            if terms.appeal_window_days is not None or "appeal_window_days" not in exc.reason:
+                raise
+        item = route(line, facts, replace(terms, appeal_window_days=36500), remit_date=self.remit_date,
+                     playbook=self.playbook)
+        clocks = tuple(c for c in item.clocks if c.name != "appeal window")
+        item = replace(item, clocks=clocks, due_date=min((c.deadline for c in clocks), default=None))
+        missing = f"appeal window unknown: payer {terms.name} has no appeal_window_days setting"
+        return item, (f"{item.due_reason}; {missing}" if clocks else missing)
+
+    def store(self, routed: list[tuple[int, ClaimPayment, _ClaimContext, list[tuple[int, int | None]]]]) -> None:
+        """Route the denials and review the paid lines of the chunk's CLPs; insert what needs work."""
+        denials, short = [], []
+        for remit_claim_id, cp, ctx, stored in routed:
+            payer_terms = contract = fees = None
+            found = claim_denials(cp, self.needs_work)
+            if found:
+                payer_terms = self.terms_for(ctx.payer_id, ctx.service_from)[0]
+                facts = ClaimFacts(ctx.patient_control_number, ctx.service_from,
+                                   payer_claim_number=cp.payer_claim_control_number or ctx.payer_claim_number,
+                                   payer_accepted_on=ctx.payer_accepted_on)
+            for index, line in found:
+                line_id, claim_line_id = stored[index] if index is not None else (None, None)
+                if index is not None and claim_line_id is None:
+                    continue  # an unmatched line is in the remit work queue: matched first, then worked
+                item, due_reason = self.route(line, facts, payer_terms)
+                if not item.needs_work:
+                    continue
+                procedure = ":".join((line.code, *line.modifiers)) if line.code else ""
+                denials.append({
+                    "era_import_id": self.era.id, "remit_claim_id": remit_claim_id, "remit_service_line_id": line_id,
+                    "claim_id": ctx.claim_id, "claim_line_id": claim_line_id, "payer_id": ctx.payer_id,
+                    "group_code": item.group, "carc": item.carc[:5], "rarcs": list(item.rarcs),
+                    "amount": item.amount, "procedure": procedure[:60], "partial": item.partial,
+                    "queue": item.queue[:40], "action": item.action.value, "owner": item.owner.value,
+                    "patient_billable": item.patient_billable.value, "due_date": item.due_date,
+                    "due_reason": due_reason[:300], "reason": item.reason[:1000], "fix": item.fix[:1000],
+                    "route": item.route[:300], "status": "open", "created_at": self.now, "note": ""})
+            paid = [(i, pl) for i, pl in indexed_paid_lines(cp) if stored[i][1] is not None]
+            if not paid:
+                continue
+            _, contract, fees = self.terms_for(ctx.payer_id, ctx.service_from)
+            where = {id(pl): stored[i] for i, pl in paid}
+            for finding in review_underpayments([pl for _, pl in paid], contract, fees).findings:
+                line_id, claim_line_id = where[id(finding.line)]
+                short.append({
+                    "remit_service_line_id": line_id, "claim_id": ctx.claim_id, "claim_line_id": claim_line_id,
+                    "payer_id": ctx.payer_id, "allowed": finding.actual_allowed, "expected": finding.expected_allowed,
+                    "shortfall": finding.difference, "basis": finding.explanation[:300], "status": "open",
+                    "created_at": self.now, "note": ""})
+        insert_rows(self.session, DenialWorkItem.__table__, denials)
+        insert_rows(self.session, UnderpaymentItem.__table__, short)
+        self.out.denials_routed += len(denials)
+        self.out.underpayments += len(short)
 
 
 def _adjustment_row(remit_claim_id: int, line_id: int | None, adj) -> dict:

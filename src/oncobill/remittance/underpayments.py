@@ -196,6 +196,7 @@ class UnderpaymentFinding:
     difference: Decimal  # expected - actual, positive
     explanation: str
     queue: str = QUEUE
+    line: PaidLine | None = None  # the line reviewed, so a poster can link the finding to its remit line
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +257,8 @@ def review_underpayments(lines: list[PaidLine], terms: ContractTerms, fees: FeeS
                 line.patient_control_number, line.line_control_number, line.code, line.units, expected.amount,
                 line.allowed, short,
                 f"{where} {line.code}: allowed {line.allowed} ({line.allowed_basis}), expected {expected.amount} "
-                f"({expected.explanation}); short {short}. Ask {terms.payer} to reprocess at the contract rate."))
+                f"({expected.explanation}); short {short}. Ask {terms.payer} to reprocess at the contract rate.",
+                line=line))
     return UnderpaymentReview(tuple(findings), checked, tuple(skipped))
 
 
@@ -267,13 +269,21 @@ def paid_lines(claim_payment, *, place_of_service: str | None = None,
     Allowed is AMT*B6, else paid + PR + CO-253 (what the payer allowed before sequestration).
     An 837I claim is recognised by the revenue codes on its lines (SVC04) unless *institutional* says;
     its CLP08 is then a type of bill, not a place of service."""
+    return [line for _, line in indexed_paid_lines(claim_payment, place_of_service=place_of_service,
+                                                   institutional=institutional)]
+
+
+def indexed_paid_lines(claim_payment, *, place_of_service: str | None = None,
+                       institutional: bool | None = None) -> list[tuple[int, PaidLine]]:
+    """:func:`paid_lines` with each line's position among the claim's SVCs (from 0), so a poster can
+    tie a finding to the remit service line it stored."""
     if claim_payment.status not in PRIMARY_STATUSES:
         return []
     if institutional is None:
         institutional = any(svc.revenue_code for svc in claim_payment.services)
     pos = place_of_service or ("22" if institutional else claim_payment.facility_code)
     out = []
-    for svc in claim_payment.services:
+    for index, svc in enumerate(claim_payment.services):
         pr = sum((a.amount for a in svc.adjustments if a.group == "PR"), ZERO)
         if svc.paid <= ZERO and pr <= ZERO:
             continue  # denied: the denial work item covers it
@@ -287,7 +297,7 @@ def paid_lines(claim_payment, *, place_of_service: str | None = None,
             raise InvalidInput(f"claim {claim_payment.patient_control_number} line {svc.line_control_number or svc.procedure.code}",
                                "no date of service (DTM*472 or the claim's DTM*232)")
         units = svc.units_paid if svc.units_paid is not None else (svc.units_billed or Decimal(1))
-        out.append(PaidLine(claim_payment.patient_control_number, svc.line_control_number, svc.procedure.code,
-                            tuple(svc.procedure.modifiers), units, svc.charge, allowed, svc.paid, pos, day,
-                            institutional, basis))
+        out.append((index, PaidLine(claim_payment.patient_control_number, svc.line_control_number, svc.procedure.code,
+                                    tuple(svc.procedure.modifiers), units, svc.charge, allowed, svc.paid, pos, day,
+                                    institutional, basis)))
     return out
