@@ -30,11 +30,18 @@ from oncobill.x12.values import (
 
 ZERO = Decimal("0.00")
 _PROCEDURES: dict = {}  # frozen Procedure objects, shared: a remit repeats the same codes
+# Frozen Adjustment objects by (group, reason, amount text, quantity text): a remittance
+# repeats the same few hundred CAS pairs, and every object kept alive is walked by the
+# garbage collector (at the latest when the interpreter exits), so equal ones are shared.
+_ADJUSTMENTS: dict = {}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Adjustment:
-    """One CAS triplet: group (CO, PR, OA, PI), CARC reason code, amount, optional quantity."""
+    """One CAS triplet: group (CO, PR, OA, PI), CARC reason code, amount, optional quantity.
+
+    Frozen, so a reader can share equal adjustments between lines.
+    """
 
     group: str
     reason: str
@@ -72,6 +79,26 @@ class Procedure:
         return component.join(parts)
 
 
+def _lazy_lists(*names: str):
+    """``__getattr__`` that makes an empty list for a list field a reader left unset.
+
+    A remittance reader leaves the usually empty lists (remarks, other segments, claim-level
+    adjustments) unset instead of building tens of thousands of empty lists: every list
+    kept alive is walked by the garbage collector, at the latest when the interpreter exits.
+    The first access makes the list and stores it, so the field behaves as an ordinary one.
+    """
+    lazy = frozenset(names)
+
+    def __getattr__(self, name: str):
+        if name in lazy:
+            value: list = []
+            setattr(self, name, value)
+            return value
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    return __getattr__
+
+
 @dataclass(slots=True)
 class ServicePayment:
     """Loop 2110: one paid (or denied) service line."""
@@ -91,6 +118,8 @@ class ServicePayment:
     allowed: Decimal | None = None  # AMT*B6
     remarks: list[str] = field(default_factory=list)  # LQ*HE RARCs
     other: list[Segment] = field(default_factory=list)  # segments kept verbatim
+
+    __getattr__ = _lazy_lists("adjustments", "remarks", "other")
 
 
 @dataclass(slots=True)
@@ -117,6 +146,8 @@ class ClaimPayment:
     received_date: date | None = None
     services: list[ServicePayment] = field(default_factory=list)
     other: list[Segment] = field(default_factory=list)
+
+    __getattr__ = _lazy_lists("adjustments", "services", "other")
 
     @property
     def is_reversal(self) -> bool:
@@ -167,20 +198,28 @@ class Remittance:
 
 
 def _cas(seg: Segment, out: list[Adjustment]) -> None:
-    # Hot path of a remittance parse: cached conversions first, element names only on a miss.
+    # Hot path of a remittance parse: shared adjustments first, element names only on a miss.
     n = len(seg)
     group = seg[1] if n > 1 else ""
-    get_amount = _AMOUNTS.get
+    shared = _ADJUSTMENTS
     for i in range(2, n, 3):
         reason = seg[i]
         if not reason:
             continue
         text = seg[i + 1] if i + 1 < n else ""
-        amt = get_amount(text)
-        if amt is None:
-            amt = amount(text, seg, f"CAS{i + 1:02d}")
-        qty = quantity(seg[i + 2], seg, f"CAS{i + 2:02d}") if i + 2 < n and seg[i + 2] else None
-        out.append(Adjustment(group, reason, amt, qty))
+        qtext = seg[i + 2] if i + 2 < n else ""
+        key = (group, reason, text, qtext)
+        adj = shared.get(key)
+        if adj is None:
+            amt = _AMOUNTS.get(text)
+            if amt is None:
+                amt = amount(text, seg, f"CAS{i + 1:02d}")
+            qty = quantity(qtext, seg, f"CAS{i + 2:02d}") if qtext else None
+            adj = Adjustment(group, reason, amt, qty)
+            if len(shared) > 100_000:
+                shared.clear()
+            shared[key] = adj
+        out.append(adj)
 
 
 def _amt(text: str, seg: Segment, element: str) -> Decimal:
@@ -188,25 +227,31 @@ def _amt(text: str, seg: Segment, element: str) -> Decimal:
     return found if found is not None else amount(text, seg, element)
 
 
+_new = object.__new__
+
+
 def read_service(loop: Loop, comp: str) -> ServicePayment:
     # Hot path (one call per service line): cached conversions inline, the helpers (which
-    # name the element in their errors) only on a cache miss or an unusual segment.
+    # name the element in their errors) only on a cache miss or an unusual segment. Empty
+    # list fields are left unset (see _lazy_lists).
     segs = loop.segments
     svc = segs[0]
     n = len(svc)
     amounts = _AMOUNTS
-    adjustments: list[Adjustment] = []
-    remarks: list[str] = []
-    other: list[Segment] = []
+    line = _new(ServicePayment)
+    adjustments = other = None
     service_date = start = end = allowed = None
     control = ""
-    for seg in segs[1:]:
+    for k in range(1, len(segs)):
+        seg = segs[k]
         sid = seg[0]
         if sid == "CAS":
-            if len(seg) == 4 and seg[2]:  # one reason/amount pair, the usual CAS
-                amt = amounts.get(seg[3])
-                if amt is not None:
-                    adjustments.append(Adjustment(seg[1], seg[2], amt))
+            if adjustments is None:
+                adjustments = line.adjustments = []
+            if len(seg) == 4:  # one reason/amount pair, the usual CAS
+                adj = _ADJUSTMENTS.get((seg[1], seg[2], seg[3], ""))
+                if adj is not None:
+                    adjustments.append(adj)
                     continue
             _cas(seg, adjustments)
         elif sid == "DTM":
@@ -219,6 +264,8 @@ def read_service(loop: Loop, comp: str) -> ServicePayment:
             elif qual == "151":
                 end = d
             else:
+                if other is None:
+                    other = line.other = []
                 other.append(seg)
         elif sid == "REF" and seg[1] == "6R":
             control = seg[2]
@@ -227,19 +274,24 @@ def read_service(loop: Loop, comp: str) -> ServicePayment:
             if allowed is None:
                 allowed = amount(seg[2], seg, "AMT02")
         elif sid == "LQ" and seg[1] == "HE":
-            remarks.append(seg[2])
+            line.remarks.append(seg[2])
         else:
+            if other is None:
+                other = line.other = []
             other.append(seg)
     text = svc[1]
-    procedure = _PROCEDURES.get((text, comp)) or Procedure.parse(text, comp)
+    line.procedure = _PROCEDURES.get((text, comp)) or Procedure.parse(text, comp)
     text = svc[2]
     charge = amounts.get(text)
     if charge is None:
         charge = amount(text, svc, "SVC02")
+    line.charge = charge
     text = svc[3]
     paid = amounts.get(text)
     if paid is None:
         paid = amount(text, svc, "SVC03")
+    line.paid = paid
+    line.revenue_code = svc[4] if n > 4 else ""
     units = None
     if n > 5:
         text = svc[5]
@@ -247,23 +299,15 @@ def read_service(loop: Loop, comp: str) -> ServicePayment:
             units = _QUANTITIES.get(text)
             if units is None:
                 units = quantity(text, svc, "SVC05")
-    return ServicePayment(
-        procedure,
-        charge,
-        paid,
-        svc[4] if n > 4 else "",
-        units,
-        Procedure.parse(svc[6], comp) if n > 6 and svc[6] else None,
-        quantity(svc[7], svc, "SVC07") if n > 7 else None,
-        service_date,
-        start,
-        end,
-        adjustments,
-        control,
-        allowed,
-        remarks,
-        other,
-    )
+    line.units_paid = units
+    line.submitted_procedure = Procedure.parse(svc[6], comp) if n > 6 and svc[6] else None
+    line.units_billed = quantity(svc[7], svc, "SVC07") if n > 7 else None
+    line.service_date = service_date
+    line.service_start = start
+    line.service_end = end
+    line.line_control_number = control
+    line.allowed = allowed
+    return line
 
 
 def read_claim(loop: Loop, comp: str) -> ClaimPayment:
@@ -278,20 +322,23 @@ def read_claim(loop: Loop, comp: str) -> ClaimPayment:
     if paid is None:
         paid = amount(clp[4], clp, "CLP04")
     responsibility = optional_amount(clp[5], clp, "CLP05") if n > 5 else None
-    adjustments: list[Adjustment] = []
-    other: list[Segment] = []
+    claim = _new(ClaimPayment)
+    adjustments = other = None
     last = first = qualifier = ident = ""
     statement_start = statement_end = received = None
-    for seg in segs[1:]:
+    for k in range(1, len(segs)):
+        seg = segs[k]
         sid = seg[0]
         if sid == "CAS":
+            if adjustments is None:
+                adjustments = claim.adjustments = []
             _cas(seg, adjustments)
         elif sid == "NM1" and seg[1] == "QC":
-            k = len(seg)
-            last = seg[3] if k > 3 else ""
-            first = seg[4] if k > 4 else ""
-            qualifier = seg[8] if k > 8 else ""
-            ident = seg[9] if k > 9 else ""
+            m = len(seg)
+            last = seg[3] if m > 3 else ""
+            first = seg[4] if m > 4 else ""
+            qualifier = seg[8] if m > 8 else ""
+            ident = seg[9] if m > 9 else ""
         elif sid == "DTM" and seg[1] in ("232", "233", "050"):
             d = parse_date(seg[2], seg, "DTM02")
             if seg[1] == "232":
@@ -301,29 +348,29 @@ def read_claim(loop: Loop, comp: str) -> ClaimPayment:
             else:
                 received = d
         else:
+            if other is None:
+                other = claim.other = []
             other.append(seg)
-    return ClaimPayment(
-        clp[1],
-        clp[2],
-        charge,
-        paid,
-        responsibility,
-        clp[6] if n > 6 else "",
-        clp[7] if n > 7 else "",
-        clp[8] if n > 8 else "",
-        clp[9] if n > 9 else "",
-        clp[11] if n > 11 else "",
-        adjustments,
-        last,
-        first,
-        qualifier,
-        ident,
-        statement_start,
-        statement_end,
-        received,
-        [read_service(lp, comp) for lp in loop.loops],
-        other,
-    )
+    claim.patient_control_number = clp[1]
+    claim.status = clp[2]
+    claim.charge = charge
+    claim.paid = paid
+    claim.patient_responsibility = responsibility
+    claim.filing_indicator = clp[6] if n > 6 else ""
+    claim.payer_claim_control_number = clp[7] if n > 7 else ""
+    claim.facility_code = clp[8] if n > 8 else ""
+    claim.frequency = clp[9] if n > 9 else ""
+    claim.drg = clp[11] if n > 11 else ""
+    claim.patient_last_name = last
+    claim.patient_first_name = first
+    claim.patient_id_qualifier = qualifier
+    claim.patient_id = ident
+    claim.statement_start = statement_start
+    claim.statement_end = statement_end
+    claim.received_date = received
+    if loop.loops:
+        claim.services = [read_service(lp, comp) for lp in loop.loops]
+    return claim
 
 
 def read_remittance(txn: Transaction) -> Remittance:
