@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from oncobill.claims import lifecycle
 from oncobill.claims.models import (
@@ -29,10 +29,13 @@ from oncobill.claims.models import (
     SubmissionBatch,
 )
 from oncobill.errors import InvalidInput
+from oncobill.patients.models import Coverage as StoredCoverage
 from oncobill.x12.claims837 import (
     Address,
     Coverage,
     DrugIdentification,
+    LineAdjudication,
+    OtherPayer,
     Payer,
     Person,
     ProfessionalClaim,
@@ -84,26 +87,34 @@ def billing_provider(claim: Claim) -> Provider:
                     tax_id=entity.tin, taxonomy=entity.taxonomy)
 
 
-def _parties(claim: Claim) -> dict:
-    """Subscriber, patient (only when not the subscriber), payer and SBR of the claim's coverage."""
-    coverage, patient, payer = claim.coverage, claim.patient, claim.payer
+def _subscriber(coverage: StoredCoverage, patient) -> tuple[Person, Person | None]:
+    """The coverage's subscriber, and the patient when the patient is not the subscriber."""
     address = Address(_x12(patient.address_line1), _x12(patient.city), patient.state or "", patient.zip_code or "")
-    relationship = coverage.relationship_to_subscriber.value
     own = Person(_x12(patient.last_name), _x12(patient.first_name), coverage.member_id, address,
                  patient.birth_date, patient.sex or "U")
-    if relationship == "18":
-        subscriber, dependent = own, None
-    else:
-        subscriber = Person(_x12(coverage.subscriber_last_name), _x12(coverage.subscriber_first_name),
-                            coverage.member_id, address, coverage.subscriber_birth_date, "U")
-        dependent = Person(own.last_name, own.first_name, "", address, own.birth_date, own.gender)
+    if coverage.relationship_to_subscriber.value == "18":
+        return own, None
+    subscriber = Person(_x12(coverage.subscriber_last_name), _x12(coverage.subscriber_first_name),
+                        coverage.member_id, address, coverage.subscriber_birth_date, "U")
+    return subscriber, Person(own.last_name, own.first_name, "", address, own.birth_date, own.gender)
+
+
+def _payer(payer) -> Payer:
     payer_address = None
     if payer.address_line1 and payer.city:
         payer_address = Address(_x12(payer.address_line1), _x12(payer.city), payer.state or "", payer.zip_code or "")
+    return Payer(_x12(payer.name), payer.payer_id, payer_address)
+
+
+def _parties(claim: Claim) -> dict:
+    """Subscriber, patient (only when not the subscriber), payer and SBR of the claim's coverage."""
+    coverage, patient, payer = claim.coverage, claim.patient, claim.payer
+    relationship = coverage.relationship_to_subscriber.value
+    subscriber, dependent = _subscriber(coverage, patient)
     return {
         "billing_provider": billing_provider(claim),
         "subscriber": subscriber,
-        "payer": Payer(_x12(payer.name), payer.payer_id, payer_address),
+        "payer": _payer(payer),
         "coverage": Coverage(coverage.priority.sbr01, "18" if dependent is None else "", coverage.group_number or "",
                              payer.claim_filing_indicator),
         "patient": dependent,
@@ -175,39 +186,96 @@ def _common(claim: Claim, memo: dict | None) -> tuple[dict, Provider]:
     return parties, _shared(memo, ("rendering", id(claim.rendering_provider)), lambda: _rendering(claim))
 
 
-def professional_claim(claim: Claim, memo: dict | None = None) -> ProfessionalClaim:
+# -- coordination of benefits: the prior payers' adjudication, from their stored remits -------------
+
+def _priors(claim: Claim, priors: list | None) -> list:
+    """(prior claim, PriorAdjudication) per payer before this one, primary first: given, or read from the
+    stored remits when the claim follows another (``primary_claim_id``)."""
+    if priors is not None or claim.primary_claim_id is None:
+        return priors or []
+    from oncobill.claims.secondary import prior_chain
+
+    session = object_session(claim)
+    if session is None:
+        raise InvalidInput(f"claim {claim.patient_control_number}",
+                           "a secondary claim is written from its primary's stored remit: the claim must be stored")
+    return prior_chain(session, claim)
+
+
+def other_payers(priors: list) -> list[OtherPayer]:
+    """2320/2330A/2330B per prior payer: its SBR01 (P for the primary), subscriber and member ID, payer
+    ID, AMT*D (CLP04), AMT*EAF (what it left the patient), claim-level CAS verbatim, DTP*573."""
+    out = []
+    for prior_claim, facts in priors:
+        cov = prior_claim.coverage
+        subscriber, dependent = _subscriber(cov, prior_claim.patient)
+        out.append(OtherPayer(
+            cov.priority.sbr01, _payer(prior_claim.payer), subscriber,
+            relationship="18" if dependent is None else cov.relationship_to_subscriber.value,
+            group_number=cov.group_number or "", filing_indicator=prior_claim.payer.claim_filing_indicator,
+            paid=facts.paid, remaining_patient_liability=facts.patient_responsibility,
+            adjustments=list(facts.claim_adjustments), adjudication_date=facts.adjudication_date))
+    return out
+
+
+def line_adjudications(line: ClaimLine, priors: list) -> list[LineAdjudication]:
+    """2430 per prior payer for one line: SVD with the procedure as that payer adjudicated it, what it
+    paid and the units, the line's CAS verbatim, DTP*573."""
+    out = []
+    for prior_claim, facts in priors:
+        found = facts.line(line.line_number)
+        if found is None:
+            raise InvalidInput(f"claim {line.claim.patient_control_number if line.claim else ''} line "
+                               f"{line.line_number}", f"no adjudication of it in the remit of "
+                                                      f"{prior_claim.patient_control_number}")
+        out.append(LineAdjudication(prior_claim.payer.payer_id, found.paid, found.procedure, found.units,
+                                    facts.adjudication_date, list(found.adjustments)))
+    return out
+
+
+def professional_claim(claim: Claim, memo: dict | None = None, priors: list | None = None) -> ProfessionalClaim:
     """2300/2400 of an 837P: CLM05 = POS:B:frequency, HI, REF*G1/F8, rendering provider, SV1 lines
-    with DTP*472, REF*6R and the NDC (LIN/CTP) on drug lines."""
+    with DTP*472, REF*6R and the NDC (LIN/CTP) on drug lines; on a claim to a later payer, 2320/2430."""
+    priors = _priors(claim, priors)
     lines = [ServiceLine(_procedure(line), line.charge, line.units, line.service_date, _pointers(line.dx_pointers),
-                         line_control_number=line.line_control_number, drug=_drug(line)) for line in claim.lines]
+                         line_control_number=line.line_control_number, drug=_drug(line),
+                         adjudications=line_adjudications(line, priors)) for line in claim.lines]
     parties, rendering = _common(claim, memo)
     facility = _shared(memo, ("facility", id(claim.location), id(claim.billing_entity)), lambda: _facility(claim))
     return ProfessionalClaim(
         claim.patient_control_number, sum((ln.charge for ln in lines), Decimal("0.00")),
         claim.location.place_of_service, [d.icd10_code for d in claim.diagnoses], lines,
         prior_authorization=claim.prior_authorization or "", rendering_provider=rendering, service_facility=facility,
-        **parties)
+        other_payers=other_payers(priors), **parties)
 
 
-def institutional_claim(claim: Claim, memo: dict | None = None) -> InstitutionalClaim:
+def institutional_claim(claim: Claim, memo: dict | None = None, priors: list | None = None) -> InstitutionalClaim:
     """2300/2400 of an 837I: type of bill 13x (CLM05 = 13:A:frequency), statement dates, SV2 lines with
-    revenue code and HCPCS; the rendering physician is the attending (2310A)."""
+    revenue code and HCPCS; the rendering physician is the attending (2310A); 2320/2430 as on the 837P."""
+    priors = _priors(claim, priors)
     parties, rendering = _common(claim, memo)
     lines = [RevenueLine(line.revenue_code or "0940", line.charge, line.units, _procedure(line), line.service_date,
-                         line.line_control_number, _drug(line)) for line in claim.lines]
+                         line.line_control_number, _drug(line), line_adjudications(line, priors))
+             for line in claim.lines]
     codes = [d.icd10_code for d in claim.diagnoses]
     return InstitutionalClaim(
         claim.patient_control_number, sum((ln.charge for ln in lines), Decimal("0.00")),
         FACILITY_TYPE_HOSPITAL_OUTPATIENT, claim.service_from, claim.service_to, codes[0], lines,
         other_diagnoses=codes[1:], admission_type="", admission_source="", patient_status="01",
-        attending_provider=rendering, prior_authorization=claim.prior_authorization or "", **parties)
+        attending_provider=rendering, prior_authorization=claim.prior_authorization or "",
+        other_payers=other_payers(priors), **parties)
 
 
-def claim_837(claim: Claim, memo: dict | None = None) -> ProfessionalClaim | InstitutionalClaim:
-    """The X12 engine's typed claim (*memo* shares the parties' objects across the claims of one batch)."""
+def claim_837(claim: Claim, memo: dict | None = None, priors: list | None = None
+              ) -> ProfessionalClaim | InstitutionalClaim:
+    """The X12 engine's typed claim (*memo* shares the parties' objects across the claims of one batch).
+
+    A claim to a later payer (``primary_claim_id``) carries each prior payer's adjudication from its
+    stored remit; *priors* (list of (prior claim, ``secondary.PriorAdjudication``), primary first) gives
+    them directly for a claim that is not stored."""
     if claim.form is ClaimForm.INSTITUTIONAL:
-        return institutional_claim(claim, memo)
-    return professional_claim(claim, memo)
+        return institutional_claim(claim, memo, priors)
+    return professional_claim(claim, memo, priors)
 
 
 # -- one batch file ---------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def from_institutional(claim: InstitutionalClaim) -> BilledClaim:
         lines.append(
             BilledLine(n, proc.code, proc.modifiers, ln.units, ln.charge, ln.service_date or claim.statement_start,
                        proc, ln.line_control_number, ln.revenue_code, ln.drug.ndc if ln.drug else "",
-                       claim.prior_authorization)
+                       claim.prior_authorization, tuple(ln.adjudications))
         )  # fmt: skip
     attending = claim.attending_provider.npi if claim.attending_provider else claim.billing_provider.npi
     return BilledClaim(

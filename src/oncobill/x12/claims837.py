@@ -225,20 +225,88 @@ def _line_segments(n: int, line: ServiceLine, comp: str) -> list[Segment]:
     if line.drug is not None:
         out.append(_seg("LIN", "", "N4", line.drug.ndc))
         out.append(_seg("CTP", "", "", "", fmt_quantity(line.drug.quantity), line.drug.unit))
-    for adj in line.adjudications:
-        out.append(
-            _seg(
-                "SVD",
-                adj.payer_id,
-                fmt_amount(adj.paid),
-                adj.procedure.format(comp),
-                "",
-                fmt_quantity(adj.units),
-            )
-        )
+    out.extend(line_adjudication_segments(line.adjudications, comp))
+    return out
+
+
+# -- coordination of benefits (2320/2330A/2330B and 2430), shared by the 837P and 837I writers ------
+
+
+def other_payer_segments(other_payers: list[OtherPayer]) -> list[Segment]:
+    """2320 (SBR of the other payer, its claim-level CAS verbatim, AMT*D paid, AMT*EAF remaining patient
+    liability, OI), 2330A (its subscriber) and 2330B (the payer, DTP*573 its adjudication date)."""
+    out: list[Segment] = []
+    for op in other_payers:
+        out.append(_seg("SBR", op.responsibility, op.relationship, op.group_number, "", "", "", "", "",
+                        op.filing_indicator))  # fmt: skip
+        out.extend(_cas_segments(op.adjustments))
+        if op.paid is not None:
+            out.append(_seg("AMT", "D", fmt_amount(op.paid)))
+        if op.remaining_patient_liability is not None:
+            out.append(_seg("AMT", "EAF", fmt_amount(op.remaining_patient_liability)))
+        out.append(_seg("OI", "", "", op.benefits_assigned, "", "", op.release))
+        s = op.subscriber
+        out += _name_segments("IL", "1", s.last_name, s.first_name, "MI", s.member_id, s.address)
+        out += _name_segments("PR", "2", op.payer.name, "", "PI", op.payer.payer_id, op.payer.address)
+        if op.adjudication_date:
+            out.append(_seg("DTP", "573", "D8", fmt_date(op.adjudication_date)))
+    return out
+
+
+def line_adjudication_segments(adjudications: list[LineAdjudication], comp: str,
+                               revenue_code: str = "") -> list[Segment]:
+    """2430 per prior payer: SVD (payer, paid, procedure as it adjudicated it, SVD04 the revenue code on
+    an 837I, units), the line's CAS verbatim and DTP*573."""
+    out: list[Segment] = []
+    for adj in adjudications:
+        out.append(_seg("SVD", adj.payer_id, fmt_amount(adj.paid), adj.procedure.format(comp), revenue_code,
+                        fmt_quantity(adj.units)))  # fmt: skip
         out.extend(_cas_segments(adj.adjustments))
         out.append(_seg("DTP", "573", "D8", fmt_date(adj.adjudication_date)))
     return out
+
+
+def read_other_payer(lp: Loop) -> OtherPayer:
+    """One 2320 loop with its 2330A/2330B (837P and 837I alike)."""
+    sbr = lp.segments[0]
+    sub = lp.child("2330A")
+    pay = lp.child("2330B")
+    amt_d, amt_eaf = lp.segment("AMT", "D"), lp.segment("AMT", "EAF")
+    oi = lp.segment("OI")
+    op = OtherPayer(
+        sbr.get(1),
+        _payer(pay) if pay else Payer("", ""),
+        _person(sub) if sub else Person("", ""),
+        sbr.get(2),
+        sbr.get(3),
+        sbr.get(9),
+        amount(amt_d[2], amt_d, "AMT02") if amt_d else None,
+        amount(amt_eaf[2], amt_eaf, "AMT02") if amt_eaf else None,
+        benefits_assigned=oi.get(3) if oi else "",
+        release=oi.get(6) if oi else "",
+    )
+    for seg in lp.all("CAS"):
+        _cas(seg, op.adjustments)
+    if pay is not None:
+        d = pay.segment("DTP", "573")
+        if d is not None:
+            op.adjudication_date = parse_date(d.get(3), d, "DTP03")
+    return op
+
+
+def read_line_adjudication(lp: Loop, comp: str) -> LineAdjudication:
+    """One 2430 loop (837P and 837I alike)."""
+    svd = lp.segments[0]
+    adj = LineAdjudication(
+        svd.get(1),
+        amount(svd.get(2), svd, "SVD02"),
+        Procedure.parse(svd.get(3), comp),
+        quantity(svd.get(5), svd, "SVD05") or Decimal(0),
+        parse_date((lp.segment("DTP", "573") or ["", "", "", ""])[3], svd, "DTP03"),
+    )
+    for seg in lp.all("CAS"):
+        _cas(seg, adj.adjustments)
+    return adj
 
 
 def _claim_segments(claim: ProfessionalClaim, comp: str) -> list[Segment]:
@@ -267,32 +335,7 @@ def _claim_segments(claim: ProfessionalClaim, comp: str) -> list[Segment]:
     if claim.service_facility is not None:
         f = claim.service_facility
         out += _name_segments("77", "2", f.name, "", "XX", f.npi, f.address)
-    for op in claim.other_payers:
-        out.append(
-            _seg(
-                "SBR",
-                op.responsibility,
-                op.relationship,
-                op.group_number,
-                "",
-                "",
-                "",
-                "",
-                "",
-                op.filing_indicator,
-            )
-        )
-        out.extend(_cas_segments(op.adjustments))
-        if op.paid is not None:
-            out.append(_seg("AMT", "D", fmt_amount(op.paid)))
-        if op.remaining_patient_liability is not None:
-            out.append(_seg("AMT", "EAF", fmt_amount(op.remaining_patient_liability)))
-        out.append(_seg("OI", "", "", op.benefits_assigned, "", "", op.release))
-        s = op.subscriber
-        out += _name_segments("IL", "1", s.last_name, s.first_name, "MI", s.member_id, s.address)
-        out += _name_segments("PR", "2", op.payer.name, "", "PI", op.payer.payer_id, op.payer.address)
-        if op.adjudication_date:
-            out.append(_seg("DTP", "573", "D8", fmt_date(op.adjudication_date)))
+    out.extend(other_payer_segments(claim.other_payers))
     for n, line in enumerate(claim.lines, 1):
         out.extend(_line_segments(n, line, comp))
     return out
@@ -484,17 +527,7 @@ def _read_line(loop: Loop, comp: str) -> ServiceLine:
                 ctp.get(5).split(comp)[0] if ctp else "",
             )
         elif lp.spec.id == "2430":
-            svd = lp.segments[0]
-            adj = LineAdjudication(
-                svd.get(1),
-                amount(svd.get(2), svd, "SVD02"),
-                Procedure.parse(svd.get(3), comp),
-                quantity(svd.get(5), svd, "SVD05") or Decimal(0),
-                parse_date((lp.segment("DTP", "573") or ["", "", "", ""])[3], svd, "DTP03"),
-            )
-            for seg in lp.all("CAS"):
-                _cas(seg, adj.adjustments)
-            line.adjudications.append(adj)
+            line.adjudications.append(read_line_adjudication(lp, comp))
     return line
 
 
@@ -543,30 +576,7 @@ def _read_claim(loop: Loop, comp: str, base: dict) -> ProfessionalClaim:
         elif lid == "2310C":
             claim.service_facility = _provider(lp)
         elif lid == "2320":
-            sbr = lp.segments[0]
-            sub = lp.child("2330A")
-            pay = lp.child("2330B")
-            amt_d, amt_eaf = lp.segment("AMT", "D"), lp.segment("AMT", "EAF")
-            oi = lp.segment("OI")
-            op = OtherPayer(
-                sbr.get(1),
-                _payer(pay) if pay else Payer("", ""),
-                _person(sub) if sub else Person("", ""),
-                sbr.get(2),
-                sbr.get(3),
-                sbr.get(9),
-                amount(amt_d[2], amt_d, "AMT02") if amt_d else None,
-                amount(amt_eaf[2], amt_eaf, "AMT02") if amt_eaf else None,
-                benefits_assigned=oi.get(3) if oi else "",
-                release=oi.get(6) if oi else "",
-            )
-            for seg in lp.all("CAS"):
-                _cas(seg, op.adjustments)
-            if pay is not None:
-                d = pay.segment("DTP", "573")
-                if d is not None:
-                    op.adjudication_date = parse_date(d.get(3), d, "DTP03")
-            claim.other_payers.append(op)
+            claim.other_payers.append(read_other_payer(lp))
     return claim
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from oncobill.x12.claims837 import (
     Coverage,
     DrugIdentification,
+    LineAdjudication,
     OtherPayer,
     Payer,
     Person,
@@ -22,6 +23,10 @@ from oncobill.x12.claims837 import (
     _provider,
     _seg,
     hierarchy_segments,
+    line_adjudication_segments,
+    other_payer_segments,
+    read_line_adjudication,
+    read_other_payer,
 )
 from oncobill.x12.model import Loop, Transaction
 from oncobill.x12.remit835 import Procedure
@@ -43,6 +48,7 @@ class RevenueLine:
     service_date: date | None = None
     line_control_number: str = ""
     drug: DrugIdentification | None = None
+    adjudications: list[LineAdjudication] = field(default_factory=list)  # 2430: prior payers' adjudication
 
 
 @dataclass(slots=True)
@@ -96,27 +102,7 @@ def _claim_segments(claim: InstitutionalClaim, comp: str) -> list[Segment]:
     if claim.attending_provider is not None:
         a = claim.attending_provider
         out += _name_segments("71", "1", a.name, a.first_name, "XX", a.npi, None)
-    for op in claim.other_payers:
-        out.append(
-            _seg(
-                "SBR",
-                op.responsibility,
-                op.relationship,
-                op.group_number,
-                "",
-                "",
-                "",
-                "",
-                "",
-                op.filing_indicator,
-            )
-        )
-        if op.paid is not None:
-            out.append(_seg("AMT", "D", fmt_amount(op.paid)))
-        out.append(_seg("OI", "", "", op.benefits_assigned, "", "", op.release))
-        s = op.subscriber
-        out += _name_segments("IL", "1", s.last_name, s.first_name, "MI", s.member_id, s.address)
-        out += _name_segments("PR", "2", op.payer.name, "", "PI", op.payer.payer_id, op.payer.address)
+    out.extend(other_payer_segments(claim.other_payers))
     for n, line in enumerate(claim.lines, 1):
         out.append(_seg("LX", n))
         out.append(
@@ -130,6 +116,7 @@ def _claim_segments(claim: InstitutionalClaim, comp: str) -> list[Segment]:
         if line.drug is not None:
             out.append(_seg("LIN", "", "N4", line.drug.ndc))
             out.append(_seg("CTP", "", "", "", fmt_quantity(line.drug.quantity), line.drug.unit))
+        out.extend(line_adjudication_segments(line.adjudications, comp, line.revenue_code))
     return out
 
 
@@ -189,6 +176,8 @@ def _read_claim(loop: Loop, comp: str, base: dict) -> InstitutionalClaim:
     for lp in loop.loops:
         if lp.spec.id == "2310A":
             claim.attending_provider = _provider(lp)
+        elif lp.spec.id == "2320":
+            claim.other_payers.append(read_other_payer(lp))
         elif lp.spec.id == "2400":
             sv2 = lp.segment("SV2")
             d = lp.segment("DTP", "472")
@@ -204,6 +193,7 @@ def _read_claim(loop: Loop, comp: str, base: dict) -> InstitutionalClaim:
                 ctp = drug.segment("CTP")
                 line.drug = DrugIdentification(drug.segments[0].get(3), quantity(ctp.get(4)) if ctp else Decimal(0),
                                                ctp.get(5).split(comp)[0] if ctp else "")  # fmt: skip
+            line.adjudications = [read_line_adjudication(a, comp) for a in lp.children("2430")]
             claim.lines.append(line)
     return claim
 

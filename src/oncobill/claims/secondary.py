@@ -1,0 +1,280 @@
+"""Secondary (and tertiary) claims from the prior payer's posted remit (domain 6.3, 8.1).
+
+When the primary has adjudicated a claim and left a patient share (PR) that another coverage of the
+patient may pay, the practice bills that coverage: the same lines, diagnoses and providers, with the
+primary's adjudication carried verbatim (2320/2330A/2330B, and per line 2430 SVD/CAS/DTP*573; written
+by ``claims.submission.claim_837`` from the facts read here). Nothing is billed when the primary
+forwarded the claim itself (CLP02 19 + MA18: a second claim would be a duplicate, CARC 18/N522), when
+it left nothing for the next payer (paid in full, or only CO/PI/OA), or when a line of the claim has no
+adjudication of its own in the remit (an unmatched SVC is a work item, never an invented 2430).
+
+``PriorAdjudication`` and ``why_not_billable`` are pure; ``prior_adjudication`` reads the stored remit
+(the latest CLP that no reversal undid); ``build_secondary_claims`` is the use case (it flushes, the
+caller commits): it builds the claims, scrubs them like any other claim, and the normal submission
+batches the ready ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from oncobill.claims import lifecycle
+from oncobill.claims.models import Authorization, Claim, ClaimDiagnosis, ClaimLine, ClaimStatus
+from oncobill.claims.service import ScrubResult, _authorization_for, _number, scrub_claims
+from oncobill.codes import CodeSets
+from oncobill.errors import InvalidInput
+from oncobill.patients.models import Coverage, CoveragePriority
+from oncobill.remittance.models import EraImport, RemitAdjustment, RemitClaim, RemitServiceLine
+from oncobill.x12.remit835 import Adjustment, Procedure
+
+ZERO = Decimal("0.00")
+PRIORITY_ORDER = {CoveragePriority.PRIMARY: 0, CoveragePriority.SECONDARY: 1, CoveragePriority.TERTIARY: 2}
+
+
+# -- the prior payer's adjudication, as facts ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class PriorLine:
+    """One SVC of the prior payer's remit matched to a line of the claim (by its line number)."""
+
+    line_number: int
+    procedure: Procedure  # as the payer adjudicated it (SVC01), for SVD03
+    charge: Decimal
+    paid: Decimal
+    units: Decimal
+    adjustments: tuple[Adjustment, ...]
+
+    @property
+    def balances(self) -> bool:
+        """Domain 6.3 sanity rule: paid + the line's CAS = the line's charge."""
+        return self.paid + sum((a.amount for a in self.adjustments), ZERO) == self.charge
+
+
+@dataclass(frozen=True)
+class PriorAdjudication:
+    """The latest CLP a payer sent for a claim, not undone by a reversal: what goes in 2320 and 2430."""
+
+    claim_id: int
+    status: str  # CLP02
+    payer_claim_number: str
+    adjudication_date: date  # DTP*573: the 835's payment date
+    charge: Decimal
+    paid: Decimal  # CLP04 -> AMT*D
+    claim_adjustments: tuple[Adjustment, ...]  # claim-level CAS -> 2320 CAS
+    lines: tuple[PriorLine, ...]
+    unmatched_lines: tuple[str, ...] = ()  # SVCs matched to no claim line (procedure as sent)
+    crossed_over: bool = False
+
+    @property
+    def patient_responsibility(self) -> Decimal:
+        """What the payer left to the patient (or the next payer): every PR amount -> AMT*EAF."""
+        every = list(self.claim_adjustments) + [a for ln in self.lines for a in ln.adjustments]
+        return sum((a.amount for a in every if a.group == "PR"), ZERO)
+
+    def line(self, number: int) -> PriorLine | None:
+        return next((ln for ln in self.lines if ln.line_number == number), None)
+
+
+def why_not_billable(prior: PriorAdjudication | None, lines: list[tuple[int, Decimal]]) -> str | None:
+    """Why the next payer must not be billed from this adjudication (None: bill it). *lines* are the
+    claim's (line number, charge)."""
+    if prior is None:
+        return "no posted remit for it yet: the next payer is billed after the primary's 835 is posted"
+    if prior.crossed_over:
+        return (f"crossed over (CLP02 {prior.status} + MA18): the payer forwarded the claim to the next payer "
+                "itself; a claim from us would be a duplicate (CARC 18, N522)")
+    if prior.unmatched_lines:
+        return (f"the remit has {len(prior.unmatched_lines)} service line(s) matched to no claim line "
+                f"({', '.join(prior.unmatched_lines)}): work them in the remit queue first; no adjudication "
+                "is invented for the 2430")
+    for number, charge in lines:
+        found = prior.line(number)
+        if found is None:
+            return f"line {number} has no adjudication in the remit {prior.payer_claim_number}"
+        if found.charge != charge:
+            return (f"line {number}: the remit's charge {found.charge} is not the billed {charge}, so the "
+                    "2430 cannot balance")
+        if not found.balances:
+            return f"line {number}: paid + adjustments is not the charge in the remit {prior.payer_claim_number}"
+    if prior.patient_responsibility <= ZERO:
+        return (f"nothing left for the next payer: the remit {prior.payer_claim_number} paid {prior.paid} and "
+                "left no patient responsibility (paid in full, or only CO/PI/OA adjustments)")
+    return None
+
+
+# -- reading the stored remit --------------------------------------------------------------------------
+
+def latest_remit(session: Session, claim_id: int) -> RemitClaim | None:
+    """The claim's latest posted CLP that is not a reversal and that no reversal undid."""
+    return session.scalar(select(RemitClaim).where(
+        RemitClaim.claim_id == claim_id, RemitClaim.claim_status_code != "22", RemitClaim.reversed_by_id.is_(None))
+        .order_by(RemitClaim.id.desc()).limit(1))
+
+
+def prior_adjudication(session: Session, claim: Claim) -> PriorAdjudication | None:
+    """The facts of the latest adjudication of *claim*, verbatim from remit_service_lines/adjustments."""
+    remit = latest_remit(session, claim.id)
+    if remit is None:
+        return None
+    era = session.get(EraImport, remit.era_import_id)
+    when = era.payment_date or era.imported_at.date()
+    numbers = {line.id: line.line_number for line in claim.lines}
+    svcs = session.scalars(select(RemitServiceLine).where(RemitServiceLine.remit_claim_id == remit.id)
+                           .order_by(RemitServiceLine.sequence)).all()
+    adjustments = session.scalars(select(RemitAdjustment).where(RemitAdjustment.remit_claim_id == remit.id)
+                                  .order_by(RemitAdjustment.id)).all()
+    by_line: dict[int | None, list[Adjustment]] = {}
+    for a in adjustments:
+        by_line.setdefault(a.remit_service_line_id, []).append(Adjustment(a.group_code, a.reason, a.amount, a.quantity))
+    lines, unmatched = [], []
+    for svc in svcs:
+        proc = Procedure(svc.procedure_qualifier, svc.procedure, tuple(svc.modifiers or ()))
+        if svc.claim_line_id is None or svc.claim_line_id not in numbers:
+            unmatched.append(":".join((proc.code, *proc.modifiers)))
+            continue
+        lines.append(PriorLine(numbers[svc.claim_line_id], proc, svc.charge, svc.paid, svc.units,
+                               tuple(by_line.get(svc.id, ()))))
+    return PriorAdjudication(claim.id, remit.claim_status_code, remit.payer_claim_number, when, remit.charge,
+                             remit.paid, tuple(by_line.get(None, ())), tuple(lines), tuple(unmatched),
+                             bool(remit.crossed_over))
+
+
+def prior_chain(session: Session, claim: Claim) -> list[tuple[Claim, PriorAdjudication]]:
+    """Every payer before *claim* (primary first) with its adjudication: what the 837's 2320/2430 carry.
+    Raises when a prior payer's remit is not posted (the claim cannot be written without it)."""
+    out: list[tuple[Claim, PriorAdjudication]] = []
+    current = claim
+    seen = {claim.id}
+    while current.primary_claim_id is not None:
+        prior_claim = session.get(Claim, current.primary_claim_id)
+        if prior_claim is None or prior_claim.id in seen:
+            raise InvalidInput(f"claim {claim.patient_control_number}", "its prior payer's claim is missing")
+        seen.add(prior_claim.id)
+        facts = prior_adjudication(session, prior_claim)
+        if facts is None:
+            raise InvalidInput(f"claim {claim.patient_control_number}",
+                               f"the prior payer's claim {prior_claim.patient_control_number} has no posted remit")
+        out.append((prior_claim, facts))
+        current = prior_claim
+    out.reverse()
+    return out
+
+
+# -- the use case --------------------------------------------------------------------------------------
+
+@dataclass
+class Skipped:
+    patient_control_number: str
+    next_payer: str
+    reason: str
+
+
+@dataclass
+class SecondaryResult:
+    built: list[Claim] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    no_next_payer: int = 0  # adjudicated claims whose patient has no other coverage on the dates
+    scrub: ScrubResult | None = None
+
+
+def next_coverage(coverages: list[Coverage], claim: Claim, payers_before: set[int]) -> Coverage | None:
+    """The coverage after the claim's in payment order, in force on every date of service, with a payer
+    that has not adjudicated this service yet."""
+    rank = PRIORITY_ORDER[claim.coverage.priority]
+    later = sorted((c for c in coverages if PRIORITY_ORDER[c.priority] > rank and c.active_on(claim.service_from)
+                    and c.active_on(claim.service_to) and c.payer_id not in payers_before),
+                   key=lambda c: PRIORITY_ORDER[c.priority])
+    return later[0] if later else None
+
+
+def _candidates(session: Session, claims: list[Claim] | None) -> list[Claim]:
+    followed = select(Claim.primary_claim_id).where(Claim.primary_claim_id.is_not(None))
+    query = (select(Claim).where(Claim.status.in_(list(lifecycle.ADJUDICATED)), Claim.frequency_code != "8",
+                                 Claim.id.not_in(followed))
+             .options(selectinload(Claim.lines), selectinload(Claim.diagnoses), selectinload(Claim.coverage))
+             .order_by(Claim.id))
+    if claims is not None:
+        query = query.where(Claim.id.in_([c.id for c in claims]))
+    return list(session.scalars(query))
+
+
+def build_secondary_claims(session: Session, *, actor: str, now: datetime | None = None, today: date | None = None,
+                           codes: CodeSets | None = None, claims: list[Claim] | None = None) -> SecondaryResult:
+    """Bill the next payer of every adjudicated claim (or the ones given) that one is owed: a new claim
+    naming the claim it follows (``primary_claim_id``), scrubbed. Running it again builds nothing twice."""
+    now = now or datetime.now().replace(microsecond=0)
+    result = SecondaryResult()
+    candidates = _candidates(session, claims)
+    coverages: dict[int, list[Coverage]] = {}
+    patients = list({c.patient_id for c in candidates})
+    for start in range(0, len(patients), 1000):
+        for cov in session.scalars(select(Coverage).where(Coverage.patient_id.in_(patients[start:start + 1000]))
+                                   .options(selectinload(Coverage.payer))):
+            coverages.setdefault(cov.patient_id, []).append(cov)
+    for claim in candidates:
+        before = {claim.payer_id} | {c.payer_id for c, _ in _chain_claims(session, claim)}
+        nxt = next_coverage(coverages.get(claim.patient_id, []), claim, before)
+        if nxt is None:
+            result.no_next_payer += 1
+            continue
+        # One secondary claim per claim, also when two runs race: the primary claim's row is the lock.
+        session.scalar(select(Claim.id).where(Claim.id == claim.id).with_for_update())
+        if session.scalar(select(Claim.id).where(Claim.primary_claim_id == claim.id).limit(1)) is not None:
+            continue
+        facts = prior_adjudication(session, claim)
+        why = why_not_billable(facts, [(ln.line_number, ln.charge) for ln in claim.lines])
+        if why is not None:
+            result.skipped.append(Skipped(claim.patient_control_number, nxt.payer.code, why))
+            continue
+        result.built.append(_secondary(session, claim, nxt, facts, actor=actor, now=now))
+    session.flush()
+    if result.built:
+        result.scrub = scrub_claims(session, actor=actor, today=today or now.date(), claims=result.built,
+                                    codes=codes, now=now)
+    return result
+
+
+def _chain_claims(session: Session, claim: Claim) -> list[tuple[Claim, None]]:
+    out, current = [], claim
+    while current.primary_claim_id is not None:
+        current = session.get(Claim, current.primary_claim_id)
+        out.append((current, None))
+    return out
+
+
+def _secondary(session: Session, claim: Claim, coverage: Coverage, facts: PriorAdjudication, *, actor: str,
+               now: datetime) -> Claim:
+    auths = list(session.scalars(select(Authorization).where(Authorization.payer_id == coverage.payer_id,
+                                                             Authorization.patient_id == claim.patient_id)
+                                 .order_by(Authorization.start_date, Authorization.id)))
+    new = Claim(
+        patient_control_number=f"TMP{id(claim)}S", patient_id=claim.patient_id, coverage_id=coverage.id,
+        payer_id=coverage.payer_id, billing_entity_id=claim.billing_entity_id,
+        rendering_provider_id=claim.rendering_provider_id, location_id=claim.location_id, form=claim.form,
+        frequency_code="1", primary_claim_id=claim.id, service_from=claim.service_from,
+        service_to=claim.service_to, created_at=now, status=ClaimStatus.DRAFT,
+        diagnoses=[ClaimDiagnosis(sequence=d.sequence, icd10_code=d.icd10_code) for d in claim.diagnoses],
+    )
+    for line in claim.lines:
+        auth = _authorization_for(auths, line.code, line.service_date)  # the next payer's own, if it gave one
+        new.lines.append(ClaimLine(
+            charge_line_id=line.charge_line_id, line_number=line.line_number, line_control_number=f"TMP{id(line)}S",
+            service_date=line.service_date, code=line.code, modifier1=line.modifier1, modifier2=line.modifier2,
+            modifier3=line.modifier3, modifier4=line.modifier4, units=line.units, charge=line.charge, ndc=line.ndc,
+            ndc_quantity=line.ndc_quantity, ndc_unit=line.ndc_unit, dx_pointers=line.dx_pointers,
+            revenue_code=line.revenue_code, authorization_id=auth.id if auth else None))
+        if auth is not None and new.prior_authorization is None:
+            new.prior_authorization = auth.auth_number
+    lifecycle.start(new, actor=actor, at=now,
+                    reason=f"{coverage.priority.value} claim to {coverage.payer.name} after "
+                           f"{claim.patient_control_number} (payer claim {facts.payer_claim_number}, CLP02 "
+                           f"{facts.status}): paid {facts.paid}, patient responsibility {facts.patient_responsibility}")
+    session.add(new)
+    session.flush()
+    _number(new)
+    return new
