@@ -14,6 +14,8 @@ from decimal import Decimal
 from oncobill.denials.playbook import Action, PatientBillable
 from oncobill.denials.rules import ClaimFacts, PayerTerms, WorkItem
 from oncobill.errors import InvalidInput
+from oncobill.ledger import rules as ledger_rules
+from oncobill.ledger.rules import Account, EntryDraft, EntryKind, Party, Posting, Refs
 from oncobill.money import ZERO, money
 
 
@@ -177,3 +179,28 @@ def _amount(item: WorkItem, amount: Decimal | None, where: str) -> Decimal:
     if value <= ZERO or value > item.amount:
         raise InvalidInput(where, f"amount {value} must be more than 0 and at most {item.amount}")
     return value
+
+
+def write_off_entry(w: WriteOff, refs: Refs, payer_id: int, *, from_adjustment: bool) -> EntryDraft:
+    """The write-off as one balanced entry, never touching the patient's account.
+
+    835 posting already took a CO/OA/PI denial off the payer's A/R as an adjustment under its CARC;
+    writing it off makes that loss final: write-offs debited, the adjustment of the same CARC
+    credited back (``from_adjustment``). An amount still in the payer's A/R is written off from it.
+    """
+    code = f"{w.group}-{w.carc}"
+    if from_adjustment:
+        common = {"payer_id": payer_id, "patient_id": refs.patient_id, "charge_line_id": refs.charge_line_id,
+                  "claim_line_id": refs.claim_line_id, "claim_id": refs.claim_id}
+        return EntryDraft(kind=EntryKind.WRITE_OFF,
+                          postings=(Posting(Account.WRITE_OFFS, w.amount, **common),
+                                    Posting(Account.CONTRACTUAL_ADJUSTMENTS, -w.amount, **common)),
+                          memo=w.reason[:500], reason_code=code)
+    return ledger_rules.write_off(refs, Party.payer(payer_id), w.amount, reason_code=code, memo=w.reason[:500])
+
+
+def transfer_entry(t: Transfer, refs: Refs, source: Party, target: Party) -> EntryDraft:
+    """A PR transfer as one balanced entry; the reason code keeps the CARC (PR-1, PR-96...)."""
+    if target.is_patient != (t.to == "patient"):
+        raise Refused(f"claim {t.patient_control_number}: transfer", f"a transfer to the {t.to} cannot go to {target}")
+    return ledger_rules.transfer(refs, source, target, t.amount, reason_code=f"PR-{t.carc}", memo=t.reason[:500])
