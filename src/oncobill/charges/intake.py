@@ -65,6 +65,11 @@ def _moment(value, dos: date, where: str) -> datetime:
         raise InvalidInput(where, f"not an ISO datetime or HH:MM time: {value!r}") from None
 
 
+# Every valid "HH:MM" (00:00-23:59), the form nurses' records nearly always use: one dict hit
+# instead of slicing and int() per time; anything else goes through _moment.
+_HHMM = {f"{h:02d}:{m:02d}": time(h, m) for h in range(24) for m in range(60)}
+
+
 def _choice(value, allowed, where: str) -> str:
     if value not in allowed:
         raise InvalidInput(where, f"{value!r} is not one of: {', '.join(allowed)}")
@@ -99,48 +104,61 @@ _KNOWN_TOP = frozenset(("setting", "date_of_service", "payer", "primary_reason",
 _ROUTES, _PURPOSES = frozenset(ROUTES), frozenset(PURPOSES)
 
 
+_ONE_DAY = timedelta(days=1)
+_combine = datetime.combine
+# Locations of the first administrations, built once rather than formatted per row.
+_ADM_WHERE = tuple(f"administrations[{i}]" for i in range(64))
+
+
 def administration_from_json(raw: dict, dos: date, where: str) -> AdministrationRecord:
+    """One administration row. The checks run in a fixed order (missing, unknown, route, purpose,
+    start, stop, billing_units, dose, containers) so the error reported for a row is stable."""
     if not isinstance(raw, dict):
         raise InvalidInput(where, f"expected an object, got {type(raw).__name__}")
-    for key in _REQUIRED_ADM:
-        if raw.get(key) in (None, ""):
-            raise InvalidInput(f"{where}.{key}", "missing")
+    get = raw.get
+    required = (get("drug"), get("dose"), get("dose_unit"), get("route"), get("start"), get("purpose"))
+    if None in required or "" in required:
+        for key in _REQUIRED_ADM:
+            if get(key) in (None, ""):
+                raise InvalidInput(f"{where}.{key}", "missing")
     if not _KNOWN_ADM.issuperset(raw):
         unknown = ", ".join(sorted(set(raw) - _KNOWN_ADM))
         raise InvalidInput(where, f"unknown field(s): {unknown}")
-    route, purpose = raw["route"], raw["purpose"]
+    drug, dose, dose_unit, route, raw_start, purpose = required
     if route not in _ROUTES:
         _choice(route, ROUTES, f"{where}.route")
     if purpose not in _PURPOSES:
         _choice(purpose, PURPOSES, f"{where}.purpose")
-    start = _moment(raw["start"], dos, f"{where}.start")
+    clock = _HHMM.get(raw_start) if type(raw_start) is str else None
+    start = _combine(dos, clock) if clock is not None else _moment(raw_start, dos, f"{where}.start")
     stop = None
-    raw_stop = raw.get("stop")
+    raw_stop = get("stop")
     if raw_stop not in (None, ""):
-        stop = _moment(raw_stop, dos, f"{where}.stop")
+        clock = _HHMM.get(raw_stop) if type(raw_stop) is str else None
+        stop = _combine(dos, clock) if clock is not None else _moment(raw_stop, dos, f"{where}.stop")
         if stop < start:
             if "T" in str(raw_stop):
                 raise InvalidInput(f"{where}.stop", "stop is before start")
-            stop += timedelta(days=1)  # HH:MM past midnight: the same encounter, next calendar day
-    opened, shelf = raw.get("vials_opened"), raw.get("vial_sizes")
-    billing_units = raw.get("billing_units")
+            stop += _ONE_DAY  # HH:MM past midnight: the same encounter, next calendar day
+    billing_units = get("billing_units")
     if billing_units is not None and (type(billing_units) is not int or billing_units < 1):
         raise InvalidInput(f"{where}.billing_units", f"must be a whole number >= 1, got {billing_units!r}")
+    opened, shelf = get("vials_opened"), get("vial_sizes")
     return AdministrationRecord(
-        drug=str(raw["drug"]).strip(),
-        dose=_decimal(raw["dose"], f"{where}.dose"),
-        dose_unit=str(raw["dose_unit"]),
+        drug=str(drug).strip(),
+        dose=Decimal(dose) if type(dose) is int and dose > 0 else _decimal(dose, f"{where}.dose"),
+        dose_unit=str(dose_unit),
         route=route,
         start=start,
         stop=stop,
         purpose=purpose,
-        site=raw.get("site"),
-        hcpcs=raw.get("hcpcs"),
-        ndc=raw.get("ndc"),
+        site=get("site"),
+        hcpcs=get("hcpcs"),
+        ndc=get("ndc"),
         vials_opened=None if opened is None else _vials(opened, f"{where}.vials_opened"),
         vial_sizes=None if shelf is None else _vials(shelf, f"{where}.vial_sizes"),
-        second_access=bool(raw.get("second_access", False)),
-        acquired_340b=bool(raw.get("acquired_340b", False)),
+        second_access=bool(get("second_access", False)),
+        acquired_340b=bool(get("acquired_340b", False)),
         billing_units=billing_units,
         where=where,
     )
@@ -172,6 +190,9 @@ def payer_from_json(raw) -> PayerRules:
     return PayerRules(**raw)
 
 
+_COURSE_FIELDS = frozenset(RadiationCourse.__dataclass_fields__)
+
+
 def course_from_json(raw: dict, where: str = "radiation_course") -> RadiationCourse:
     fractions = _req(raw, "fractions", where)
     if not isinstance(fractions, int) or isinstance(fractions, bool) or fractions < 0:
@@ -180,8 +201,7 @@ def course_from_json(raw: dict, where: str = "radiation_course") -> RadiationCou
     if not isinstance(devices, dict):
         raise InvalidInput(f"{where}.devices", "expected an object like {\"complex\": 2}")
     energy = raw.get("energy_mev")
-    fields = set(RadiationCourse.__dataclass_fields__)
-    unknown = set(raw) - fields
+    unknown = set(raw) - _COURSE_FIELDS
     if unknown:
         raise InvalidInput(where, f"unknown field(s): {', '.join(sorted(unknown))}")
     return RadiationCourse(
@@ -213,7 +233,9 @@ def encounter_from_json(raw: dict) -> EncounterRecord:
         raise InvalidInput("encounter", "expected a JSON object")
     if not _KNOWN_TOP.issuperset(raw):
         raise InvalidInput("encounter", f"unknown field(s): {', '.join(sorted(set(raw) - _KNOWN_TOP))}")
-    setting = _choice(_req(raw, "setting", ""), SETTINGS, "setting")
+    setting = raw.get("setting")
+    if setting not in SETTINGS:
+        setting = _choice(_req(raw, "setting", ""), SETTINGS, "setting")
     dos = _date(_req(raw, "date_of_service", ""), "date_of_service")
     diagnoses = raw.get("diagnoses")
     if not isinstance(diagnoses, list) or not diagnoses:
@@ -221,13 +243,17 @@ def encounter_from_json(raw: dict) -> EncounterRecord:
     adms = raw.get("administrations") or []
     if not isinstance(adms, list):
         raise InvalidInput("administrations", "expected a list")
+    records = []
+    for i, adm in enumerate(adms):
+        records.append(administration_from_json(adm, dos, _ADM_WHERE[i] if i < 64 else f"administrations[{i}]"))
     course = raw.get("radiation_course")
+    payer = raw.get("payer")
     return EncounterRecord(
         setting=setting,
         date_of_service=dos,
         diagnoses=tuple(diagnoses),
-        administrations=tuple(administration_from_json(a, dos, f"administrations[{i}]") for i, a in enumerate(adms)),
+        administrations=tuple(records),
         primary_reason=raw.get("primary_reason"),
-        payer=payer_from_json(raw.get("payer")),
+        payer=_DEFAULT_PAYER if payer is None else payer_from_json(payer),
         radiation_course=course_from_json(course) if course is not None else None,
     )
