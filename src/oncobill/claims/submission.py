@@ -312,8 +312,9 @@ def _line_authorizations(segments: list, claims: list[Claim]) -> list:
 
 
 def write_batch(claims: list[Claim], numbers: ControlNumbers, *, submitter: Provider, contact_phone: str,
-                receiver: Receiver, when: datetime, usage: str = "P") -> str:
-    """One interchange (ISA/GS/ST) holding the claims, all of one form; every count computed."""
+                receiver: Receiver, when: datetime, usage: str = "P", priors: dict | None = None) -> str:
+    """One interchange (ISA/GS/ST) holding the claims, all of one form; every count computed. *priors*
+    (claim id -> prior payers' adjudications) serves claims not stored; stored ones read their remits."""
     if not claims:
         raise InvalidInput("837 batch", "no claims to write")
     forms = {c.form for c in claims}
@@ -321,13 +322,14 @@ def write_batch(claims: list[Claim], numbers: ControlNumbers, *, submitter: Prov
         raise InvalidInput("837 batch", "837P and 837I claims go in separate batches")
     form = forms.pop()
     with gc_paused():  # millions of small acyclic objects: keep the cyclic collector out (x12 reader notes)
-        return _write(claims, form, numbers, submitter, contact_phone, receiver, when, usage)
+        return _write(claims, form, numbers, submitter, contact_phone, receiver, when, usage, priors or {})
 
 
-def _write(claims, form, numbers, submitter, contact_phone, receiver, when, usage) -> str:
+def _write(claims, form, numbers, submitter, contact_phone, receiver, when, usage, priors) -> str:
     memo: dict = {}
     doc = ProfessionalClaims(submitter.name, submitter.tax_id, "BILLING OFFICE", contact_phone, receiver.name,
-                             receiver.id, [claim_837(c, memo) for c in claims], reference=numbers.reference, created=when)
+                             receiver.id, [claim_837(c, memo, priors.get(c.id)) for c in claims],
+                             reference=numbers.reference, created=when)
     if form is ClaimForm.INSTITUTIONAL:
         spec = SPEC_837I
         txn = build_transaction(spec, numbers.set, institutional_claim_segments(doc))
