@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from oncobill.charges.records import CodedLine
+from oncobill.charges.records import CodedLine, LookupMemo
 from oncobill.codes import CodeSets
 from oncobill.errors import InvalidInput
 
@@ -35,32 +35,44 @@ def is_malignancy(code: str) -> bool:
     return head == "D" and two.isdigit() and int(two) <= 9
 
 
+_Z, _MALIGNANCY, _OTHER = "z", "malignancy", "other"
+_FORMS = LookupMemo()  # listed code -> (dotted code, kind), for codes that passed every check
+
+
+def _checked(code, i: int, codes: CodeSets, where: str) -> tuple[str, str]:
+    """(dotted code, kind) of one listed diagnosis, or an error naming it when it cannot be billed."""
+    if not isinstance(code, str) or not code.strip():
+        raise InvalidInput(f"{where}[{i}]", f"diagnosis must be an ICD-10-CM code, got {code!r}")
+    d = dotted(code)
+    if not codes.icd10_is_valid(d):
+        raise InvalidInput(f"{where}[{i}]", f"{code!r} is not an ICD-10-CM code")
+    if not codes.icd10_is_billable(d):
+        raise InvalidInput(f"{where}[{i}]", f"{d} is a category, not billable: add the remaining characters")
+    kind = _Z if d.replace(".", "") in _ALL_Z else _MALIGNANCY if is_malignancy(d) else _OTHER
+    return d, kind
+
+
 def sequence(diagnoses: tuple[str, ...], therapies: set[str], chief: str | None,
              codes: CodeSets, where: str = "diagnoses") -> tuple[list[str], list[str]]:
     """(diagnoses in claim order, notes). ``therapies`` given today; ``chief`` the one the visit is for."""
     notes: list[str] = []
-    seen: set[str] = set()
-    cleaned: list[str] = []
+    forms = _FORMS.table(codes)
+    kinds: dict[str, str] = {}  # dotted code -> kind, first listing first (repeats dropped)
     for i, code in enumerate(diagnoses):
-        if not isinstance(code, str) or not code.strip():
-            raise InvalidInput(f"{where}[{i}]", f"diagnosis must be an ICD-10-CM code, got {code!r}")
-        d = dotted(code)
-        if not codes.icd10_is_valid(d):
-            raise InvalidInput(f"{where}[{i}]", f"{code!r} is not an ICD-10-CM code")
-        if not codes.icd10_is_billable(d):
-            raise InvalidInput(f"{where}[{i}]", f"{d} is a category, not billable: add the remaining characters")
-        if d in seen:
-            continue
-        seen.add(d)
-        cleaned.append(d)
-    given_z = [d for d in cleaned if d.replace(".", "") in _ALL_Z]
-    rest = [d for d in cleaned if d.replace(".", "") not in _ALL_Z]
+        form = forms.get(code) if type(code) is str else None
+        if form is None:
+            form = _checked(code, i, codes, where)
+            if type(code) is str:
+                forms[code] = form
+        if form[0] not in kinds:
+            kinds[form[0]] = form[1]
+    given_z = [d for d, kind in kinds.items() if kind is _Z]
     wanted_z = [_THERAPY_Z[t] for t in ("chemotherapy", "immunotherapy", "radiation") if t in therapies]
     for z in given_z:
         if z not in wanted_z:
             notes.append(f"{z} dropped: no {'radiation' if z == Z_RADIATION else 'antineoplastic'} therapy given")
-    malignancies = [d for d in rest if is_malignancy(d)]
-    others = [d for d in rest if not is_malignancy(d)]
+    malignancies = [d for d, kind in kinds.items() if kind is _MALIGNANCY]
+    others = [d for d, kind in kinds.items() if kind is _OTHER]
     if wanted_z and not malignancies:
         raise InvalidInput(where, "antineoplastic therapy was given but no malignancy (C00-C96, D00-D09) is listed")
     lead = _THERAPY_Z.get(chief or "")
@@ -71,9 +83,10 @@ def sequence(diagnoses: tuple[str, ...], therapies: set[str], chief: str | None,
         ordered = [*malignancies, *wanted_z, *others]
     if len(ordered) > MAX_DIAGNOSES:
         raise InvalidInput(where, f"{len(ordered)} diagnoses; a professional claim holds {MAX_DIAGNOSES}")
+    conflict = codes.icd10_excludes1_conflict
     for i, a in enumerate(ordered):
         for b in ordered[i + 1:]:
-            note = codes.icd10_excludes1_conflict(a, b)
+            note = conflict(a, b)
             if note:
                 notes.append(f"WARNING {a} and {b} conflict (Excludes1: {note})")
     return ordered, notes
@@ -83,14 +96,24 @@ def assign_pointers(lines: list[CodedLine], ordered: list[str]) -> None:
     """Administration and radiation lines point to the therapy Z code and the malignancy; drug
     lines to the malignancy (antineoplastics) or the malignancy and the supporting conditions."""
     idx = {d: i + 1 for i, d in enumerate(ordered)}
-    z = [idx[d] for d in ordered if d.replace(".", "") in _ALL_Z]
-    malig = [idx[d] for d in ordered if is_malignancy(d)]
-    others = [idx[d] for d in ordered if d.replace(".", "") not in _ALL_Z and not is_malignancy(d)]
+    z, malig, others = [], [], []
+    for d in ordered:
+        if d.replace(".", "") in _ALL_Z:
+            z.append(idx[d])
+        elif is_malignancy(d):
+            malig.append(idx[d])
+        else:
+            others.append(idx[d])
+    none = (1,) if ordered else ()
+    # The three pointer lists a line can get, decided once for the encounter.
+    antineoplastic_drug = malig or others or z
+    other_drug = malig + others or others or z
+    service = z[:1] + malig + others
+    antineoplastic_drug = tuple(antineoplastic_drug[:MAX_POINTERS]) if antineoplastic_drug else none
+    other_drug = tuple(other_drug[:MAX_POINTERS]) if other_drug else none
+    service = tuple(service[:MAX_POINTERS]) if service else none
     for line in lines:
         if line.role == "drug":
-            ptrs = malig + ([] if line.antineoplastic else others)
-            if not ptrs:
-                ptrs = others or z
+            line.dx_pointers = antineoplastic_drug if line.antineoplastic else other_drug
         else:
-            ptrs = z[:1] + malig + others
-        line.dx_pointers = tuple(ptrs[:MAX_POINTERS]) if ptrs else ((1,) if ordered else ())
+            line.dx_pointers = service

@@ -5,9 +5,71 @@ These are not the database tables (``charges/models.py``); a service converts ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import weakref
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
+
+def _quick_frozen_init(cls):
+    """Give a frozen, slotted dataclass an ``__init__`` that fills the slots through their
+    descriptors. The generated one calls ``object.__setattr__`` per field, which costs about as
+    much as the rest of reading an administration row; the signature, defaults and resulting
+    records are the same, and assignment after construction is still refused."""
+    names = [f.name for f in fields(cls)]
+    env = {"_new": object.__new__, "_cls": cls, "_factory": _FACTORY}
+    params, body = [], []
+    for f in fields(cls):
+        env[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        if f.default is not MISSING:
+            env[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        elif f.default_factory is not MISSING:
+            env[f"_make_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=_factory")
+            body.append(f"    if {f.name} is _factory:\n        {f.name} = _make_{f.name}()\n")
+        else:
+            params.append(f.name)
+    body.extend(f"    _set_{name}(self, {name})\n" for name in names)
+    source = f"def __init__(self, {', '.join(params)}):\n{''.join(body)}"
+    exec(source, env)  # noqa: S102 - code built from the field names above, as dataclasses does
+    init = env["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    cls.__init__ = init
+    return cls
+
+
+class _Factory:
+    """Default of a parameter whose field has a default_factory (shown as dataclasses shows it)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+class LookupMemo:
+    """Answers of pure code-set look-ups (HCPCS on a date, a diagnosis code's form, NCCI pairs among
+    codes) for the :class:`~oncobill.codes.CodeSets` object in use.
+
+    A code set never changes once loaded (a new import builds a new object), so answers are kept
+    while the same object is passed, dropped when another one is, and cleared past ``limit``
+    entries. Only successful look-ups are kept: bad input is checked, and reported, every time.
+    """
+
+    __slots__ = ("_state", "limit")
+
+    def __init__(self, limit: int = 50_000):
+        self._state: tuple = (None, {})
+        self.limit = limit
+
+    def table(self, codes) -> dict:
+        owner, table = self._state
+        if owner is None or owner() is not codes or len(table) > self.limit:
+            table = {}
+            self._state = (weakref.ref(codes), table)  # swapped whole: safe between threads
+        return table
+
 
 ROUTES = ("iv_infusion", "iv_push", "iv_pump", "sc", "im", "oral")
 PURPOSES = ("chemotherapy", "immunotherapy", "hormonal", "therapeutic", "hydration")
@@ -15,6 +77,7 @@ SETTINGS = ("office", "facility")
 NDC_UNITS = ("UN", "ML", "GR", "F2", "ME")
 
 
+@_quick_frozen_init
 @dataclass(frozen=True, slots=True)
 class Vial:
     """Containers of one size: ``size`` of drug in ``unit`` each; ``volume_ml`` when known (for ML)."""
@@ -26,6 +89,7 @@ class Vial:
     volume_ml: Decimal | None = None
 
 
+@_quick_frozen_init
 @dataclass(frozen=True, slots=True)
 class AdministrationRecord:
     """One row of the medication administration record.
@@ -61,6 +125,7 @@ class AdministrationRecord:
         return int((self.stop - self.start).total_seconds() // 60)
 
 
+@_quick_frozen_init
 @dataclass(frozen=True, slots=True)
 class PayerRules:
     """Conventions a payer can change (defaults: Medicare Part B); data, not code."""
@@ -79,6 +144,7 @@ class PayerRules:
     block_date: str = "last"  # 77427/77336 block line dated on its "first" or "last" (fifth) fraction
 
 
+@_quick_frozen_init
 @dataclass(frozen=True, slots=True)
 class RadiationCourse:
     """A course of external-beam radiation as the therapists and physicists documented it."""
@@ -103,6 +169,7 @@ class RadiationCourse:
     fraction_dates: tuple[date, ...] = ()
 
 
+@_quick_frozen_init
 @dataclass(frozen=True, slots=True)
 class EncounterRecord:
     """One treatment day (or one radiation course) to code."""
