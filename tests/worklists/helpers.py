@@ -38,10 +38,10 @@ def setup_practice(session) -> dict:
     return p
 
 
-def post(session, claims) -> EraImport:
-    """Import one 835 (a fresh trace each time) through the real importer."""
+def post(session, claims, *, trace: str | None = None) -> EraImport:
+    """Import one 835 (a fresh trace each time unless given) through the real importer."""
     _trace[0] += 1
-    text = era_text(list(claims), trace=f"WQ{_trace[0]:06d}", control=_trace[0])
+    text = era_text(list(claims), trace=trace or f"WQ{_trace[0]:06d}", control=_trace[0])
     result = remittance.import_era(session, f"wq{_trace[0]}.835", text.encode(), actor="poster", now=NOW)
     assert result.sets[0].outcome == "posted", result.summary()
     return session.scalar(select(EraImport).order_by(EraImport.id.desc()).limit(1))
