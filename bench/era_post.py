@@ -137,6 +137,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--lines", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench-era" / "remit.835")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the import here (slower)")
     args = parser.parse_args()
     server = os.environ.get("ONCOBILL_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
     url = fresh_database(server)
@@ -149,13 +150,24 @@ def main() -> None:
     write_835(args.out, args.claims, args.lines)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
     engine = make_engine(url)
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
     t = time.perf_counter()
+    if profiler:
+        profiler.enable()
     with unit_of_work(engine) as session:
         result = remittance.import_file(session, args.out, actor="bench")
     seconds = time.perf_counter() - t
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     s = result.sets[0]
     print(f"import + post: {s.outcome}, {s.claims_posted:,} claims, paid {s.payments}, "
-          f"work items {s.work_items}: {seconds:.1f} s = {s.claims_posted / seconds:,.0f} claims/s")
+          f"work items {s.work_items}, denials routed {s.denials_routed}, underpayments {s.underpayments}: "
+          f"{seconds:.1f} s = {s.claims_posted / seconds:,.0f} claims/s")
     with unit_of_work(engine) as session:
         print(f"ledger balanced: {ledger.is_balanced(session)}")
     engine.dispose()

@@ -224,3 +224,39 @@ def copy_rows(session: Session, table, rows: list[dict]) -> None:
                     value = process(value)
                 values.append(value)
             copy.write_row(values)
+
+
+def update_rows(session: Session, table, rows: list[dict], *, key: str = "id") -> None:
+    """Update many rows by *key* in bulk (each dict: the key and the columns to set, the same columns in
+    every dict): one ``UPDATE ... FROM unnest(...)`` on PostgreSQL, one executemany elsewhere. Values
+    go through each column's type, as an UPDATE through the ORM would."""
+    if not rows:
+        return
+    from sqlalchemy import bindparam, text, update
+
+    columns = [c for c in rows[0] if c != key]
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
+        session.execute(update(table).where(table.c[key] == bindparam("_key"))
+                        .values({c: bindparam(f"_v_{c}") for c in columns}),
+                        [{"_key": r[key], **{f"_v_{c}": r[c] for c in columns}} for r in rows])
+        return
+    names = [key, *columns]
+    arrays, casts = {}, []
+    for i, name in enumerate(names):
+        column = table.c[name]
+        process = column.type._cached_bind_processor(dialect)
+        enum_class = getattr(column.type, "enum_class", None)
+        values = []
+        for r in rows:
+            value = r[name]
+            if enum_class is not None and value is not None:
+                value = value.value
+            elif process is not None and value is not None:
+                value = process(value)
+            values.append(value)
+        arrays[f"a{i}"] = values
+        casts.append(f"CAST(:a{i} AS {column.type.compile(dialect)}[])")
+    sets = ", ".join(f"{c} = u.{c}" for c in columns)
+    session.execute(text(f"UPDATE {table.name} SET {sets} FROM unnest({', '.join(casts)}) "
+                         f"AS u({', '.join(names)}) WHERE {table.name}.{key} = u.{key}"), arrays)

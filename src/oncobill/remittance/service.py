@@ -14,18 +14,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import ARRAY, any_, bindparam, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from oncobill.claims import lifecycle
-from oncobill.claims.models import Claim, ClaimStatus
+from oncobill.claims.models import Claim, ClaimLine, ClaimStatus, ClaimStatusEvent
 from oncobill.denials.models import DenialWorkItem
 from oncobill.denials.playbook import NO_WORK, default_playbook
 from oncobill.denials.rules import ClaimFacts, DeniedLine, PayerTerms, WorkItem, route
 from oncobill.errors import InvalidInput
 from oncobill.ledger import rules as ledger
-from oncobill.ledger.service import insert_rows, next_ids, post, post_many, reverse
+from oncobill.ledger.service import insert_rows, next_ids, post, post_many, reverse, update_rows
 from oncobill.patients.models import Coverage, CoveragePriority
 from oncobill.practice.models import Payer, PayerSetting
 from oncobill.remittance import posting
@@ -194,8 +194,46 @@ def _quarantine(session, remit, name, digest, key, problems, actor, now) -> None
             pass
 
 
+@dataclass(slots=True)
+class _ClaimRow:
+    """A claim as posting reads it: plain values, one query per chunk (no ORM object per claim)."""
+
+    id: int
+    patient_control_number: str
+    patient_id: int
+    coverage_id: int
+    payer_id: int
+    status: ClaimStatus
+    service_from: date
+    payer_claim_number: str
+    primary: bool  # billed to the patient's primary coverage
+    lines: list[BilledLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _CoverageRow:
+    id: int
+    payer_id: int
+    priority: CoveragePriority
+    effective_date: date
+    end_date: date | None
+
+    def active_on(self, day: date) -> bool:
+        return self.effective_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+def _among(session: Session, column, values: list):
+    """``column IN values``: one array parameter on PostgreSQL (a thousand placeholders cost more to
+    send and parse than the query itself), a plain IN elsewhere."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(cast(bindparam(None, list(values), type_=ARRAY(column.type)), ARRAY(column.type)))
+    return column.in_(values)
+
+
 class _Poster:
-    """Posts the claims of one set; keeps the look-ups of a set together."""
+    """Posts the claims of one set. Claims, lines and coverages are read as rows, one query per chunk;
+    what posting writes (remit claims, payer claim numbers, status moves and events, entries, remit
+    detail, work items) is kept as rows and stored in bulk per chunk, with ids taken beforehand."""
 
     def __init__(self, session: Session, era: EraImport, remit: Remittance, out: SetResult, actor: str,
                  now: datetime) -> None:
@@ -203,11 +241,16 @@ class _Poster:
         self.effective = remit.payment_date or now.date()
         self.source = f"835 trace {remit.trace_number} set {remit.control_number}"[:120]
         self.known_numbers: set[tuple[int, int, str]] = set()
-        self.coverages: dict[int, list[Coverage]] = {}
-        self.pending: list[tuple[RemitClaim, ledger.EntryDraft]] = []
-        # What each CLP said, kept verbatim (remit_service_lines, remit_adjustments): per remit claim,
-        # its payment and the claim line each SVC was matched to (None: unmatched or a reversal).
-        self.details: list[tuple[RemitClaim, ClaimPayment, list[tuple[int | None, str]], _ClaimContext | None]] = []
+        self.coverages: dict[int, list[_CoverageRow]] = {}
+        self.remit_ids: list[int] = []  # ids taken for this chunk's remit claims, in order
+        self.remit_claims: list[dict] = []
+        self.numbers: list[dict] = []
+        self.number_updates: dict[int, str] = {}
+        self.moves: list[lifecycle.Move] = []
+        self.pending: list[tuple[int, ledger.EntryDraft]] = []
+        # What each CLP said, kept verbatim (remit_service_lines, remit_adjustments): per remit claim id,
+        # its payment, the claim line each SVC was matched to (None: unmatched or a reversal) and the claim.
+        self.details: list[tuple[int, ClaimPayment, list[tuple[int | None, str]], _ClaimRow | None]] = []
         self.worklists = _Worklists(session, era, out, remit_date=self.effective, now=now)
 
     def work(self, kind: str, claim: ClaimPayment, detail: str, *, claim_id: int | None = None,
@@ -219,69 +262,96 @@ class _Poster:
             status="open", created_at=self.now))
         self.out.work_items += 1
 
-    def find_claims(self, payments: list[ClaimPayment]) -> dict[str, Claim]:
-        """The claims of a chunk with what posting reads (lines, coverage, events), their payer
-        claim numbers and their patients' coverages, each in one query per chunk."""
-        numbers = list({c.patient_control_number for c in payments})
-        found: dict[str, Claim] = {}
-        for i in range(0, len(numbers), 1000):
-            rows = self.session.scalars(
-                select(Claim).where(Claim.patient_control_number.in_(numbers[i:i + 1000]))
-                .options(selectinload(Claim.lines), selectinload(Claim.coverage), selectinload(Claim.events))).all()
-            found.update((c.patient_control_number, c) for c in rows)
-        ids = [c.id for c in found.values()]
-        patients = list({c.patient_id for c in found.values()})
-        for i in range(0, len(ids), 1000):
-            self.known_numbers.update(tuple(row) for row in self.session.execute(
-                select(PayerClaimNumber.claim_id, PayerClaimNumber.payer_id, PayerClaimNumber.payer_claim_number)
-                .where(PayerClaimNumber.claim_id.in_(ids[i:i + 1000]))))
-        for i in range(0, len(patients), 1000):
-            for cov in self.session.scalars(select(Coverage).where(Coverage.patient_id.in_(patients[i:i + 1000]))):
-                self.coverages.setdefault(cov.patient_id, []).append(cov)
+    def find_claims(self, numbers: list[str] | None = None, *, ids: list[int] | None = None) -> dict[str, _ClaimRow]:
+        """The claims of a chunk (by CLP01, or by id) with their lines, payer claim numbers and their
+        patients' coverages, each in one query."""
+        session = self.session
+        where = _among(session, Claim.patient_control_number, numbers) if ids is None else _among(session, Claim.id, ids)
+        found: dict[str, _ClaimRow] = {}
+        by_id: dict[int, _ClaimRow] = {}
+        for row in session.execute(
+                select(Claim.id, Claim.patient_control_number, Claim.patient_id, Claim.coverage_id, Claim.payer_id,
+                       Claim.status, Claim.service_from, Claim.payer_claim_number, Coverage.priority)
+                .join(Coverage, Coverage.id == Claim.coverage_id).where(where)):
+            claim = _ClaimRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or "",
+                              row[8] is CoveragePriority.PRIMARY)
+            found[claim.patient_control_number] = by_id[claim.id] = claim
+        if not by_id:
+            return found
+        claim_ids = list(by_id)
+        for r in session.execute(
+                select(ClaimLine.id, ClaimLine.claim_id, ClaimLine.charge_line_id, ClaimLine.line_control_number,
+                       ClaimLine.code, ClaimLine.modifier1, ClaimLine.modifier2, ClaimLine.modifier3,
+                       ClaimLine.modifier4, ClaimLine.service_date, ClaimLine.units, ClaimLine.charge)
+                .where(_among(session, ClaimLine.claim_id, claim_ids)).order_by(ClaimLine.claim_id, ClaimLine.line_number)):
+            by_id[r[1]].lines.append(BilledLine(r[0], r[2], r[3], r[4], tuple(m for m in r[5:9] if m), r[9], r[10],
+                                                r[11]))
+        self.known_numbers.update(tuple(row) for row in session.execute(
+            select(PayerClaimNumber.claim_id, PayerClaimNumber.payer_id, PayerClaimNumber.payer_claim_number)
+            .where(_among(session, PayerClaimNumber.claim_id, claim_ids))))
+        patients = list({c.patient_id for c in by_id.values()} - self.coverages.keys())
+        if patients:
+            for p in patients:
+                self.coverages[p] = []
+            for r in session.execute(select(Coverage.patient_id, Coverage.id, Coverage.payer_id, Coverage.priority,
+                                            Coverage.effective_date, Coverage.end_date)
+                                     .where(_among(session, Coverage.patient_id, patients)).order_by(Coverage.id)):
+                self.coverages[r[0]].append(_CoverageRow(*r[1:]))
         return found
 
-    def by_payer_number(self, number: str) -> Claim | None:
+    def by_payer_number(self, number: str) -> int | None:
         if not number:
             return None
-        claim_id = self.session.scalar(select(PayerClaimNumber.claim_id)
-                                       .where(PayerClaimNumber.payer_claim_number == number)
-                                       .order_by(PayerClaimNumber.id.desc()).limit(1))
-        return self.session.get(Claim, claim_id) if claim_id is not None else None
+        return self.session.scalar(select(PayerClaimNumber.claim_id)
+                                   .where(PayerClaimNumber.payer_claim_number == number)
+                                   .order_by(PayerClaimNumber.id.desc()).limit(1))
+
+    def take_remit_ids(self, n: int) -> None:
+        """Ids for the chunk's remit claims, taken right after a store (SQLite counts from the highest)."""
+        self.remit_ids = next_ids(self.session, RemitClaim.__table__, n)
+        self.remit_ids.reverse()  # popped from the end, in order
 
     def post_all(self) -> None:
-        every: dict[str, Claim] = {}
+        every: dict[str, _ClaimRow] = {}
         payments = self.remit.claims
         for start in range(0, len(payments), CHUNK):
             chunk = payments[start:start + CHUNK]
-            claims = self.find_claims(chunk)
+            claims = self.find_claims(list({c.patient_control_number for c in chunk}))
             every.update(claims)
-            with self.session.no_autoflush:  # one flush per chunk: the inserts go in batches
-                for cp in chunk:
-                    claim = claims.get(cp.patient_control_number)
-                    if claim is None:
-                        self.session.flush()
-                        claim = self.by_payer_number(cp.payer_claim_control_number)
-                        if claim is not None:
-                            claims[cp.patient_control_number] = claim
-                            self.find_claims([ClaimPayment(claim.patient_control_number, "", ZERO, ZERO)])
-                    if claim is None:
-                        self.work("unmatched_claim", cp, f"no claim {cp.patient_control_number} and no claim with "
-                                                         f"payer claim number {cp.payer_claim_control_number or '(none)'}")
-                        continue
-                    self.post_claim(claim, cp)
+            self.take_remit_ids(len(chunk))
+            for cp in chunk:
+                claim = claims.get(cp.patient_control_number)
+                if claim is None:
+                    self.store_pending()
+                    claim_id = self.by_payer_number(cp.payer_claim_control_number)
+                    if claim_id is not None:
+                        claim = next(iter(self.find_claims(ids=[claim_id]).values()))
+                        claims[cp.patient_control_number] = claim
+                if claim is None:
+                    self.work("unmatched_claim", cp, f"no claim {cp.patient_control_number} and no claim with "
+                                                     f"payer claim number {cp.payer_claim_control_number or '(none)'}")
+                    continue
+                self.post_claim(claim, cp)
             self.store_pending()
         self.post_provider_adjustments(every)
 
     def store_pending(self) -> None:
-        """The chunk's entries in bulk, then the links from each remit claim to its entries."""
-        self.session.flush()
+        """Everything the chunk posted so far, in bulk: remit claims, payer claim numbers, status moves
+        and their events, the entries with their links to the remit claims, the remit detail and the
+        work items routed from it."""
+        session = self.session
+        session.flush()
+        insert_rows(session, RemitClaim.__table__, self.remit_claims)
+        insert_rows(session, PayerClaimNumber.__table__, self.numbers)
+        update_rows(session, Claim.__table__, [{"id": i, "payer_claim_number": n}
+                                               for i, n in self.number_updates.items()])
+        lifecycle.move_many(session, self.moves, actor=self.actor, at=self.now)
+        self.remit_claims, self.numbers, self.number_updates, self.moves = [], [], {}, []
         drafts = [d for _, d in self.pending]
-        ids = post_many(self.session, drafts, effective_date=self.effective, actor=self.actor,
+        ids = post_many(session, drafts, effective_date=self.effective, actor=self.actor,
                         source=self.source, posted_at=self.now)
-        links = [{"remit_claim_id": rc.id, "journal_entry_id": i} for (rc, _), i in zip(self.pending, ids)]
-        insert_rows(self.session, RemitClaimEntry.__table__, links)
-        for rc in {id(rc): rc for rc, _ in self.pending}.values():
-            self.session.expire(rc, ["entries"])  # linked in bulk: read them back when asked
+        links = [{"remit_claim_id": rc, "journal_entry_id": i} for (rc, _), i in zip(self.pending, ids)]
+        insert_rows(session, RemitClaimEntry.__table__, links)
         self.pending.clear()
         self.store_details()
 
@@ -292,15 +362,15 @@ class _Poster:
         line_ids = iter(next_ids(self.session, RemitServiceLine.__table__,
                                  sum(len(d[1].services) for d in self.details)))
         lines, adjustments, routed = [], [], []
-        for rc, cp, matched, ctx in self.details:
-            adjustments.extend(_adjustment_row(rc.id, None, a) for a in cp.adjustments)
+        for rc, cp, matched, claim in self.details:
+            adjustments.extend(_adjustment_row(rc, None, a) for a in cp.adjustments)
             stored: list[tuple[int, int | None]] = []
             for seq, (svc, (claim_line_id, how)) in enumerate(zip(cp.services, matched), start=1):
                 line_id = next(line_ids)
                 stored.append((line_id, claim_line_id))
                 proc, submitted = svc.procedure, svc.submitted_procedure
                 lines.append({
-                    "id": line_id, "remit_claim_id": rc.id, "claim_line_id": claim_line_id, "sequence": seq,
+                    "id": line_id, "remit_claim_id": rc, "claim_line_id": claim_line_id, "sequence": seq,
                     "procedure_qualifier": proc.qualifier[:2], "procedure": proc.code[:48],
                     "modifiers": list(proc.modifiers), "billed_procedure": submitted.code[:48] if submitted else "",
                     "charge": svc.charge, "paid": svc.paid, "revenue_code": svc.revenue_code[:4],
@@ -308,62 +378,64 @@ class _Poster:
                     "service_date": svc.service_date or svc.service_start,
                     "line_control_number": svc.line_control_number[:50], "remarks": list(svc.remarks),
                     "matched_by": how[:60]})
-                adjustments.extend(_adjustment_row(rc.id, line_id, a) for a in svc.adjustments)
-            if ctx is not None:
-                routed.append((rc.id, cp, ctx, stored))
+                adjustments.extend(_adjustment_row(rc, line_id, a) for a in svc.adjustments)
+            if claim is not None:
+                routed.append((rc, cp, claim, stored))
         insert_rows(self.session, RemitServiceLine.__table__, lines)
         insert_rows(self.session, RemitAdjustment.__table__, adjustments)
         self.details.clear()
         self.worklists.store(routed)
 
-    def remember_payer_number(self, claim: Claim, number: str) -> None:
+    def remember_payer_number(self, claim: _ClaimRow, number: str) -> None:
         if not number:
             return
+        number = number[:50]
         if claim.payer_claim_number != number:
-            claim.payer_claim_number = number[:50]
-        key = (claim.id, claim.payer_id, number[:50])
+            claim.payer_claim_number = number
+            self.number_updates[claim.id] = number
+        key = (claim.id, claim.payer_id, number)
         if key not in self.known_numbers:
             self.known_numbers.add(key)
-            self.session.add(PayerClaimNumber(claim_id=claim.id, payer_id=claim.payer_id,
-                                              payer_claim_number=number[:50]))
+            self.numbers.append({"claim_id": claim.id, "payer_id": claim.payer_id, "payer_claim_number": number})
 
-    def next_party(self, claim: Claim) -> tuple[ledger.Party, bool]:
+    def next_party(self, claim: _ClaimRow) -> tuple[ledger.Party, bool]:
         """Who the PR share goes to (the next coverage that day, else the patient), and whether
         this payer is itself a secondary."""
         on = claim.service_from
         active = sorted((c for c in self.coverages.get(claim.patient_id, []) if c.active_on(on)),
                         key=lambda c: PRIORITY_ORDER[c.priority])
-        secondary_remit = claim.coverage.priority is not CoveragePriority.PRIMARY
         ids = [c.id for c in active]
         after = active[ids.index(claim.coverage_id) + 1:] if claim.coverage_id in ids else []
         for cov in after:
             if cov.payer_id != claim.payer_id:
-                return ledger.Party.payer(cov.payer_id), secondary_remit
-        return ledger.Party.patient(), secondary_remit
+                return ledger.Party.payer(cov.payer_id), not claim.primary
+        return ledger.Party.patient(), not claim.primary
 
-    def post_claim(self, claim: Claim, cp: ClaimPayment) -> None:
-        session = self.session
-        self.remember_payer_number(claim, cp.payer_claim_control_number)
+    def new_remit_claim(self, claim: _ClaimRow, cp: ClaimPayment, crossed_over: bool) -> int:
+        rc = self.remit_ids.pop()
         every = list(cp.adjustments) + [a for s in cp.services for a in s.adjustments]
-        remit_claim = RemitClaim(era_import_id=self.era.id, claim_id=claim.id, claim_status_code=cp.status[:2],
-                                 payer_claim_number=cp.payer_claim_control_number[:50], charge=cp.charge,
-                                 paid=cp.paid, patient_responsibility=sum(
-                                     (a.amount for a in every if a.group == "PR"), ZERO),
-                                 crossed_over=False)
-        session.add(remit_claim)
+        self.remit_claims.append({
+            "id": rc, "era_import_id": self.era.id, "claim_id": claim.id, "claim_status_code": cp.status[:2],
+            "payer_claim_number": cp.payer_claim_control_number[:50], "charge": cp.charge, "paid": cp.paid,
+            "patient_responsibility": sum((a.amount for a in every if a.group == "PR"), ZERO),
+            "crossed_over": crossed_over, "reversed_by_id": None})
+        return rc
+
+    def post_claim(self, claim: _ClaimRow, cp: ClaimPayment) -> None:
+        self.remember_payer_number(claim, cp.payer_claim_control_number)
         if cp.is_reversal:
-            self.details.append((remit_claim, cp, [(None, "reversal (CLP02 22)")] * len(cp.services), None))
-            self.reverse_earlier(claim, cp, remit_claim)
+            rc = self.new_remit_claim(claim, cp, False)
+            self.details.append((rc, cp, [(None, "reversal (CLP02 22)")] * len(cp.services), None))
+            self.reverse_earlier(claim, cp, rc)
             return
         remarks = [r for s in cp.services for r in s.remarks] + [
             e for seg in cp.other if seg[0] in ("MOA", "MIA") for e in seg[1:] if e[:2] in ("MA", "M1", "N1")]
-        remit_claim.crossed_over = posting.is_crossover(cp.status, remarks)
-        self.out.crossovers += remit_claim.crossed_over
-        billed = [BilledLine(cl.id, cl.charge_line_id, cl.line_control_number, cl.code, tuple(cl.modifiers),
-                             cl.service_date, cl.units, cl.charge) for cl in claim.lines]
-        matches = match_lines(cp.services, billed)
-        self.details.append((remit_claim, cp, [(m.billed.claim_line_id if m.billed else None, m.how)
-                                               for m in matches], _ClaimContext.of(claim)))
+        crossed = posting.is_crossover(cp.status, remarks)
+        rc = self.new_remit_claim(claim, cp, crossed)
+        self.out.crossovers += crossed
+        matches = match_lines(cp.services, claim.lines)
+        self.details.append((rc, cp, [(m.billed.claim_line_id if m.billed else None, m.how) for m in matches],
+                             claim))
         matched = [m for m in matches if m.billed is not None]
         claim_level = posting.claim_level_adjustments(cp.adjustments, [m.billed.charge for m in matched])
         if cp.adjustments and not matched:
@@ -377,8 +449,8 @@ class _Poster:
         k = 0
         for m in matches:
             line = m.remit_line
-            proc = ":".join((line.procedure.code, *line.procedure.modifiers))
             if m.billed is None:
+                proc = ":".join((line.procedure.code, *line.procedure.modifiers))
                 self.work("unmatched_line", cp, f"{proc}: {m.how}", claim_id=claim.id, procedure=proc,
                           control=line.line_control_number, amount=line.paid)
                 continue
@@ -387,21 +459,24 @@ class _Poster:
             refs = ledger.Refs(patient_id=claim.patient_id, charge_line_id=m.billed.charge_line_id,
                                claim_line_id=m.billed.claim_line_id, claim_id=claim.id)
             target = posting.LinePosting(refs, claim.payer_id, target_party, secondary_remit)
+            proc = ":".join((line.procedure.code, *line.procedure.modifiers))
             memo = f"{self.source} claim {cp.patient_control_number} line {proc} ({m.how})"[:500]
             for draft in posting.line_entries(target, line.paid, adjustments, memo):
-                self.pending.append((remit_claim, draft))
+                self.pending.append((rc, draft))
             self.out.payments += line.paid
+            has_pr = False
             for a in adjustments:
                 if a.group == "PR":
                     self.out.patient_responsibility += a.amount
+                    has_pr = True
                 elif not (a.group == "OA" and a.reason == "23" and secondary_remit):
                     self.out.adjustments += a.amount
-            if line.paid == ZERO and line.charge > ZERO and not any(a.group == "PR" for a in adjustments):
+            if line.paid == ZERO and line.charge > ZERO and not has_pr:
                 denied_lines += 1
         self.out.claims_posted += 1
         self.move(claim, cp, denied_lines, len(matches))
 
-    def move(self, claim: Claim, cp: ClaimPayment, denied_lines: int, lines: int) -> None:
+    def move(self, claim: _ClaimRow, cp: ClaimPayment, denied_lines: int, lines: int) -> None:
         pr = sum((a.amount for a in cp.adjustments if a.group == "PR"), ZERO) + sum(
             (a.amount for s in cp.services for a in s.adjustments if a.group == "PR"), ZERO)
         if cp.status == "4" or (cp.paid == ZERO and pr == ZERO) or (lines and denied_lines == lines):
@@ -413,39 +488,48 @@ class _Poster:
         if target is S.DENIED:
             self.out.denials += 1
         if lifecycle.can_move(claim.status, target):
-            lifecycle.transition(claim, target, actor=self.actor, at=self.now,
-                                 reason=f"{self.source}: CLP02 {cp.status}, {why}")
+            self.moves.append(lifecycle.Move(claim.id, claim.patient_control_number, claim.status, target,
+                                             f"{self.source}: CLP02 {cp.status}, {why}"))
+            claim.status = target
 
-    def reverse_earlier(self, claim: Claim, cp: ClaimPayment, remit_claim: RemitClaim) -> None:
+    def reverse_earlier(self, claim: _ClaimRow, cp: ClaimPayment, remit_claim_id: int) -> None:
         """CLP02 22: undo the earlier posting entry by entry; the corrected payment follows as its own CLP."""
         self.store_pending()
-        earlier = self.session.scalar(
-            select(RemitClaim).where(RemitClaim.claim_id == claim.id, RemitClaim.reversed_by_id.is_(None),
-                                     RemitClaim.claim_status_code != "22", RemitClaim.id != remit_claim.id)
-            .order_by(RemitClaim.id.desc()).limit(1))
+        earlier = self.session.execute(
+            select(RemitClaim.id, RemitClaim.paid)
+            .where(RemitClaim.claim_id == claim.id, RemitClaim.reversed_by_id.is_(None),
+                   RemitClaim.claim_status_code != "22", RemitClaim.id != remit_claim_id)
+            .order_by(RemitClaim.id.desc()).limit(1)).first()
         if earlier is None:
             self.work("nothing_to_reverse", cp, "reversal of a payment we never posted", claim_id=claim.id)
             return
+        earlier_id, earlier_paid = earlier
         entry_ids = self.session.scalars(select(RemitClaimEntry.journal_entry_id)
-                                         .where(RemitClaimEntry.remit_claim_id == earlier.id)
+                                         .where(RemitClaimEntry.remit_claim_id == earlier_id)
                                          .order_by(RemitClaimEntry.journal_entry_id)).all()
+        links = []
         for entry_id in entry_ids:
             entry = reverse(self.session, entry_id, effective_date=self.effective, actor=self.actor,
                             memo=f"{self.source}: reversal (CLP02 22) of claim {cp.patient_control_number}",
                             source=self.source)
-            remit_claim.entries.append(RemitClaimEntry(entry=entry))
-        earlier.reversed_by_id = remit_claim.id
+            links.append({"remit_claim_id": remit_claim_id, "journal_entry_id": entry.id})
+        insert_rows(self.session, RemitClaimEntry.__table__, links)
+        self.session.execute(update(RemitClaim).where(RemitClaim.id == earlier_id)
+                             .values(reversed_by_id=remit_claim_id))
         self.session.execute(
             update(DenialWorkItem)
-            .where(DenialWorkItem.remit_claim_id == earlier.id, DenialWorkItem.status != "done")
+            .where(DenialWorkItem.remit_claim_id == earlier_id, DenialWorkItem.status != "done")
             .values(status="done", resolution="no_action", resolved_at=self.now, resolved_by=self.actor[:60],
                     note=f"void: {self.source} reversed this payment (CLP02 22); "
                          f"the corrected remit routes its own denials"[:2000]))
+        for obj in list(self.session.identity_map.values()):  # loaded remit claims read the reversal anew
+            if isinstance(obj, RemitClaim) and obj.id == earlier_id:
+                self.session.expire(obj)
         self.out.reversals += 1
-        self.out.payments -= earlier.paid
+        self.out.payments -= earlier_paid
         self.out.claims_posted += 1
 
-    def post_provider_adjustments(self, claims: dict[str, Claim]) -> None:
+    def post_provider_adjustments(self, claims: dict[str, _ClaimRow]) -> None:
         payer_id = next((c.payer_id for c in claims.values()), None)
         if payer_id is None and self.remit.provider_adjustments:
             payer_id = self.session.scalar(select(Payer.id).where(Payer.payer_id == payer_key(self.remit)).limit(1))
@@ -457,31 +541,13 @@ class _Poster:
             entry = post(self.session, draft, effective_date=self.effective, actor=self.actor, source=self.source,
                          posted_at=self.now)
             ref = plb.reference.split(" ")[0]
-            linked = claims.get(ref) or self.by_payer_number(ref)
+            linked = claims[ref].id if ref in claims else self.by_payer_number(ref)
             if linked is None and ref:
-                linked = self.session.scalar(select(Claim).where(Claim.patient_control_number == ref))
+                linked = self.session.scalar(select(Claim.id).where(Claim.patient_control_number == ref))
             self.session.add(ProviderAdjustmentPosting(
                 era_import_id=self.era.id, reason=plb.reason[:2], reference=plb.reference[:50], amount=plb.amount,
-                journal_entry_id=entry.id, claim_id=linked.id if linked else None))
+                journal_entry_id=entry.id, claim_id=linked))
             self.out.provider_adjustments += plb.amount
-
-
-@dataclass(frozen=True, slots=True)
-class _ClaimContext:
-    """What denial routing and the underpayment review need of the claim a CLP posted to."""
-
-    claim_id: int
-    payer_id: int
-    patient_control_number: str
-    service_from: date
-    payer_claim_number: str
-    payer_accepted_on: date | None  # first 277CA acceptance: proof of timely filing for CO-29
-
-    @classmethod
-    def of(cls, claim: Claim) -> _ClaimContext:
-        accepted = [e.at.date() for e in claim.events if e.to_status is S.PAYER_ACCEPTED]
-        return cls(claim.id, claim.payer_id, claim.patient_control_number, claim.service_from,
-                   claim.payer_claim_number or "", min(accepted, default=None))
 
 
 class _CachedFees:
@@ -576,18 +642,29 @@ class _Worklists:
         missing = f"appeal window unknown: payer {terms.name} has no appeal_window_days setting"
         return item, (f"{item.due_reason}; {missing}" if clocks else missing)
 
-    def store(self, routed: list[tuple[int, ClaimPayment, _ClaimContext, list[tuple[int, int | None]]]]) -> None:
+    def accepted_on(self, claim_ids: list[int]) -> dict[int, date]:
+        """The day each claim was first accepted by the payer (277CA): CO-29's proof of timely filing."""
+        if not claim_ids:
+            return {}
+        rows = self.session.execute(
+            select(ClaimStatusEvent.claim_id, func.min(ClaimStatusEvent.at))
+            .where(_among(self.session, ClaimStatusEvent.claim_id, claim_ids),
+                   ClaimStatusEvent.to_status == S.PAYER_ACCEPTED)
+            .group_by(ClaimStatusEvent.claim_id))
+        return {claim_id: at.date() for claim_id, at in rows}
+
+    def store(self, routed: list[tuple[int, ClaimPayment, _ClaimRow, list[tuple[int, int | None]]]]) -> None:
         """Route the denials and review the paid lines of the chunk's CLPs; insert what needs work."""
         denials, short = [], []
-        for remit_claim_id, cp, ctx, stored in routed:
-            payer_terms = contract = fees = None
-            found = claim_denials(cp, self.needs_work)
-            if found:
-                payer_terms = self.terms_for(ctx.payer_id, ctx.service_from)[0]
-                facts = ClaimFacts(ctx.patient_control_number, ctx.service_from,
-                                   payer_claim_number=cp.payer_claim_control_number or ctx.payer_claim_number,
-                                   payer_accepted_on=ctx.payer_accepted_on)
-            for index, line in found:
+        found = [claim_denials(cp, self.needs_work) for _, cp, _, _ in routed]
+        accepted = self.accepted_on(list({claim.id for (_, _, claim, _), f in zip(routed, found) if f}))
+        for (remit_claim_id, cp, claim, stored), denied in zip(routed, found):
+            if denied:
+                payer_terms = self.terms_for(claim.payer_id, claim.service_from)[0]
+                facts = ClaimFacts(claim.patient_control_number, claim.service_from,
+                                   payer_claim_number=cp.payer_claim_control_number or claim.payer_claim_number,
+                                   payer_accepted_on=accepted.get(claim.id))
+            for index, line in denied:
                 line_id, claim_line_id = stored[index] if index is not None else (None, None)
                 if index is not None and claim_line_id is None:
                     continue  # an unmatched line is in the remit work queue: matched first, then worked
@@ -597,7 +674,7 @@ class _Worklists:
                 procedure = ":".join((line.code, *line.modifiers)) if line.code else ""
                 denials.append({
                     "era_import_id": self.era.id, "remit_claim_id": remit_claim_id, "remit_service_line_id": line_id,
-                    "claim_id": ctx.claim_id, "claim_line_id": claim_line_id, "payer_id": ctx.payer_id,
+                    "claim_id": claim.id, "claim_line_id": claim_line_id, "payer_id": claim.payer_id,
                     "group_code": item.group, "carc": item.carc[:5], "rarcs": list(item.rarcs),
                     "amount": item.amount, "procedure": procedure[:60], "partial": item.partial,
                     "queue": item.queue[:40], "action": item.action.value, "owner": item.owner.value,
@@ -607,15 +684,15 @@ class _Worklists:
             paid = [(i, pl) for i, pl in indexed_paid_lines(cp) if stored[i][1] is not None]
             if not paid:
                 continue
-            _, contract, fees = self.terms_for(ctx.payer_id, ctx.service_from)
+            _, contract, fees = self.terms_for(claim.payer_id, claim.service_from)
             where = {id(pl): stored[i] for i, pl in paid}
             for finding in review_underpayments([pl for _, pl in paid], contract, fees).findings:
                 line_id, claim_line_id = where[id(finding.line)]
                 short.append({
-                    "remit_service_line_id": line_id, "claim_id": ctx.claim_id, "claim_line_id": claim_line_id,
-                    "payer_id": ctx.payer_id, "allowed": finding.actual_allowed, "expected": finding.expected_allowed,
-                    "shortfall": finding.difference, "basis": finding.explanation[:300], "status": "open",
-                    "created_at": self.now, "note": ""})
+                    "remit_service_line_id": line_id, "claim_id": claim.id, "claim_line_id": claim_line_id,
+                    "payer_id": claim.payer_id, "allowed": finding.actual_allowed,
+                    "expected": finding.expected_allowed, "shortfall": finding.difference,
+                    "basis": finding.explanation[:300], "status": "open", "created_at": self.now, "note": ""})
         insert_rows(self.session, DenialWorkItem.__table__, denials)
         insert_rows(self.session, UnderpaymentItem.__table__, short)
         self.out.denials_routed += len(denials)
