@@ -9,20 +9,29 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
 
-from oncobill.x12 import findings as F
 from oncobill.x12.errors import X12Error
-from oncobill.x12.findings import Finding
 from oncobill.x12.model import Group, Interchange, Loop, Transaction, X12File
 from oncobill.x12.spec import LoopSpec, TransactionSpec
 from oncobill.x12.specs import spec_for
 from oncobill.x12.tokenizer import DEFAULT_DELIMITERS, Segment, Tokenizer
 
 
-@contextmanager
-def gc_paused():
-    """Keep the cyclic garbage collector out of a bulk parse.
+class _Findings:
+    """The findings module, imported when the first problem is reported: reading a good file
+    never needs it (nor the ``dataclasses`` import behind ``Finding``)."""
+
+    def __getattr__(self, name: str):
+        from oncobill.x12 import findings
+
+        return getattr(findings, name)
+
+
+F = _Findings()
+
+
+class gc_paused:
+    """Keep the cyclic garbage collector out of a bulk parse (``with gc_paused(): ...``).
 
     A parse builds millions of small acyclic objects; collections triggered by those
     allocations roughly triple the parse time, and merely disabling the collector defers
@@ -30,13 +39,17 @@ def gc_paused():
     it ages. So what was built is moved straight to the oldest generation
     (``gc.freeze()`` then ``gc.unfreeze()``), which only full collections visit: nothing
     becomes uncollectable, and reference counting frees the document when it is dropped.
+    A small class rather than ``contextlib.contextmanager``: reading imports no contextlib.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
+
+    __slots__ = ("was_enabled",)
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc) -> None:
+        if self.was_enabled:
             gc.freeze()
             gc.unfreeze()
             gc.enable()
@@ -47,7 +60,7 @@ class _Parser:
         self.tokens = Tokenizer(source)
         self.strict = strict
         self.findings = findings if findings is not None else []
-        self.warnings: list[Finding] = []
+        self.warnings: list = []  # of Finding
         self.detach = detach
         self.st02: str | None = None
         self.gs06: str | None = None
@@ -64,7 +77,7 @@ class _Parser:
                 element=element,
             )
         self.findings.append(
-            Finding(
+            F.Finding(
                 snip=kw.pop("snip", 1),
                 code=kw.pop("code", "syntax"),
                 message=reason,
@@ -80,7 +93,7 @@ class _Parser:
 
     def warn(self, reason: str, seg: Segment, element: str | None = None, **kw) -> None:
         self.warnings.append(
-            Finding(
+            F.Finding(
                 snip=kw.pop("snip", 1),
                 code=kw.pop("code", "syntax"),
                 message=reason,

@@ -7,11 +7,11 @@ reduces the payment, a negative one increases it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from oncobill.x12.model import Loop, Transaction
+from oncobill.x12.records import EMPTY, Record, lazy_lists
 from oncobill.x12.specs.x835 import SPEC
 from oncobill.x12.tokenizer import DEFAULT_DELIMITERS, Delimiters, Segment, make_segment
 from oncobill.x12.values import (
@@ -34,29 +34,46 @@ _PROCEDURES: dict = {}  # frozen Procedure objects, shared: a remit repeats the 
 # repeats the same few hundred CAS pairs, and every object kept alive is walked by the
 # garbage collector (at the latest when the interpreter exits), so equal ones are shared.
 _ADJUSTMENTS: dict = {}
+_set = object.__setattr__  # frozen records are built field by field, as dataclasses do
 
 
-@dataclass(slots=True, frozen=True)
-class Adjustment:
+class Adjustment(Record):
     """One CAS triplet: group (CO, PR, OA, PI), CARC reason code, amount, optional quantity.
 
     Frozen, so a reader can share equal adjustments between lines.
     """
 
+    __slots__ = ("group", "reason", "amount", "quantity")
+    _defaults = {"quantity": None}
+    _frozen = True
     group: str
     reason: str
     amount: Decimal
-    quantity: Decimal | None = None
+    quantity: Decimal | None
+
+    def __init__(self, group: str, reason: str, amount: Decimal, quantity: Decimal | None = None) -> None:
+        _set(self, "group", group)
+        _set(self, "reason", reason)
+        _set(self, "amount", amount)
+        _set(self, "quantity", quantity)
 
 
-@dataclass(slots=True, frozen=True)
-class Procedure:
+class Procedure(Record):
     """A composite procedure identifier, e.g. ``HC:96413:25`` (qualifier, code, modifiers)."""
 
+    __slots__ = ("qualifier", "code", "modifiers", "description")
+    _defaults = {"modifiers": (), "description": ""}
+    _frozen = True
     qualifier: str
     code: str
-    modifiers: tuple[str, ...] = ()
-    description: str = ""
+    modifiers: tuple[str, ...]
+    description: str
+
+    def __init__(self, qualifier: str, code: str, modifiers: tuple[str, ...] = (), description: str = "") -> None:
+        _set(self, "qualifier", qualifier)
+        _set(self, "code", code)
+        _set(self, "modifiers", modifiers)
+        _set(self, "description", description)
 
     @classmethod
     def parse(cls, text: str, component: str) -> Procedure:
@@ -79,116 +96,262 @@ class Procedure:
         return component.join(parts)
 
 
-def _lazy_lists(*names: str):
-    """``__getattr__`` that makes an empty list for a list field a reader left unset.
-
-    A remittance reader leaves the usually empty lists (remarks, other segments, claim-level
-    adjustments) unset instead of building tens of thousands of empty lists: every list
-    kept alive is walked by the garbage collector, at the latest when the interpreter exits.
-    The first access makes the list and stores it, so the field behaves as an ordinary one.
-    """
-    lazy = frozenset(names)
-
-    def __getattr__(self, name: str):
-        if name in lazy:
-            value: list = []
-            setattr(self, name, value)
-            return value
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-    return __getattr__
-
-
-@dataclass(slots=True)
-class ServicePayment:
+class ServicePayment(Record):
     """Loop 2110: one paid (or denied) service line."""
 
+    __slots__ = (
+        "procedure", "charge", "paid", "revenue_code", "units_paid", "submitted_procedure", "units_billed",
+        "service_date", "service_start", "service_end", "adjustments", "line_control_number", "allowed",
+        "remarks", "other",
+    )  # fmt: skip
+    _defaults = {
+        "revenue_code": "", "units_paid": None, "submitted_procedure": None, "units_billed": None,
+        "service_date": None, "service_start": None, "service_end": None, "line_control_number": "",
+        "allowed": None,
+    }  # fmt: skip
+    _factories = {"adjustments": list, "remarks": list, "other": list}
     procedure: Procedure
     charge: Decimal
     paid: Decimal
-    revenue_code: str = ""
-    units_paid: Decimal | None = None
-    submitted_procedure: Procedure | None = None
-    units_billed: Decimal | None = None
-    service_date: date | None = None
-    service_start: date | None = None
-    service_end: date | None = None
-    adjustments: list[Adjustment] = field(default_factory=list)
-    line_control_number: str = ""  # REF*6R, echoes the 837 line
-    allowed: Decimal | None = None  # AMT*B6
-    remarks: list[str] = field(default_factory=list)  # LQ*HE RARCs
-    other: list[Segment] = field(default_factory=list)  # segments kept verbatim
+    revenue_code: str
+    units_paid: Decimal | None
+    submitted_procedure: Procedure | None
+    units_billed: Decimal | None
+    service_date: date | None
+    service_start: date | None
+    service_end: date | None
+    adjustments: list[Adjustment]
+    line_control_number: str  # REF*6R, echoes the 837 line
+    allowed: Decimal | None  # AMT*B6
+    remarks: list[str]  # LQ*HE RARCs
+    other: list[Segment]  # segments kept verbatim
 
-    __getattr__ = _lazy_lists("adjustments", "remarks", "other")
+    def __init__(
+        self,
+        procedure: Procedure,
+        charge: Decimal,
+        paid: Decimal,
+        revenue_code: str = "",
+        units_paid: Decimal | None = None,
+        submitted_procedure: Procedure | None = None,
+        units_billed: Decimal | None = None,
+        service_date: date | None = None,
+        service_start: date | None = None,
+        service_end: date | None = None,
+        adjustments: list[Adjustment] = EMPTY,
+        line_control_number: str = "",
+        allowed: Decimal | None = None,
+        remarks: list[str] = EMPTY,
+        other: list[Segment] = EMPTY,
+    ) -> None:
+        self.procedure = procedure
+        self.charge = charge
+        self.paid = paid
+        self.revenue_code = revenue_code
+        self.units_paid = units_paid
+        self.submitted_procedure = submitted_procedure
+        self.units_billed = units_billed
+        self.service_date = service_date
+        self.service_start = service_start
+        self.service_end = service_end
+        self.adjustments = [] if adjustments is EMPTY else adjustments
+        self.line_control_number = line_control_number
+        self.allowed = allowed
+        self.remarks = [] if remarks is EMPTY else remarks
+        self.other = [] if other is EMPTY else other
+
+    __getattr__ = lazy_lists("adjustments", "remarks", "other")
 
 
-@dataclass(slots=True)
-class ClaimPayment:
+class ClaimPayment(Record):
     """Loop 2100: the payer's decision on one claim (CLP)."""
 
+    __slots__ = (
+        "patient_control_number", "status", "charge", "paid", "patient_responsibility", "filing_indicator",
+        "payer_claim_control_number", "facility_code", "frequency", "drg", "adjustments", "patient_last_name",
+        "patient_first_name", "patient_id_qualifier", "patient_id", "statement_start", "statement_end",
+        "received_date", "services", "other",
+    )  # fmt: skip
+    _defaults = {
+        "patient_responsibility": None, "filing_indicator": "", "payer_claim_control_number": "",
+        "facility_code": "", "frequency": "", "drg": "", "patient_last_name": "", "patient_first_name": "",
+        "patient_id_qualifier": "", "patient_id": "", "statement_start": None, "statement_end": None,
+        "received_date": None,
+    }  # fmt: skip
+    _factories = {"adjustments": list, "services": list, "other": list}
     patient_control_number: str
     status: str
     charge: Decimal
     paid: Decimal
-    patient_responsibility: Decimal | None = None
-    filing_indicator: str = ""
-    payer_claim_control_number: str = ""
-    facility_code: str = ""
-    frequency: str = ""
-    drg: str = ""
-    adjustments: list[Adjustment] = field(default_factory=list)
-    patient_last_name: str = ""
-    patient_first_name: str = ""
-    patient_id_qualifier: str = ""
-    patient_id: str = ""
-    statement_start: date | None = None
-    statement_end: date | None = None
-    received_date: date | None = None
-    services: list[ServicePayment] = field(default_factory=list)
-    other: list[Segment] = field(default_factory=list)
+    patient_responsibility: Decimal | None
+    filing_indicator: str
+    payer_claim_control_number: str
+    facility_code: str
+    frequency: str
+    drg: str
+    adjustments: list[Adjustment]
+    patient_last_name: str
+    patient_first_name: str
+    patient_id_qualifier: str
+    patient_id: str
+    statement_start: date | None
+    statement_end: date | None
+    received_date: date | None
+    services: list[ServicePayment]
+    other: list[Segment]
 
-    __getattr__ = _lazy_lists("adjustments", "services", "other")
+    def __init__(
+        self,
+        patient_control_number: str,
+        status: str,
+        charge: Decimal,
+        paid: Decimal,
+        patient_responsibility: Decimal | None = None,
+        filing_indicator: str = "",
+        payer_claim_control_number: str = "",
+        facility_code: str = "",
+        frequency: str = "",
+        drg: str = "",
+        adjustments: list[Adjustment] = EMPTY,
+        patient_last_name: str = "",
+        patient_first_name: str = "",
+        patient_id_qualifier: str = "",
+        patient_id: str = "",
+        statement_start: date | None = None,
+        statement_end: date | None = None,
+        received_date: date | None = None,
+        services: list[ServicePayment] = EMPTY,
+        other: list[Segment] = EMPTY,
+    ) -> None:
+        self.patient_control_number = patient_control_number
+        self.status = status
+        self.charge = charge
+        self.paid = paid
+        self.patient_responsibility = patient_responsibility
+        self.filing_indicator = filing_indicator
+        self.payer_claim_control_number = payer_claim_control_number
+        self.facility_code = facility_code
+        self.frequency = frequency
+        self.drg = drg
+        self.adjustments = [] if adjustments is EMPTY else adjustments
+        self.patient_last_name = patient_last_name
+        self.patient_first_name = patient_first_name
+        self.patient_id_qualifier = patient_id_qualifier
+        self.patient_id = patient_id
+        self.statement_start = statement_start
+        self.statement_end = statement_end
+        self.received_date = received_date
+        self.services = [] if services is EMPTY else services
+        self.other = [] if other is EMPTY else other
+
+    __getattr__ = lazy_lists("adjustments", "services", "other")
 
     @property
     def is_reversal(self) -> bool:
         return self.status == "22"
 
 
-@dataclass(slots=True)
-class ProviderAdjustment:
+class ProviderAdjustment(Record):
     """One PLB reason/amount pair (WO, 72, FB, L6, ...); positive takes money back."""
 
+    __slots__ = ("provider_id", "fiscal_period_end", "reason", "reference", "amount")
     provider_id: str
     fiscal_period_end: date | None
     reason: str
     reference: str
     amount: Decimal
 
+    def __init__(
+        self, provider_id: str, fiscal_period_end: date | None, reason: str, reference: str, amount: Decimal
+    ) -> None:
+        self.provider_id = provider_id
+        self.fiscal_period_end = fiscal_period_end
+        self.reason = reason
+        self.reference = reference
+        self.amount = amount
 
-@dataclass(slots=True)
-class Remittance:
+
+class Remittance(Record):
     """One 835 transaction: the payment (BPR/TRN), the parties and the claims it pays."""
 
+    __slots__ = (
+        "payment_amount", "credit_debit", "handling", "payment_method", "payment_date", "trace_number",
+        "originator_id", "payer_name", "payer_id", "payer_address", "payer_contact_phone", "payee_name",
+        "payee_id_qualifier", "payee_id", "production_date", "claims", "provider_adjustments", "control_number",
+        "bpr", "header_other",
+    )  # fmt: skip
+    _defaults = {
+        "credit_debit": "C", "handling": "I", "payment_method": "ACH", "payment_date": None, "trace_number": "",
+        "originator_id": "", "payer_name": "", "payer_id": "", "payer_address": ("", "", "", ""),
+        "payer_contact_phone": "", "payee_name": "", "payee_id_qualifier": "XX", "payee_id": "",
+        "production_date": None, "control_number": "", "bpr": None,
+    }  # fmt: skip
+    _factories = {"claims": list, "provider_adjustments": list, "header_other": list}
+    _no_compare = frozenset(("control_number", "bpr"))  # envelope, not content
     payment_amount: Decimal
-    credit_debit: str = "C"
-    handling: str = "I"
-    payment_method: str = "ACH"
-    payment_date: date | None = None
-    trace_number: str = ""
-    originator_id: str = ""
-    payer_name: str = ""
-    payer_id: str = ""  # REF*2U or TRN03
-    payer_address: tuple[str, str, str, str] = ("", "", "", "")
-    payer_contact_phone: str = ""
-    payee_name: str = ""
-    payee_id_qualifier: str = "XX"
-    payee_id: str = ""
-    production_date: date | None = None
-    claims: list[ClaimPayment] = field(default_factory=list)
-    provider_adjustments: list[ProviderAdjustment] = field(default_factory=list)
-    control_number: str = field(default="", compare=False)  # ST02: envelope, not content
-    bpr: Segment | None = field(default=None, compare=False)  # kept to write bank details back unchanged
-    header_other: list[Segment] = field(default_factory=list)
+    credit_debit: str
+    handling: str
+    payment_method: str
+    payment_date: date | None
+    trace_number: str
+    originator_id: str
+    payer_name: str
+    payer_id: str  # REF*2U or TRN03
+    payer_address: tuple[str, str, str, str]
+    payer_contact_phone: str
+    payee_name: str
+    payee_id_qualifier: str
+    payee_id: str
+    production_date: date | None
+    claims: list[ClaimPayment]
+    provider_adjustments: list[ProviderAdjustment]
+    control_number: str  # ST02: envelope, not content
+    bpr: Segment | None  # kept to write bank details back unchanged
+    header_other: list[Segment]
+
+    def __init__(
+        self,
+        payment_amount: Decimal,
+        credit_debit: str = "C",
+        handling: str = "I",
+        payment_method: str = "ACH",
+        payment_date: date | None = None,
+        trace_number: str = "",
+        originator_id: str = "",
+        payer_name: str = "",
+        payer_id: str = "",
+        payer_address: tuple[str, str, str, str] = ("", "", "", ""),
+        payer_contact_phone: str = "",
+        payee_name: str = "",
+        payee_id_qualifier: str = "XX",
+        payee_id: str = "",
+        production_date: date | None = None,
+        claims: list[ClaimPayment] = EMPTY,
+        provider_adjustments: list[ProviderAdjustment] = EMPTY,
+        control_number: str = "",
+        bpr: Segment | None = None,
+        header_other: list[Segment] = EMPTY,
+    ) -> None:
+        self.payment_amount = payment_amount
+        self.credit_debit = credit_debit
+        self.handling = handling
+        self.payment_method = payment_method
+        self.payment_date = payment_date
+        self.trace_number = trace_number
+        self.originator_id = originator_id
+        self.payer_name = payer_name
+        self.payer_id = payer_id
+        self.payer_address = payer_address
+        self.payer_contact_phone = payer_contact_phone
+        self.payee_name = payee_name
+        self.payee_id_qualifier = payee_id_qualifier
+        self.payee_id = payee_id
+        self.production_date = production_date
+        self.claims = [] if claims is EMPTY else claims
+        self.provider_adjustments = [] if provider_adjustments is EMPTY else provider_adjustments
+        self.control_number = control_number
+        self.bpr = bpr
+        self.header_other = [] if header_other is EMPTY else header_other
 
     def total_paid(self) -> Decimal:
         return sum((c.paid for c in self.claims), ZERO)
@@ -233,7 +396,7 @@ _new = object.__new__
 def read_service(loop: Loop, comp: str) -> ServicePayment:
     # Hot path (one call per service line): cached conversions inline, the helpers (which
     # name the element in their errors) only on a cache miss or an unusual segment. Empty
-    # list fields are left unset (see _lazy_lists).
+    # list fields are left unset (see records.lazy_lists).
     segs = loop.segments
     svc = segs[0]
     n = len(svc)

@@ -17,25 +17,40 @@ requires at that position (both checked by the validator).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 # Envelope segments never sit in a loop's slot table: the reader's hot loop places a
 # segment its current loop takes before it looks for SE or a stray envelope segment.
 _ENVELOPE_IDS = ("ISA", "IEA", "GS", "GE", "ST", "SE")
 
 
-@dataclass(eq=False)
+# Plain classes, not dataclasses: reading a file then never imports ``dataclasses`` (and the
+# ``inspect``/``ast``/``re`` it pulls in), a noticeable part of a short process's start-up.
 class SegmentSpec:
     """A segment position in a loop."""
 
-    id: str
-    usage: str = "S"
-    max_use: int | None = 1
-    qual_index: int = 0
-    qual_codes: frozenset[str] = frozenset()
-    codes: dict[int | tuple[int, int], frozenset[str]] = field(default_factory=dict)
-    order: int = 0
-    required_elements: tuple[int, ...] = ()  # elements the guide requires here (``req=1,2,5``)
+    __slots__ = ("id", "usage", "max_use", "qual_index", "qual_codes", "codes", "order", "required_elements")
+
+    def __init__(
+        self,
+        id: str,
+        usage: str = "S",
+        max_use: int | None = 1,
+        qual_index: int = 0,
+        qual_codes: frozenset[str] = frozenset(),
+        codes: dict | None = None,
+        order: int = 0,
+        required_elements: tuple[int, ...] = (),
+    ) -> None:
+        self.id = id
+        self.usage = usage
+        self.max_use = max_use
+        self.qual_index = qual_index
+        self.qual_codes = qual_codes
+        self.codes: dict[int | tuple[int, int], frozenset[str]] = codes if codes is not None else {}
+        self.order = order
+        self.required_elements = required_elements  # elements the guide requires here (``req=1,2,5``)
+
+    def __repr__(self) -> str:
+        return f"SegmentSpec({self.label()} {self.usage} {self.max_use})"
 
     @property
     def required(self) -> bool:
@@ -51,23 +66,33 @@ class SegmentSpec:
         return self.id
 
 
-@dataclass(eq=False)
 class LoopSpec:
     """A loop: its first segment identifies it; ``items`` are segment slots and child loops in order."""
 
-    id: str
-    name: str = ""
-    usage: str = "S"
-    max_use: int | None = 1
-    items: list = field(default_factory=list)
-    # Built by compile():
-    segments: dict = field(default_factory=dict)  # segment id -> [SegmentSpec] (not the trigger)
-    children: dict = field(default_factory=dict)  # trigger segment id -> [LoopSpec]
-    trailing: frozenset[str] = frozenset()  # segment ids written after the child loops
-    take: dict = field(default_factory=dict)
-    take_any: frozenset[str] = frozenset()  # segment IDs this loop takes whatever their qualifier
-    take_qual: dict = field(default_factory=dict)  # segment ID -> (qualifier index > 0, codes)
-    loops: list = field(default_factory=list)
+    __slots__ = (
+        "id", "name", "usage", "max_use", "items", "segments", "children", "trailing", "take", "take_any",
+        "take_qual", "loops",
+    )  # fmt: skip
+
+    def __init__(
+        self, id: str, name: str = "", usage: str = "S", max_use: int | None = 1, items: list | None = None
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.usage = usage
+        self.max_use = max_use
+        self.items: list = items if items is not None else []
+        # Built by compile():
+        self.segments: dict = {}  # segment id -> [SegmentSpec] (not the trigger)
+        self.children: dict = {}  # trigger segment id -> [LoopSpec]
+        self.trailing: frozenset[str] = frozenset()  # segment ids written after the child loops
+        self.take: dict = {}
+        self.take_any: frozenset[str] = frozenset()  # segment IDs this loop takes whatever their qualifier
+        self.take_qual: dict = {}  # segment ID -> (qualifier index > 0, codes)
+        self.loops: list = []
+
+    def __repr__(self) -> str:
+        return f"LoopSpec({self.id} {self.name!r})"
 
     @property
     def trigger(self) -> SegmentSpec:
@@ -126,16 +151,21 @@ class LoopSpec:
             yield from loop.walk()
 
 
-@dataclass(eq=False)
 class TransactionSpec:
     """One implementation guide: transaction set code, version (GS08/ST03), functional group code."""
 
-    code: str
-    version: str
-    group: str
-    name: str
-    root: LoopSpec
-    st03: bool = True  # the 835 guide marks ST03 "not used"
+    __slots__ = ("code", "version", "group", "name", "root", "st03")
+
+    def __init__(self, code: str, version: str, group: str, name: str, root: LoopSpec, st03: bool = True) -> None:
+        self.code = code
+        self.version = version
+        self.group = group
+        self.name = name
+        self.root = root
+        self.st03 = st03  # the 835 guide marks ST03 "not used"
+
+    def __repr__(self) -> str:
+        return f"TransactionSpec({self.key})"
 
     @property
     def key(self) -> str:
