@@ -44,6 +44,9 @@ COMMANDS: dict[str, Callable[[], object]] = {
     "ledger": _module_attr("ledger", "app"),
     "x12": _module_attr("x12", "app"),
     "era": _module_attr("era", "app"),
+    "denials": _module_attr("denials", "app"),
+    "deposits": _module_attr("deposits", "app"),
+    "underpayments": _module_attr("underpayments", "app"),
 }
 
 
