@@ -20,7 +20,7 @@ from oncobill.practice import service as practice_service
 from oncobill.practice.models import Payer
 from oncobill.remittance import service as remittance
 from oncobill.remittance.models import EraImport, RemitAdjustment, RemitClaim, RemitServiceLine
-from tests.remittance.helpers import NOW, billed_claim, clp, era_text, practice, svc  # noqa: F401
+from tests.remittance.helpers import NOW, billed_claim, clp, era_text, practice, svc
 
 D = Decimal
 REMIT_DAY = date(2026, 11, 18)  # BPR16 of helpers.era_text

@@ -14,11 +14,22 @@ from oncobill.denials.actions import Refused
 from oncobill.denials.models import DenialWorkItem
 from oncobill.errors import InvalidInput, NotFound
 from oncobill.ledger import service as ledger
-from oncobill.ledger.models import JournalEntry, JournalLine
+from oncobill.ledger.models import JournalEntry
 from oncobill.ledger.rules import Account
 from oncobill.patients.models import Coverage, CoveragePriority
 from oncobill.practice import service as practice_service
-from tests.worklists.helpers import ACT_AT, TODAY, D, billed_claim, clp, denied, items_for, post, setup_practice, svc
+from tests.worklists.helpers import (
+    ACT_AT,
+    TODAY,
+    D,
+    billed_claim,
+    clp,
+    denied,
+    items_for,
+    post,
+    setup_practice,
+    svc,
+)
 
 
 @pytest.fixture
@@ -66,7 +77,7 @@ def test_new_claim_for_ma130_is_a_new_original_without_f8(session, p):
 def test_payer_that_wants_denied_claims_as_new_gets_a_new_original(session, p):
     practice_service.set_payer_setting(session, payer=p["medicare"], key="correct_denied_as_original", value=True,
                                        effective_from=date(2020, 1, 1))
-    claim, item = denied(session, p)
+    _claim, item = denied(session, p)
     denials.act(session, item.id, "new_claim", actor="biller", now=ACT_AT)
     assert session.get(Claim, item.result_claim_id).frequency_code == "1"
 

@@ -4,7 +4,7 @@ CO, OA or PI amount to the patient."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +17,18 @@ from oncobill.errors import InvalidInput, NotFound, OncoBillError
 from oncobill.ledger import service as ledger
 from oncobill.ledger.models import JournalEntry, JournalLine
 from oncobill.ledger.rules import Account
-from tests.worklists.helpers import ACT_AT, TODAY, D, billed_claim, clp, denied, items_for, post, setup_practice, svc
+from tests.worklists.helpers import (
+    ACT_AT,
+    TODAY,
+    D,
+    billed_claim,
+    clp,
+    denied,
+    items_for,
+    post,
+    setup_practice,
+    svc,
+)
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ app = typer.Typer(help="The denial work queue: list, show, assign and work denie
 
 ACTOR_OPTION = typer.Option(None, "--actor", help="Who is doing this, recorded on the item (default: the login name).")
 TODAY_OPTION = typer.Option(None, "--today", help="Count days left as of this date, YYYY-MM-DD (default: today).")
+LETTER_OPTION = typer.Option(None, "--letter", dir_okay=False, help="Also write the appeal letter to this file.")
+ATTACH_OPTION = typer.Option([], "--attach", help="An attachment the appeal letter lists (repeatable).")
 ACTIONS = ("corrected_claim", "new_claim", "appeal", "write_off", "transfer_to_patient", "transfer_to_secondary",
            "no_action")
 
@@ -131,8 +133,7 @@ def act(item_id: int = typer.Argument(..., help="The work item id."),
                                                "transfer_to_secondary or no_action."),
         amount: str = typer.Option(None, "--amount", help="Amount to write off or transfer (default: the item's)."),
         note: str = typer.Option("", "--note", help="Why; required for no_action."),
-        letter: Path = typer.Option(None, "--letter", dir_okay=False, help="Also write the appeal letter to this file."),
-        attach: list[str] = typer.Option([], "--attach", help="An attachment the appeal letter lists (repeatable)."),
+        letter: Path = LETTER_OPTION, attach: list[str] = ATTACH_OPTION,
         notice_on_file: bool = typer.Option(False, "--notice-on-file",
                                             help="A signed ABN/waiver is on file (PR-96/PR-204 to the patient)."),
         actor: str = ACTOR_OPTION, as_json: bool = JSON_OPTION) -> None:

@@ -11,6 +11,7 @@ from rich.table import Table
 from oncobill.cli.common import JSON_OPTION, console, fail, print_json, session_scope
 from oncobill.cli.denials import ACTOR_OPTION, actor_name
 
+FILE = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="The bank file (CSV or BAI2).")
 app = typer.Typer(help="Bank deposits: import or enter them, and reconcile them to ERAs.", no_args_is_help=True)
 
 
@@ -19,7 +20,7 @@ def _now() -> datetime:
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="The bank file."),
+def import_(file: Path = FILE,
             format: str = typer.Option(None, "--format", help="csv or bai2 (default: detected)."),
             actor: str = ACTOR_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Import a bank file: every credit becomes a deposit once; a bad row imports nothing."""
