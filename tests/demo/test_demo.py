@@ -13,6 +13,8 @@ from oncobill.db import make_engine, session_factory
 from oncobill.demo.regimens import REGIMENS, treatment_days
 from oncobill.demo.run import run_demo
 from oncobill.ledger import service as ledger
+from oncobill.ledger.models import JournalLine
+from oncobill.ledger.rules import Account
 from oncobill.models import (
     ChargeLine,
     Coverage,
@@ -83,8 +85,11 @@ def test_month_charges_reach_the_ledger_against_the_right_coverage(demo_db):
     month = run.summary["month"]
     assert month["encounters"] > 100 and month["charge_lines"] > 500
     gross = Decimal(month["gross_charges"])
-    posted = run.summary["remittance"]  # the month's 835s are posted: A/R is what they left open
-    assert ledger.accounts_receivable(session) == gross - Decimal(posted["payments"]) - Decimal(posted["adjustments"])
+    # The month's 835s are posted, then the secondary payers' 835s: A/R is what they left open.
+    posted, secondary = run.summary["remittance"], run.summary["secondary"]["remittance"]
+    paid = Decimal(posted["payments"]) + Decimal(secondary["payments"])
+    adjusted = Decimal(posted["adjustments"]) + Decimal(secondary["adjustments"])
+    assert ledger.accounts_receivable(session) == gross - paid - adjusted
     assert ledger.is_balanced(session)
     lines = session.scalars(select(ChargeLine)).all()
     assert sum((line.charge for line in lines), Decimal("0.00")) == gross
@@ -138,8 +143,9 @@ def test_month_is_billed_on_claims_and_scrubbed(demo_db):
     from oncobill.ledger.models import JournalEntry
 
     _, run, session = demo_db
-    claims = session.scalars(select(Claim)).all()
-    billed = session.scalars(select(ClaimLine.charge_line_id)).all()
+    claims = session.scalars(select(Claim).where(Claim.primary_claim_id.is_(None))).all()  # secondaries: below
+    billed = session.scalars(select(ClaimLine.charge_line_id).join(Claim)
+                             .where(Claim.primary_claim_id.is_(None))).all()
     charge_lines = session.scalars(select(ChargeLine)).all()
     assert sorted(billed) == sorted(line.id for line in charge_lines)  # none lost, none twice
     summary = run.summary["claims"]
@@ -182,7 +188,8 @@ def test_ready_claims_go_out_and_the_acknowledgments_come_back(demo_db):
 
     _, run, session = demo_db
     sub, claims_summary = run.summary["submission"], run.summary["claims"]
-    batches = session.scalars(select(SubmissionBatch).order_by(SubmissionBatch.id)).all()
+    every_batch = session.scalars(select(SubmissionBatch).order_by(SubmissionBatch.id)).all()
+    batches = [b for b in every_batch if all(c.primary_claim_id is None for c in b.claims)]  # the month's round
     assert sub["submitted"] == claims_summary["ready"] == sum(b.claim_count for b in batches)
     assert sub["batches"] == len(batches) == len({(b.payer_id, b.form) for b in batches})
     assert all(b.sent_at is not None and b.sent_via == "sandbox" for b in batches)
@@ -203,11 +210,11 @@ def test_ready_claims_go_out_and_the_acknowledgments_come_back(demo_db):
         assert answered[-1] is claim.status
         assert all(e.actor and e.reason for e in claim.events)
     imported = session.scalars(select(ImportedFile)).all()
-    assert sorted(f.kind for f in imported) == ["277CA"] * len(batches) + ["999"] * len(batches)
+    assert sorted(f.kind for f in imported) == ["277CA"] * len(every_batch) + ["999"] * len(every_batch)
     assert not sub["import_failures"]
     outbound, inbound = Path(sub["outbound"]), Path(sub["inbound"])
-    assert sorted(p.name for p in outbound.glob("*.837")) == sorted(b.file_name for b in batches)
-    for batch in batches:
+    assert sorted(p.name for p in outbound.glob("*.837")) == sorted(b.file_name for b in every_batch)
+    for batch in every_batch:
         assert (outbound / batch.file_name).read_text() == batch.content
         for suffix in ("999", "277ca", "835"):
             assert (inbound / f"{batch.interchange_control_number:09d}.{suffix}").exists()
@@ -276,3 +283,64 @@ def test_the_sandbox_835s_are_posted_once_and_add_up(demo_db):
         assert {s.outcome for s in again.sets} == {"already imported"}
     session.rollback()
     assert session.scalar(select(func.count()).select_from(EraImport)) == before
+
+
+def test_secondary_claims_close_the_loop(demo_db):
+    """After the primaries' 835s: every adjudicated claim that left a patient share, of a patient with
+    another coverage, is billed to that payer (or said why not); the sent ones come back paid as
+    secondary (CLP02 2, OA-23) and post so each line's balance is its charge less both payers' money."""
+    from oncobill.claims.models import Claim, ClaimStatus
+    from oncobill.claims.secondary import prior_adjudication
+    from oncobill.remittance.models import RemitClaim
+
+    _, run, session = demo_db
+    sec = run.summary["secondary"]
+    secondaries = session.scalars(select(Claim).where(Claim.primary_claim_id.is_not(None))).all()
+    assert sec["built"] == len(secondaries) >= 10
+    assert set(sec["by_payer"]) == {"MEDIGAP", "MEDICAID"} and sec["by_form"].get("837I", 0) >= 1
+    assert sec["built"] == sec["held"] + sec["sent"] and sec["paid"] + sec["partial"] + sec["denied"] == sec["sent"]
+    assert sec["paid"] >= 10 and Decimal(sec["remittance"]["payments"]) > 0
+    for claim in secondaries:
+        primary = session.get(Claim, claim.primary_claim_id)
+        assert claim.coverage.priority.value == "secondary" and claim.patient_id == primary.patient_id
+        assert claim.payer_id != primary.payer_id
+        assert prior_adjudication(session, primary).patient_responsibility > 0
+        assert [ln.charge_line_id for ln in claim.lines] == [ln.charge_line_id for ln in primary.lines]
+        if claim.status is ClaimStatus.HELD:
+            continue
+        (remit,) = session.scalars(select(RemitClaim).where(RemitClaim.claim_id == claim.id)).all()
+        assert remit.claim_status_code == "2"
+        for line in claim.lines:  # what is left on the line sits with the patient now, none with a payer
+            rows = session.execute(select(JournalLine.account, JournalLine.amount)
+                                   .where(JournalLine.charge_line_id == line.charge_line_id)).all()
+            open_payer = sum((a for acc, a in rows if Account(acc) is Account.AR_PAYER), Decimal("0.00"))
+            assert open_payer == 0
+    # Medigap is billed only by us here (its roster lacks the Medicare ID, so nothing crosses over):
+    # once it has paid, it owes nothing more.
+    assert run.summary["ledger"]["ar_by_payer"]["MEDIGAP"] == "0.00"
+    assert ledger.is_balanced(session)
+
+
+def test_denials_and_kpis_in_the_summary(demo_db):
+    """The summary's denial queues are what denial_work_items holds; the KPIs agree with the ledger."""
+    from oncobill.denials.models import DenialWorkItem
+
+    _, run, session = demo_db
+    denials, k = run.summary["denials"], run.summary["kpis"]
+    assert denials["work_items"] == session.scalar(select(func.count()).select_from(DenialWorkItem))
+    assert sum(denials["by_queue"].values()) == denials["work_items"]
+    assert k["as_of"] == "2026-11-02" and k["period"] == "2026-08-05 to 2026-11-02 (90 days)"
+    ar = Decimal(k["accounts_receivable"])
+    assert ar == ledger.accounts_receivable(session)
+    aged = sum((Decimal(v) for v in [*k["aging_payer"].values(), *k["aging_patient"].values()]), Decimal("0.00"))
+    assert aged == ar
+    assert list(k["aging_payer"]) == ["0-30", "31-60", "61-90", "91-120", "over 120"]
+    gross = Decimal(k["gross_charges"])
+    assert gross == Decimal(run.summary["month"]["gross_charges"])  # every charge of the month is in the period
+    assert Decimal(k["days_in_ar"]) == (ar / (gross / 90)).quantize(Decimal("0.1"))
+    payments, contractual = Decimal(k["payments"]), Decimal(k["contractual_adjustments"])
+    assert payments == Decimal(run.summary["remittance"]["payments"]) + Decimal(
+        run.summary["secondary"]["remittance"]["payments"])
+    assert Decimal(k["net_collection_rate"]) == (payments / (gross - contractual)).quantize(Decimal("0.0001"))
+    assert k["claims_adjudicated"] == run.summary["remittance"]["claims_posted"] + run.summary["secondary"]["sent"]
+    assert 0 <= Decimal(k["first_pass_resolution_rate"]) <= 1 and 0 <= Decimal(k["denial_rate_amount"]) <= 1

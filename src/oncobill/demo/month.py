@@ -20,7 +20,8 @@ from oncobill.charges.models import Encounter
 from oncobill.charges.records import AdministrationRecord, EncounterRecord, RadiationCourse, Vial
 from oncobill.claims import service as claims
 from oncobill.claims.acknowledgments import ReceiveResult, receive
-from oncobill.claims.models import Claim
+from oncobill.claims.models import Claim, ClaimStatus
+from oncobill.claims.secondary import SecondaryResult, build_secondary_claims
 from oncobill.claims.submission import Receiver, SubmissionResult, create_batches, send_batches
 from oncobill.codes import CodeSets
 from oncobill.demo.population import DemoPatient
@@ -28,7 +29,7 @@ from oncobill.demo.practice import DemoPractice
 from oncobill.demo.regimens import REGIMENS, administrations_for_day, treatment_days
 from oncobill.demo.sandbox_config import write_sandbox_config
 from oncobill.money import ZERO
-from oncobill.patients.service import primary_coverage_on
+from oncobill.patients.service import coverages_on, primary_coverage_on
 from oncobill.practice.models import CareSetting
 from oncobill.practice.service import payer_setting
 
@@ -56,6 +57,10 @@ class MonthResult:
     received: ReceiveResult | None = None
     mailbox: Path | None = None
     remittances: list = field(default_factory=list)  # EraImportResult per 835 file posted
+    secondary: SecondaryResult | None = None  # claims to the next payer, built after the 835s are posted
+    secondary_submission: SubmissionResult | None = None
+    secondary_received: ReceiveResult | None = None
+    secondary_remittances: list = field(default_factory=list)
 
 
 def run_month(session: Session, demo: DemoPractice, people: list[DemoPatient], *, month_start: date,
@@ -217,16 +222,16 @@ RADIATION_AUTH_CODES = ("77263", "77290", "77295", "77300", "77301", "77334", "7
 
 
 def authorize_plans(session: Session, people: list[DemoPatient]) -> int:
-    """The practice obtained a prior authorization for each plan from the payer that covered the
-    patient when the plan started, where that payer requires one: the regimen's antineoplastic
-    drugs, or the radiation course. After a coverage change the new payer has none yet (domain 9.4),
-    so those claims are held by the scrubber's authorization edit."""
+    """The practice obtained a prior authorization for each plan from the payers that covered the
+    patient when the plan started, where a payer requires one: the regimen's antineoplastic drugs, or
+    the radiation course. A secondary payer that reviews the same services (Medicaid behind Medicare)
+    authorizes them too, or it would deny its share later (CO-197). After a coverage change the new
+    payer has none yet (domain 9.4), so those claims are held by the scrubber's authorization edit."""
     count = 0
     for person in people:
         plan = person.plan
-        coverage = primary_coverage_on(session, patient_id=person.patient.id, on=plan.start_date)
-        if coverage is None or not payer_setting(session, payer_id=coverage.payer_id, key="prior_auth_required",
-                                                 on=plan.start_date, default=False):
+        primary = primary_coverage_on(session, patient_id=person.patient.id, on=plan.start_date)
+        if primary is None:
             continue
         regimen = REGIMENS[plan.regimen]
         if regimen.kind == "radiation":
@@ -235,12 +240,21 @@ def authorize_plans(session: Session, people: list[DemoPatient]) -> int:
             codes = {step.hcpcs: None for step in regimen.steps if step.hcpcs and step.hcpcs.startswith("J9")}
         if not codes:
             continue
-        claims.add_authorization(
-            session, payer_code=coverage.payer.code, patient=person.patient,
-            auth_number=f"{coverage.payer.code}{plan.id:05d}{person.patient.account_number[-4:]}",
-            approved_units=codes, start_date=_authorized_from(plan), end_date=plan.start_date + timedelta(days=182),
-            note=f"{regimen.name}, approved with the treatment plan")
-        count += 1
+        payers = {}
+        for coverage in coverages_on(session, patient_id=person.patient.id, on=plan.start_date):
+            payers.setdefault(coverage.payer_id, coverage)
+        for coverage in payers.values():
+            if not payer_setting(session, payer_id=coverage.payer_id, key="prior_auth_required", on=plan.start_date,
+                                 default=False):
+                continue
+            claims.add_authorization(
+                session, payer_code=coverage.payer.code, patient=person.patient,
+                auth_number=f"{coverage.payer.code}{plan.id:05d}{person.patient.account_number[-4:]}",
+                approved_units=codes, start_date=_authorized_from(plan),
+                end_date=plan.start_date + timedelta(days=182),
+                note=f"{regimen.name}, approved with the treatment plan"
+                     + ("" if coverage is primary else f" (as {coverage.priority.value} payer)"))
+            count += 1
     return count
 
 
@@ -288,3 +302,25 @@ def post_remittances(session: Session, result: MonthResult, *, posted_on: date) 
     when = datetime.combine(posted_on, time(11, 0))
     for path in sorted(result.received.remittances if result.received else []):
         result.remittances.append(remittance.import_file(session, path, actor=ACTOR, now=when))
+
+
+def bill_secondaries(session: Session, result: MonthResult, *, mailbox: Path, billed_on: date,
+                     codes: CodeSets) -> None:
+    """Once the primaries' 835s are posted: bill the next payer where the primary left a patient share
+    and did not cross the claim over, send the ready claims through the sandbox, import its 999s and
+    277CAs, and post the 835s it answers as secondary payer."""
+    from oncobill.clearinghouse.sandbox import SandboxAdapter
+    from oncobill.remittance import service as remittance
+
+    when = datetime.combine(billed_on, time(12, 0))
+    result.secondary = build_secondary_claims(session, actor=ACTOR, now=when, today=billed_on, codes=codes)
+    ready = [c for c in result.secondary.built if c.status is ClaimStatus.READY]
+    if not ready:
+        return
+    adapter = SandboxAdapter(mailbox, today=billed_on)
+    result.secondary_submission = create_batches(session, actor=ACTOR, now=when, claims=ready, receiver=SANDBOX)
+    send_batches(session, adapter, now=when, batches=result.secondary_submission.batches)
+    result.secondary_received = receive(session, adapter, actor=ACTOR, now=datetime.combine(billed_on, time(13, 0)))
+    posted = datetime.combine(billed_on, time(14, 0))
+    for path in sorted(result.secondary_received.remittances):
+        result.secondary_remittances.append(remittance.import_file(session, path, actor=ACTOR, now=posted))

@@ -21,6 +21,7 @@ from oncobill.demo.month import (
     MonthResult,
     authorize_plans,
     bill_month,
+    bill_secondaries,
     post_remittances,
     run_month,
     submit_month,
@@ -31,8 +32,10 @@ from oncobill.errors import OncoBillError
 from oncobill.ledger import service as ledger
 from oncobill.migrations.runner import alembic_config, upgrade
 from oncobill.models import BillingEntity, Coverage, Patient, Payer, PayerEnrollment, Provider, TreatmentPlan
+from oncobill.reports.kpis import kpis
 
 DEFAULT_SEED = 20261001
+KPI_PERIOD_DAYS = 90  # days in A/R and net collection over the 90 days ending on the billing day
 DEFAULT_MONTH = date(2026, 10, 1)
 
 
@@ -101,7 +104,8 @@ def run_demo(url: str, *, seed: int = DEFAULT_SEED, month_start: date = DEFAULT_
         bill_month(session, month, billed_on=billing_day(end), codes=codes)
         submit_month(session, month, mailbox=mailbox, billed_on=billing_day(end))
         post_remittances(session, month, posted_on=billing_day(end))
-        summary = summarize(session, month, people)
+        bill_secondaries(session, month, mailbox=mailbox, billed_on=billing_day(end), codes=codes)
+        summary = summarize(session, month, people, as_of=billing_day(end))
     engine.dispose()
     return DemoRun(engine.url.render_as_string(hide_password=True), seed, month, summary,
                    time.perf_counter() - started)
@@ -176,7 +180,7 @@ def _submission_summary(month: MonthResult) -> dict:
     }
 
 
-def summarize(session, month: MonthResult, people) -> dict:
+def summarize(session, month: MonthResult, people, *, as_of: date | None = None) -> dict:
     count = lambda model: session.scalar(select(func.count()).select_from(model))
     payers = {p.id: p for p in session.scalars(select(Payer))}
     ar_by_payer = ledger.ar_by_payer(session)
@@ -214,7 +218,55 @@ def summarize(session, month: MonthResult, people) -> dict:
         "claims": _claims_summary(month),
         "submission": _submission_summary(month),
         "remittance": _remittance_summary(session, month),
+        "secondary": _secondary_summary(session, month),
+        "denials": _denials_summary(session),
+        "kpis": kpis(session, as_of=as_of or billing_day(month.month_end), period_days=KPI_PERIOD_DAYS).as_dict(),
     }
+
+
+def _posted_totals(results) -> dict:
+    sets = [s for r in results for s in r.sets if s.outcome == "posted"]
+    total = lambda name: str(sum((getattr(s, name) for s in sets), Decimal("0.00")))
+    return {"files": len(results), "sets_posted": len(sets), "claims_posted": sum(s.claims_posted for s in sets),
+            "payments": total("payments"), "adjustments": total("adjustments"),
+            "patient_responsibility": total("patient_responsibility"), "denials": sum(s.denials for s in sets)}
+
+
+def _secondary_summary(session, month: MonthResult) -> dict:
+    """Claims to the next payer after the primaries' 835s: built (held by which edit), why the others
+    were not billed, and what the secondary payers answered and paid."""
+    sec = month.secondary
+    if sec is None:
+        return {}
+    built = sec.built
+    statuses = Counter(c.status.value for c in built)
+    skipped = Counter(s.reason.split(":")[0] for s in sec.skipped)
+    sub = month.secondary_submission
+    return {
+        "built": len(built),
+        "by_payer": dict(sorted(Counter(c.payer.code for c in built).items())),
+        "by_form": dict(sorted(Counter(c.form.value for c in built).items())),
+        "charge": str(sum((c.total_charge for c in built), Decimal("0.00"))),
+        "held": statuses.get("held", 0),
+        "claims_held_by_edit": dict(sorted(sec.scrub.claims_by_edit.items())) if sec.scrub else {},
+        "not_billed": dict(sorted(skipped.items())),
+        "without_another_payer": sec.no_next_payer,
+        "sent": sub.claims if sub else 0,
+        "batches": len(sub.batches) if sub else 0,
+        "paid": statuses.get("paid", 0),
+        "partial": statuses.get("partial", 0),
+        "denied": statuses.get("denied", 0),
+        "claims_by_status": dict(sorted(statuses.items())),
+        "remittance": _posted_totals(month.secondary_remittances),
+    }
+
+
+def _denials_summary(session) -> dict:
+    """Denied or partly denied lines routed to the work queues at posting time (denial_work_items)."""
+    from oncobill.denials.models import DenialWorkItem
+
+    rows = session.execute(select(DenialWorkItem.queue, func.count()).group_by(DenialWorkItem.queue)).all()
+    return {"work_items": sum(n for _, n in rows), "by_queue": {q: n for q, n in sorted(rows)}}
 
 
 def _remittance_summary(session, month: MonthResult) -> dict:
