@@ -1,4 +1,5 @@
-"""`oncobill claims build | scrub | list`: charge lines to claims, the scrubber's findings, where claims stand."""
+"""`oncobill claims build | scrub | secondary | list`: charge lines to claims, the scrubber's findings,
+claims to the next payer after the primary's remit, where claims stand."""
 
 from __future__ import annotations
 
@@ -92,6 +93,44 @@ def scrub(today: str = typer.Option(None, "--today", help="Scrub as of this date
     for edit, n in data["findings_by_edit"].items():
         table.add_row(edit, str(n), str(data["claims_held_by_edit"].get(edit, 0)))
     console.print(table)
+
+
+@app.command("secondary")
+def secondary(today: str = typer.Option(None, "--today", help="Scrub as of this date (timely filing); default "
+                                                               "today."),
+              actor: str = ACTOR_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Bill the next payer (secondary, then tertiary) of every adjudicated claim whose posted remit left a
+    patient share: build the claims (2320/2430 from the remit), scrub them; say why the others are not
+    billed (crossed over, nothing left, a remit line matched to no claim line, no remit yet)."""
+    from oncobill.claims.secondary import build_secondary_claims
+
+    as_of = _date(today, "--today") or date.today()
+    with session_scope() as session:
+        result = build_secondary_claims(session, actor=_actor(actor), today=as_of)
+        data = {
+            "built": [_row(c) | {"follows": session.get(type(c), c.primary_claim_id).patient_control_number}
+                      for c in result.built],
+            "skipped": [{"patient_control_number": s.patient_control_number, "next_payer": s.next_payer,
+                         "reason": s.reason} for s in result.skipped],
+            "without_another_payer": result.no_next_payer,
+            "ready": result.scrub.ready if result.scrub else 0,
+            "held": result.scrub.held if result.scrub else 0,
+        }
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"{len(data['built'])} secondary claim(s) built: {data['ready']} ready, {data['held']} held; "
+                  f"{len(data['skipped'])} not billed; {data['without_another_payer']} adjudicated claim(s) "
+                  "with no other coverage on their dates.")
+    if data["built"]:
+        _table(data["built"])
+    if data["skipped"]:
+        table = Table(title="Not billed to the next payer")
+        for column in ("Claim", "Next payer", "Why"):
+            table.add_column(column)
+        for s in data["skipped"]:
+            table.add_row(s["patient_control_number"], s["next_payer"], s["reason"])
+        console.print(table)
 
 
 @app.command("list")

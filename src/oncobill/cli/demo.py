@@ -81,6 +81,57 @@ def _print_summary(result) -> None:
         _print_submission(s["submission"])
     if s.get("remittance"):
         _print_remittance(s["remittance"])
+    if s.get("secondary"):
+        _print_secondary(s["secondary"])
+    if "denials" in s:
+        _print_denials(s["denials"])
+    if s.get("kpis"):
+        _print_kpis(s["kpis"])
+
+
+def _print_secondary(sec: dict) -> None:
+    payers = ", ".join(f"{n} to {code}" for code, n in sec["by_payer"].items())
+    console.print(f"\n[bold]Secondary claims[/]: {sec['built']} built ({payers}) for ${sec['charge']}; "
+                  f"{sec['held']} held by the scrubber, {sec['sent']} sent; {sec['paid']} paid, "
+                  f"{sec['partial']} partly paid, {sec['denied']} denied as secondary")
+    for edit, n in sec["claims_held_by_edit"].items():
+        console.print(f"  held by {edit}: {n}")
+    for why, n in sec["not_billed"].items():
+        console.print(f"  not billed ({n}): {why}")
+    r = sec["remittance"]
+    console.print(f"  secondary 835s posted: {r['claims_posted']} claims, payments ${r['payments']}, "
+                  f"left to the patient ${r['patient_responsibility']}")
+
+
+def _print_denials(d: dict) -> None:
+    console.print(f"\n[bold]Denials routed to work queues[/]: {d['work_items']}")
+    for queue, n in d["by_queue"].items():
+        console.print(f"  {queue}: {n}")
+
+
+def _pct(text: str) -> str:
+    return f"{float(text):.1%}"
+
+
+def _print_kpis(k: dict) -> None:
+    pct = _pct
+    console.print(f"\n[bold]A/R KPIs[/] as of {k['as_of']} (period {k['period']}; docs/kpis.md)")
+    console.print(f"  days in A/R: {k['days_in_ar']} (A/R ${k['accounts_receivable']} / average daily gross "
+                  f"charges of the period)")
+    console.print(f"  first-pass resolution: {pct(k['first_pass_resolution_rate'])} "
+                  f"({k['claims_resolved_first_pass']} of {k['claims_adjudicated']} claims adjudicated)")
+    console.print(f"  initial denial rate: {pct(k['denial_rate_claims'])} of claims, {pct(k['denial_rate_lines'])} "
+                  f"of lines, {pct(k['denial_rate_amount'])} of charges (${k['charge_denied']} of "
+                  f"${k['charge_adjudicated']})")
+    console.print(f"  net collection rate: {pct(k['net_collection_rate'])} (payments ${k['payments']} / (charges "
+                  f"${k['gross_charges']} - contractual ${k['contractual_adjustments']}))")
+    table = Table(title=f"A/R aging by {k['aging_basis']}")
+    table.add_column("Days")
+    table.add_column("Payers", justify="right")
+    table.add_column("Patients", justify="right")
+    for bucket, amount in k["aging_payer"].items():
+        table.add_row(bucket, f"${amount}", f"${k['aging_patient'][bucket]}")
+    console.print(table)
 
 
 def _print_remittance(r: dict) -> None:
