@@ -79,8 +79,9 @@ class QueueListing:
     totals: list[QueueTotal] = field(default_factory=list)
 
 
-def get_item(session: Session, item_id: int) -> DenialWorkItem:
-    item = session.get(DenialWorkItem, item_id)
+def get_item(session: Session, item_id: int, *, for_update: bool = False) -> DenialWorkItem:
+    """The item; ``for_update`` locks its row (read afresh) so two people cannot work it at once."""
+    item = session.get(DenialWorkItem, item_id, with_for_update=for_update or None, populate_existing=for_update)
     if item is None:
         raise NotFound("denial work item", item_id)
     return item
@@ -274,7 +275,7 @@ def assign(session: Session, item_id: int, person: str, *, actor: str, now: date
     actor = _check_actor(actor, where)
     if not person or not person.strip():
         raise InvalidInput(where, "the person to assign to is empty")
-    item = get_item(session, item_id)
+    item = get_item(session, item_id, for_update=True)
     _refuse_done(item, where)
     item.assigned_to = person.strip()[:60]
     _log(item, now, actor, f"assigned to {item.assigned_to}")
@@ -316,7 +317,7 @@ def act(session: Session, item_id: int, action: str, *, actor: str, now: datetim
         except MoneyError as exc:
             raise InvalidInput(f"{where}: amount", str(exc)) from None
     with session.begin_nested():
-        item = get_item(session, item_id)
+        item = get_item(session, item_id, for_update=True)
         _refuse_done(item, where)
         claim = session.get(Claim, item.claim_id)
         facts = claim_facts(session, claim, notice_on_file=notice_on_file)
@@ -649,8 +650,8 @@ def list_underpayments(session: Session, *, payer: str | None = None, status: st
     return out
 
 
-def get_underpayment(session: Session, item_id: int) -> UnderpaymentItem:
-    u = session.get(UnderpaymentItem, item_id)
+def get_underpayment(session: Session, item_id: int, *, for_update: bool = False) -> UnderpaymentItem:
+    u = session.get(UnderpaymentItem, item_id, with_for_update=for_update or None, populate_existing=for_update)
     if u is None:
         raise NotFound("underpayment item", item_id)
     return u
@@ -676,7 +677,7 @@ def resolve_underpayment(session: Session, item_id: int, status: str, *, actor: 
     posted as the payer's adjustment with the remit, and accepting it never bills the patient."""
     where = f"underpayment item {item_id}: {status}"
     actor = _check_actor(actor, where)
-    u = get_underpayment(session, item_id)
+    u = get_underpayment(session, item_id, for_update=True)
     allowed = UNDERPAYMENT_MOVES.get(u.status, ())
     if status not in allowed:
         raise Refused(where, f"the item is {u.status}; allowed: {', '.join(allowed) or 'none (resolved)'}")

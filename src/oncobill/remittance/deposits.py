@@ -215,7 +215,7 @@ def confirm(session: Session, deposit_id: int, era_id: int, *, actor: str, now: 
     """A person accepts a suggested pair: stored as how=confirmed. Refused when the amounts differ or
     either side is already matched."""
     where = f"deposit {deposit_id} with ERA {era_id}"
-    dep = session.get(Deposit, deposit_id)
+    dep = session.get(Deposit, deposit_id, with_for_update=True, populate_existing=True)  # one confirm at a time
     if dep is None:
         raise NotFound("deposit", deposit_id)
     era = session.get(EraImport, era_id)

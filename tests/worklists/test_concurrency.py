@@ -1,0 +1,81 @@
+"""Two people working the same item at the same moment on PostgreSQL: the second waits for the
+first and is then refused, so a denial is written off (or a deposit confirmed) once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from oncobill.db import make_engine, unit_of_work
+from oncobill.denials import service as denials
+from oncobill.ledger import service as ledger
+from oncobill.ledger.models import JournalEntry
+from oncobill.migrations.runner import upgrade
+from oncobill.remittance import deposits
+from oncobill.remittance.models import DepositMatch
+from tests.worklists.helpers import ACT_AT, D, billed_claim, clp, denied, post, setup_practice, svc
+
+
+@pytest.fixture
+def engine(new_database):
+    url = new_database("postgresql")
+    upgrade(url=url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def _race(engine, first, second) -> list:
+    """Run *first* in a transaction left open, start *second* in a thread, check it waits, commit."""
+    outcome: list = []
+
+    def other():
+        try:
+            with unit_of_work(engine) as session:
+                outcome.append(second(session))
+        except Exception as exc:  # noqa: BLE001 - the refusal is the expected outcome
+            outcome.append(exc)
+
+    with unit_of_work(engine) as session:
+        first(session)
+        thread = threading.Thread(target=other)
+        thread.start()
+        time.sleep(1.0)
+        assert thread.is_alive() and outcome == [], "the second act did not wait for the first"
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    return outcome
+
+
+def test_one_write_off_when_two_people_act_at_once(engine):
+    with unit_of_work(engine) as session:
+        _claim, item = denied(session, setup_practice(session), denial=("CO", "197"), remarks=())
+        item_id = item.id
+    act = lambda who: lambda s: denials.act(s, item_id, "write_off", actor=who, now=ACT_AT)  # noqa: E731
+    [second] = _race(engine, act("ana"), act("ben"))
+    assert isinstance(second, denials.Refused) and "the item is done (write_off, by ana" in str(second)
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(func.count()).select_from(JournalEntry).where(
+            JournalEntry.source == f"denial work item {item_id}")) == 1
+        assert ledger.is_balanced(session)
+
+
+def test_one_confirmation_of_a_deposit_at_once(engine):
+    with unit_of_work(engine) as session:
+        p = setup_practice(session)
+        eras = []
+        for trace in ("EQ1", "EQ2"):  # two ERAs of the same amount, either could be the deposit's
+            claim = billed_claim(session, p, [("96413", "350.00", (), 1)])
+            line = svc("96413", "350.00", "200.00", [("CO", "45", "150.00")],
+                       control=claim.lines[0].line_control_number)
+            eras.append(post(session, [clp(claim, "1", [line], icn=f"ICN-{trace}")], trace=trace).id)
+        dep = deposits.add_deposit(session, day="2026-11-19", amount=D("200.00"), reference="LOCKBOX",
+                                   actor="c", now=ACT_AT).id
+    confirm = lambda era: lambda s: deposits.confirm(s, dep, era, actor="c", now=ACT_AT)  # noqa: E731
+    [second] = _race(engine, confirm(eras[0]), confirm(eras[1]))
+    assert "already matched" in str(second)
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(func.count()).select_from(DepositMatch)) == 1
