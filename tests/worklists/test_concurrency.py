@@ -54,7 +54,7 @@ def test_one_write_off_when_two_people_act_at_once(engine):
     with unit_of_work(engine) as session:
         _claim, item = denied(session, setup_practice(session), denial=("CO", "197"), remarks=())
         item_id = item.id
-    act = lambda who: lambda s: denials.act(s, item_id, "write_off", actor=who, now=ACT_AT)  # noqa: E731
+    act = lambda who: lambda s: denials.act(s, item_id, "write_off", actor=who, now=ACT_AT)
     [second] = _race(engine, act("ana"), act("ben"))
     assert isinstance(second, denials.Refused) and "the item is done (write_off, by ana" in str(second)
     with unit_of_work(engine) as session:
@@ -74,7 +74,7 @@ def test_one_confirmation_of_a_deposit_at_once(engine):
             eras.append(post(session, [clp(claim, "1", [line], icn=f"ICN-{trace}")], trace=trace).id)
         dep = deposits.add_deposit(session, day="2026-11-19", amount=D("200.00"), reference="LOCKBOX",
                                    actor="c", now=ACT_AT).id
-    confirm = lambda era: lambda s: deposits.confirm(s, dep, era, actor="c", now=ACT_AT)  # noqa: E731
+    confirm = lambda era: lambda s: deposits.confirm(s, dep, era, actor="c", now=ACT_AT)
     [second] = _race(engine, confirm(eras[0]), confirm(eras[1]))
     assert "already matched" in str(second)
     with unit_of_work(engine) as session:
