@@ -224,3 +224,43 @@ def test_a_claim_not_yet_remitted_waits(session, p):
     claim = billed_claim(session, p, [("96413", "350.00", (), 1)], secondary="COMM")
     assert claim.status is ClaimStatus.PAYER_ACCEPTED
     assert build_secondary_claims(session, actor="biller", now=LATER, today=TODAY).built == []
+
+
+def test_a_tertiary_claim_carries_both_prior_payers(session, p):
+    """Medicare, then the commercial plan as secondary, then a third plan: the tertiary 837 has a 2320
+    per prior payer (SBR01 P and S) and a 2430 per prior payer on every line, and passes pyx12."""
+    from oncobill.patients import service as patients
+    from oncobill.practice import service as practice_service
+
+    third = practice_service.add_payer(session, code="TRI", name="Tertiary Test Plan", payer_id="77777",
+                                       kind="commercial", claim_filing_indicator="CI", timely_filing_days=180)
+    practice_service.enroll(session, provider=p["doctor"], payer=third, status="enrolled",
+                            effective_date=date(2020, 1, 1))
+    primary = billed_claim(session, p, [("96413", "350.00", (), 1)], secondary="COMM")
+    patients.add_coverage(session, patient=primary.patient, payer_code="TRI", priority="tertiary",
+                          member_id="T000000009", effective_date=date(2026, 1, 1))
+    post(session, era_text([clp(primary, "1", [svc("96413", "350.00", "120.00",
+                                                   [("CO", "45", "200.00"), ("PR", "2", "30.00")])], icn="P1")]))
+    (sec,) = build_secondary_claims(session, actor="biller", now=LATER, today=TODAY).built
+    for status in (ClaimStatus.SUBMITTED, ClaimStatus.ACK_ACCEPTED, ClaimStatus.PAYER_ACCEPTED):
+        lifecycle.transition(sec, status, actor="test", reason="test", at=LATER)
+    post(session, era_text([clp(sec, "2", [svc("96413", "350.00", "20.00", [("OA", "23", "320.00"),
+                                                                           ("PR", "2", "10.00")])], icn="S1")],
+                           trace="SEC1", control=2, payer_id="60054"), "secondary.835")
+    result = build_secondary_claims(session, actor="biller", now=LATER, today=TODAY)
+    (tertiary,) = result.built
+    assert tertiary.status is ClaimStatus.READY, [(f.edit_id, f.message) for f in tertiary.findings]
+    assert tertiary.primary_claim_id == sec.id and tertiary.payer_id == third.id
+    assert tertiary.coverage.priority.value == "tertiary"
+    (batch,) = create_batches(session, actor="biller", now=LATER, claims=[tertiary], receiver=Receiver()).batches
+    assert pyx12_errors(batch.content) == []
+    (doc,) = professional_claims(read(batch.content))
+    (back,) = doc.claims
+    assert back.coverage.responsibility == "T"
+    assert [(op.responsibility, op.payer.payer_id, op.paid, op.remaining_patient_liability)
+            for op in back.other_payers] == [("P", "00952", D("120.00"), D("30.00")),
+                                             ("S", "60054", D("20.00"), D("10.00"))]
+    assert [(a.payer_id, a.paid) for a in back.lines[0].adjudications] == [("00952", D("120.00")),
+                                                                          ("60054", D("20.00"))]
+    # Medicare's patient share went to the commercial plan, its remainder to the tertiary plan.
+    assert ledger.payer_balance(session, third.id) == D("10.00")
