@@ -79,3 +79,18 @@ def test_one_confirmation_of_a_deposit_at_once(engine):
     assert "already matched" in str(second)
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(DepositMatch)) == 1
+
+
+def test_two_reconciliations_at_once_store_each_match_once(engine):
+    with unit_of_work(engine) as session:
+        p = setup_practice(session)
+        claim = billed_claim(session, p, [("96413", "350.00", (), 1)])
+        line = svc("96413", "350.00", "200.00", [("CO", "45", "150.00")], control=claim.lines[0].line_control_number)
+        post(session, [clp(claim, "1", [line], icn="ICN-RQ")], trace="RQ1")
+        deposits.add_deposit(session, day="2026-11-19", amount=D("200.00"), reference="RQ1", actor="c", now=ACT_AT)
+    run = lambda s: deposits.reconcile(s, actor="c", now=ACT_AT)
+    [second] = _race(engine, run, run)
+    assert "another reconciliation" in str(second)
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(func.count()).select_from(DepositMatch)) == 1
+        assert deposits.reconcile(session, actor="c", now=ACT_AT).matched_before == 1

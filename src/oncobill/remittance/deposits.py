@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from oncobill.errors import InvalidInput, NotFound
@@ -184,12 +185,19 @@ def reconcile(session: Session, *, actor: str, now: datetime) -> ReconciliationR
         [reconciliation.Deposit(d.deposit_date, d.amount, d.reference, d.description, _deposit_label(d))
          for d in deposits])
     report = ReconciliationReport(matched_before=session.scalar(select(func.count()).select_from(DepositMatch)))
+    try:
+        with session.begin_nested():  # a concurrent run matching the same ERA makes this one fail whole
+            for m in result.matches:
+                for summary in m.eras:
+                    session.add(DepositMatch(deposit_id=dep_by_label[m.deposit.source].id,
+                                             era_import_id=era_by_label[summary.source].id, how="trace",
+                                             matched_at=now, matched_by=actor[:60]))
+            session.flush()
+    except IntegrityError:
+        raise InvalidInput("reconciliation", "another reconciliation or confirmation matched some of these ERAs "
+                                             "at the same time; nothing was stored, run it again") from None
     for m in result.matches:
         dep = dep_by_label[m.deposit.source]
-        for summary in m.eras:
-            era = era_by_label[summary.source]
-            session.add(DepositMatch(deposit_id=dep.id, era_import_id=era.id, how="trace", matched_at=now,
-                                     matched_by=actor[:60]))
         report.matched_now.append({"deposit_id": dep.id, "deposit_amount": dep.amount,
                                    "era_ids": [era_by_label[s.source].id for s in m.eras], "basis": m.basis})
     for s in result.suggestions:
