@@ -12,7 +12,14 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from itertools import product
 
-from oncobill.charges.records import AdministrationRecord, CodedLine, EncounterRecord, PayerRules, Vial
+from oncobill.charges.records import (
+    AdministrationRecord,
+    CodedLine,
+    EncounterRecord,
+    LookupMemo,
+    PayerRules,
+    Vial,
+)
 from oncobill.codes import CodeSets
 from oncobill.codes.ndc import normalize_ndc
 from oncobill.errors import InvalidInput
@@ -133,60 +140,130 @@ def _fmt(q: Decimal) -> Decimal:
 
 
 def _plain(q: Decimal) -> str:
+    """The amount as people write it: no exponent, no trailing zeros ("0.25", "100")."""
+    text = str(q)
+    # str() already reads that way for short values without an exponent or trailing zeros after
+    # a point; only the others need normalize() (which rounds past 28 digits, hence the length).
+    if len(text) < 28 and "E" not in text and not (text[-1] == "0" and "." in text):
+        return text
     return format(q.normalize(), "f")
+
+
+_LOOKUPS = LookupMemo()  # HCPCS for a recorded code or drug name, NDC rows, code facts: per date
+
+
+def _hcpcs_of(adm: AdministrationRecord, codes: CodeSets, dos: date, memo: dict) -> str:
+    """resolve_hcpcs, answered from the memo when this code or drug name resolved before on *dos*."""
+    recorded = adm.hcpcs
+    if recorded:
+        if type(recorded) is not str:
+            return resolve_hcpcs(adm, codes, dos)
+        key = ("hcpcs", recorded, dos)
+        code = memo.get(key)
+        if code is None:
+            code = memo[key] = resolve_hcpcs(adm, codes, dos)
+        return code
+    if type(adm.drug) is not str:
+        return resolve_hcpcs(adm, codes, dos)
+    key = ("drug", adm.drug, dos)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = tuple(codes.drug_codes(adm.drug, dos))
+    if len(found) == 1:
+        return found[0]
+    return resolve_hcpcs(adm, codes, dos)  # no code, several codes (saline bag sizes): decided there
+
+
+def _ndc_of(adm: AdministrationRecord, code: str, codes: CodeSets, dos: date, memo: dict) -> str:
+    """The 11-digit NDC of an administration, refused when the crosswalk puts it under another code."""
+    recorded = adm.ndc
+    hit = memo.get(("ndc", recorded, dos)) if type(recorded) is str else None
+    if hit is None:
+        ndc = normalize_ndc(recorded, f"{adm.where}.ndc")
+        hit = (ndc, codes.ndc_to_hcpcs(ndc, dos))
+        if type(recorded) is str:
+            memo[("ndc", recorded, dos)] = hit
+    ndc, row = hit
+    if row is not None and row.hcpcs != code:
+        raise InvalidInput(f"{adm.where}.ndc", f"NDC {ndc} is crosswalked to {row.hcpcs} ({row.drug_name}), "
+                           f"not {code}")
+    return ndc
 
 
 def code_drugs(enc: EncounterRecord, codes: CodeSets) -> list[CodedLine]:
     """Drug lines for every administration (oral and injectable alike), grouped per HCPCS and day."""
     payer = enc.payer
-    groups: dict[tuple, _Group] = {}
-    order: list[tuple] = []
+    dos = enc.date_of_service
+    memo = _LOOKUPS.table(codes)
+    groups: dict[tuple, _Group] = {}  # in the order the codes first appear
     for i, adm in enumerate(enc.administrations):
-        code = resolve_hcpcs(adm, codes, enc.date_of_service)
-        ndc = normalize_ndc(adm.ndc, f"{adm.where}.ndc") if adm.ndc else None
-        if ndc:
-            row = codes.ndc_to_hcpcs(ndc, enc.date_of_service)
-            if row is not None and row.hcpcs != code:
-                raise InvalidInput(f"{adm.where}.ndc", f"NDC {ndc} is crosswalked to {row.hcpcs} ({row.drug_name}), "
-                                   f"not {code}")
+        code = _hcpcs_of(adm, codes, dos, memo)
+        ndc = _ndc_of(adm, code, codes, dos, memo) if adm.ndc else None
         if not payer.sum_same_hcpcs:
-            key = (code, ndc, enc.date_of_service, i)
+            key = (code, ndc, dos, i)
         elif code in NOT_OTHERWISE_CLASSIFIED:
-            key = (code, ndc, enc.date_of_service, adm.drug.lower())  # each unlisted drug is its own line
+            key = (code, ndc, dos, adm.drug.lower())  # each unlisted drug is its own line
         else:
-            key = (code, ndc, enc.date_of_service)
-        if key not in groups:
-            groups[key] = _Group(code, ndc, enc.date_of_service, [])
-            order.append(key)
-        groups[key].administrations.append(adm)
+            key = (code, ndc, dos)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(code, ndc, dos, [])
+        group.administrations.append(adm)
     lines: list[CodedLine] = []
-    for key in order:
-        lines.extend(_drug_lines(groups[key], codes, enc, payer))
+    for group in groups.values():
+        lines.extend(_drug_lines(group, codes, enc, payer, memo))
     return lines
 
 
 _ANTINEOPLASTIC = ("chemotherapy", "immunotherapy", "hormonal")
+_NO_CONTAINERS = "; containers not recorded, so JW/JZ cannot be decided (record vials_opened)"
+MODULATORS = ("leucovorin", "levoleucovorin")  # given with chemo, but not antineoplastic themselves
+_ZERO = Decimal(0)
 
 
-def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: PayerRules) -> list[CodedLine]:
+def _code_facts(code: str, enc: EncounterRecord, codes: CodeSets, memo: dict) -> list:
+    """[HCPCS record, MUE for the encounter's setting, billing unit once parsed] on the encounter's date."""
+    key = ("facts", code, enc.setting, enc.date_of_service)
+    facts = memo.get(key)
+    if facts is None:
+        setting = "facility" if enc.setting == "facility" else "practitioner"
+        facts = memo[key] = [codes.hcpcs_record(code), codes.mue(code, setting, enc.date_of_service), None]
+    return facts
+
+
+def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: PayerRules,
+                memo: dict | None = None) -> list[CodedLine]:
     """The given line (and its JW line) for one HCPCS on one day."""
     code = group.hcpcs
-    rec = codes.hcpcs_record(code)
-    antineoplastic = any(a.purpose in _ANTINEOPLASTIC for a in group.administrations) and not any(
-        a.drug.lower().startswith(("leucovorin", "levoleucovorin")) for a in group.administrations)
-    if rec.billing_unit is None and all(a.billing_units for a in group.administrations):
+    facts = _code_facts(code, enc, codes, _LOOKUPS.table(codes) if memo is None else memo)
+    rec = facts[0]
+    adms = group.administrations
+    antineoplastic = False
+    for a in adms:
+        if a.purpose in _ANTINEOPLASTIC:
+            antineoplastic = not any(b.drug.lower().startswith(MODULATORS) for b in adms)
+            break
+    if rec.billing_unit is None and all(a.billing_units for a in adms):
         return [_per_item_line(group, antineoplastic)]
-    unit_dim, unit_base = billing_unit(code, rec.billing_unit, f"{group.administrations[0].where}.hcpcs")
+    unit = facts[2]
+    if unit is None:
+        unit = facts[2] = billing_unit(code, rec.billing_unit, f"{adms[0].where}.hcpcs")
+    unit_dim, unit_base = unit
     total, units, why = _dose_units(group, rec.billing_unit, unit_dim, unit_base)
     vials, chosen = _containers(group, total)
-    waste_units, modifier, content, opened_units, units, why_waste = _waste(
-        group, vials, chosen, rec, unit_dim, unit_base, total, units, enc, payer)
-    why += why_waste
+    if vials:
+        waste_units, modifier, content, opened_units, units, why_waste = _waste(
+            group, vials, chosen, rec, unit_dim, unit_base, total, units, enc, payer)
+        why += why_waste
+    else:  # nothing recorded: no JW/JZ, and a reminder to record containers (as _waste says)
+        waste_units, modifier, content, opened_units = 0, None, _ZERO, 0
+        if payer.jw_jz and not all(a.route == "oral" or a.purpose == "hydration" for a in adms):
+            why += _NO_CONTAINERS
     extra_mod: tuple[str, ...] = ()
-    if payer.modifier_340b and any(a.acquired_340b for a in group.administrations):
+    if payer.modifier_340b and any(a.acquired_340b for a in adms):
         extra_mod = (payer.modifier_340b,)
         why += f"; 340B-acquired, {payer.modifier_340b} as the payer asks"
-    mue = codes.mue(code, "facility" if enc.setting == "facility" else "practitioner", enc.date_of_service)
+    mue = facts[1]
     if mue and units + waste_units > mue.max_units:
         why += f"; WARNING above MUE {mue.max_units} per day (MAI {mue.mai})"
     ndc_unit = ndc_given = ndc_waste = None
@@ -194,16 +271,17 @@ def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: Pay
         ndc_unit, ndc_given, ndc_waste = _ndc_quantities(group, vials, content, total, units, waste_units,
                                                          unit_dim, payer)
     container = None if not vials else "multi_dose" if any(not v.single_dose for v in vials) else "single_dose"
-    lines = [CodedLine(code, units, f"{code} x{units}: {why}", ((modifier,) if modifier else ()) + extra_mod,
-                       ndc=group.ndc, ndc_quantity=ndc_given, ndc_unit=ndc_unit, date_of_service=group.day,
-                       role="drug", antineoplastic=antineoplastic, container=container)]
+    # CodedLine fields in order (positional: keywords cost more than the line's arithmetic):
+    # code, units, explanation, modifiers, dx_pointers, ndc, ndc_quantity, ndc_unit, date_of_service,
+    # role, antineoplastic, container.
+    lines = [CodedLine(code, units, f"{code} x{units}: {why}", ((modifier,) if modifier else ()) + extra_mod, (),
+                       group.ndc, ndc_given, ndc_unit, group.day, "drug", antineoplastic, container)]
     if waste_units:
         lines.append(CodedLine(code, waste_units,
                                f"{code}-JW x{waste_units}: discarded from single-dose containers "
                                f"({opened_units} opened - {units} given)",
-                               ("JW",) + extra_mod, ndc=group.ndc, ndc_quantity=ndc_waste, ndc_unit=ndc_unit,
-                               date_of_service=group.day, role="drug", antineoplastic=antineoplastic,
-                               container=container))
+                               ("JW",) + extra_mod, (), group.ndc, ndc_waste, ndc_unit, group.day, "drug",
+                               antineoplastic, container))
     return lines
 
 
@@ -220,19 +298,26 @@ def _per_item_line(group: _Group, antineoplastic: bool) -> CodedLine:
 def _dose_units(group: _Group, unit_text: str, unit_dim: str, unit_base: Decimal) -> tuple[Decimal, int, str]:
     """(total dose in base units, HCPCS units, why): summed first, then rounded up once, at least one."""
     code = group.hcpcs
-    total = Decimal(0)
-    for adm in group.administrations:
-        dim, amount = to_base(adm.dose, adm.dose_unit, f"{adm.where}.dose_unit")
+    adms = group.administrations
+    total = _ZERO
+    for adm in adms:
+        known = _UNITS.get(adm.dose_unit)  # recorded as written in the table ("mg"): no clean-up needed
+        if known is None:
+            dim, amount = to_base(adm.dose, adm.dose_unit, f"{adm.where}.dose_unit")
+        else:
+            dim, amount = known[0], adm.dose * known[1]
         if dim != unit_dim:
             raise InvalidInput(f"{adm.where}.dose_unit", f"dose in {adm.dose_unit} cannot be converted to {code}'s "
                                f"billing unit ({unit_text})")
         total += amount
-    units = units_for_dose(total, unit_base)
     exact = total / unit_base
-    why = " + ".join(f"{_plain(a.dose)} {a.dose_unit}" for a in group.administrations)
-    if len(group.administrations) > 1:
-        why += f" = {_plain(total)} {_BASE_NAME[unit_dim]}"
-    why += f" / {unit_text} per unit = {_plain(exact)}"
+    units = max(1, int(exact.to_integral_value(ROUND_CEILING)))  # units_for_dose, sharing the division
+    if len(adms) == 1:
+        adm = adms[0]
+        why = f"{_plain(adm.dose)} {adm.dose_unit} / {unit_text} per unit = {_plain(exact)}"
+    else:
+        why = (" + ".join(f"{_plain(a.dose)} {a.dose_unit}" for a in adms)
+               + f" = {_plain(total)} {_BASE_NAME[unit_dim]} / {unit_text} per unit = {_plain(exact)}")
     if exact != units:
         why += f", rounded up to {units}" if units > exact else ", minimum 1 unit"
     if code.startswith("Q51"):
@@ -242,13 +327,22 @@ def _dose_units(group: _Group, unit_text: str, unit_dim: str, unit_base: Decimal
 
 def _containers(group: _Group, total: Decimal) -> tuple[list[Vial], bool]:
     """(containers, chosen by us): as recorded opened, else the smallest-waste combination on the shelf."""
-    vials = [v for adm in group.administrations for v in (adm.vials_opened or ())]
-    if vials:
-        return vials, False
-    shelf = [v for adm in group.administrations for v in (adm.vial_sizes or ())]
-    if not shelf:
-        return [], False
-    where = f"{group.administrations[0].where}.vial_sizes"
+    adms = group.administrations
+    if len(adms) == 1:
+        opened, shelf = adms[0].vials_opened, adms[0].vial_sizes
+        if opened:
+            return list(opened), False
+        if not shelf:
+            return [], False
+        shelf = list(shelf)
+    else:
+        vials = [v for adm in adms for v in (adm.vials_opened or ())]
+        if vials:
+            return vials, False
+        shelf = [v for adm in adms for v in (adm.vial_sizes or ())]
+        if not shelf:
+            return [], False
+    where = f"{adms[0].where}.vial_sizes"
     sizes = {to_base(v.size, v.unit, where)[1]: v for v in shelf}
     combo = smallest_waste_vials(total, list(sizes))
     return [Vial(sizes[s].size, sizes[s].unit, c, sizes[s].single_dose, sizes[s].volume_ml)
@@ -262,12 +356,12 @@ def _waste(group, vials, chosen, rec, unit_dim, unit_base, total, units, enc, pa
     discarded; neither on multiple-dose vials, for payers that do not use them, or for drugs
     packaged under OPPS. A dose slightly above the labeled content is overfill: never billable.
     """
-    where = f"{group.administrations[0].where}.vials_opened"
     if not vials:
         reminder = payer.jw_jz and not all(a.route == "oral" or a.purpose == "hydration"
                                            for a in group.administrations)
-        why = "; containers not recorded, so JW/JZ cannot be decided (record vials_opened)" if reminder else ""
-        return 0, None, Decimal(0), 0, units, why
+        why = _NO_CONTAINERS if reminder else ""
+        return 0, None, _ZERO, 0, units, why
+    where = f"{group.administrations[0].where}.vials_opened"
     content = Decimal(0)
     for v in vials:
         dim, amount = to_base(v.size, v.unit, where)

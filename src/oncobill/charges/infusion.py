@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 from datetime import date, datetime, timedelta
 
 from oncobill.charges.records import AdministrationRecord, CodedLine, EncounterRecord
@@ -39,6 +40,12 @@ class _Event:
     stop: datetime
     minutes: int
     note: str = ""
+    rank: int | None = None  # place in the facility hierarchy (None: never the initial IV service)
+    clock: str = ""  # start as HH:MM, for explanations
+
+
+_CLOCK = tuple(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))  # minute of the day -> "HH:MM"
+_by_start = attrgetter("start")
 
 
 def family_of(adm: AdministrationRecord) -> tuple[str, str]:
@@ -56,13 +63,15 @@ def family_of(adm: AdministrationRecord) -> tuple[str, str]:
 
 def classify(adm: AdministrationRecord) -> _Event:
     family, why = family_of(adm)
-    stop = adm.stop or adm.start
+    start = adm.start
+    stop = adm.stop or start
     minutes = adm.minutes
-    if adm.route in ("sc", "im"):
+    route = adm.route
+    if route == "sc" or route == "im":
         kind = "injection"
-    elif adm.route == "iv_push":
+    elif route == "iv_push":
         kind = "push"
-    elif adm.route == "iv_infusion":
+    elif route == "iv_infusion":
         if adm.stop is None:
             raise InvalidInput(f"{adm.where}.stop", "an IV infusion needs a stop time to be coded")
         if minutes <= 15:
@@ -70,11 +79,13 @@ def classify(adm: AdministrationRecord) -> _Event:
             why += f" ({minutes}-minute infusion counts as a push)"
         else:
             kind = "infusion"
-    elif adm.route == "iv_pump":
+    elif route == "iv_pump":
         kind = "pump"
     else:
         kind = "none"
-    return _Event(adm, family, kind, adm.start, stop, minutes, why)
+    # _Event fields in order: adm, family, kind, start, stop, minutes, note, rank, clock.
+    return _Event(adm, family, kind, start, stop, minutes, why, _RANK.get((family, kind)),
+                  _CLOCK[start.hour * 60 + start.minute])
 
 
 def added_hours(minutes: int) -> int:
@@ -121,8 +132,9 @@ class _Lines:
         key = (code, modifiers, day)
         line = self._index.get(key)
         if line is None:
-            line = CodedLine(code, units, why, modifiers, date_of_service=day, role="admin",
-                             antineoplastic=antineoplastic)
+            # CodedLine fields in order: code, units, explanation, modifiers, dx_pointers, ndc,
+            # ndc_quantity, ndc_unit, date_of_service, role, antineoplastic (positional: fewer steps).
+            line = CodedLine(code, units, why, modifiers, (), None, None, None, day, "admin", antineoplastic)
             self._index[key] = line
             self.lines.append(line)
         else:
@@ -145,19 +157,24 @@ class _Lines:
 
 
 def _hhmm(t: datetime) -> str:
-    return f"{t.hour:02d}:{t.minute:02d}"
+    return _CLOCK[t.hour * 60 + t.minute]
+
+
+# Office: the primary reason names the family of the initial service.
+_REASON_FAMILY = {"chemotherapy": "chemo", "immunotherapy": "chemo", "hormonal": "chemo", "therapeutic": "ther",
+                  "supportive": "ther", "hydration": "hydration"}
+_by_rank = attrgetter("rank", "start")
 
 
 def _pick_initial(events: list[_Event], enc: EncounterRecord) -> tuple[_Event | None, str]:
-    iv = [e for e in events if (e.family, e.kind) in _RANK]
+    iv = [e for e in events if e.rank is not None]
     if not iv:
         return None, ""
-    by_rank = sorted(iv, key=lambda e: (_RANK[(e.family, e.kind)], e.start))
+    by_rank = sorted(iv, key=_by_rank)
     if enc.setting == "facility":
         return by_rank[0], "facility hierarchy (chemo > therapeutic > hydration; infusion > push)"
     reason = (enc.primary_reason or "").lower()
-    wanted = {"chemotherapy": "chemo", "immunotherapy": "chemo", "hormonal": "chemo", "therapeutic": "ther",
-              "supportive": "ther", "hydration": "hydration"}.get(reason)
+    wanted = _REASON_FAMILY.get(reason)
     if wanted:
         matches = [e for e in by_rank if e.family == wanted]
     else:
@@ -170,11 +187,12 @@ def _pick_initial(events: list[_Event], enc: EncounterRecord) -> tuple[_Event | 
 
 def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
     """The administration lines (96xxx) for one encounter, each with its reason."""
-    events = sorted((classify(a) for a in enc.administrations), key=lambda e: e.start)
+    events = [classify(a) for a in enc.administrations]
+    events.sort(key=_by_start)
     out = _Lines(enc.date_of_service, enc.payer.line_dates == "furnished")
     drug_infusions = [e for e in events if e.kind == "infusion" and e.family != "hydration"]
     hydrations = [e for e in events if e.kind == "infusion" and e.family == "hydration"]
-    hyd_minutes = {id(h): _hydration_minutes(h, drug_infusions) for h in hydrations}
+    hyd_minutes = {id(h): _hydration_minutes(h, drug_infusions) for h in hydrations} if hydrations else {}
     # Hydration shorter than 31 reportable minutes cannot be the initial service.
     if enc.payer.combine_split_hydration:
         total_hyd = sum(hyd_minutes.values())
@@ -209,7 +227,7 @@ def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
                         _secondary_hydration(other, [other])
             return
         if ev.kind == "infusion":
-            out.add(code, 1, f"{code} x1: {drug} {_hhmm(ev.start)}-{_hhmm(ev.stop)} ({ev.minutes} min) is the "
+            out.add(code, 1, f"{code} x1: {drug} {ev.clock}-{_hhmm(ev.stop)} ({ev.minutes} min) is the "
                     f"initial service: {why}{ev.note}", modifiers, antineoplastic=chemo)
             hours = added_hours(ev.minutes)
             if hours:
@@ -218,7 +236,7 @@ def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
                               f"{add} x{hours}: {drug} ran {ev.minutes} min; added hours begin at minute 91 "
                               f"(units at 91, 151, 211...)", antineoplastic=chemo)
         else:
-            out.add(code, 1, f"{code} x1: {drug} push at {_hhmm(ev.start)} is the initial service: {why}{ev.note}",
+            out.add(code, 1, f"{code} x1: {drug} push at {ev.clock} is the initial service: {why}{ev.note}",
                     modifiers, antineoplastic=chemo)
             pushed[drug.lower()] = ev.start
         if chemo:
@@ -227,7 +245,7 @@ def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
     def _secondary_hydration(ev: _Event, group: list[_Event]) -> None:
         minutes = sum(hyd_minutes[id(h)] for h in group)
         units = secondary_hydration_units(minutes)
-        spans = ", ".join(f"{_hhmm(h.start)}-{_hhmm(h.stop)}" for h in group)
+        spans = ", ".join(f"{h.clock}-{_hhmm(h.stop)}" for h in group)
         if units == 0:
             return
         out.add("96361", units, f"96361 x{units}: hydration {spans} gives {minutes} min not overlapping a drug "
@@ -258,23 +276,24 @@ def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
                 _secondary_hydration(ev, [ev])
             continue
         if ev.kind == "infusion":
-            overlapping = [o for o in drug_infusions if o is not ev and _overlap(ev.start, ev.stop, o.start, o.stop)]
             if chemo:
-                out.add("96417", 1, f"96417 x1: {drug} {_hhmm(ev.start)}-{_hhmm(ev.stop)} ({ev.minutes} min), "
+                out.add("96417", 1, f"96417 x1: {drug} {ev.clock}-{_hhmm(ev.stop)} ({ev.minutes} min), "
                         "sequential infusion of a new chemo drug", antineoplastic=True)
                 hours = added_hours(ev.minutes)
                 if hours:
                     out.add_hours("96415", ev.start, ev.minutes, f"96415 x{hours}: {drug} ran {ev.minutes} min "
                                   "(added hours from minute 91)", antineoplastic=True)
                 chemo_drugs.add(drug.lower())
-            elif overlapping:
+                continue
+            overlapping = [o for o in drug_infusions if o is not ev and _overlap(ev.start, ev.stop, o.start, o.stop)]
+            if overlapping:
                 if concurrent_used:
                     continue
                 concurrent_used = True
                 out.add("96368", 1, f"96368 x1: {drug} ran at the same time as {overlapping[0].adm.drug}{ev.note}; "
                         "concurrent infusion is reported once per encounter")
             else:
-                out.add("96367", 1, f"96367 x1: {drug} {_hhmm(ev.start)}-{_hhmm(ev.stop)} ({ev.minutes} min), "
+                out.add("96367", 1, f"96367 x1: {drug} {ev.clock}-{_hhmm(ev.stop)} ({ev.minutes} min), "
                         f"sequential infusion of a new non-chemo drug{ev.note}")
                 hours = added_hours(ev.minutes)
                 if hours:
@@ -285,7 +304,7 @@ def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
                 if drug.lower() in chemo_drugs:
                     continue
                 chemo_drugs.add(drug.lower())
-                out.add("96411", 1, f"96411 x1: {drug} push at {_hhmm(ev.start)}, each additional chemo drug",
+                out.add("96411", 1, f"96411 x1: {drug} push at {ev.clock}, each additional chemo drug",
                         antineoplastic=True)
                 continue
             key = drug.lower()
@@ -297,7 +316,7 @@ def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
                 pushed[key] = ev.start
                 continue
             pushed[key] = ev.start
-            out.add("96375", 1, f"96375 x1: {drug} push at {_hhmm(ev.start)}, sequential push of a new "
+            out.add("96375", 1, f"96375 x1: {drug} push at {ev.clock}, sequential push of a new "
                     f"drug{ev.note}")
             continue
         if ev.kind == "injection":

@@ -120,9 +120,11 @@ class AdministrationRecord:
 
     @property
     def minutes(self) -> int:
+        """Whole minutes from start to stop (floored, like total_seconds() // 60)."""
         if self.stop is None:
             return 0
-        return int((self.stop - self.start).total_seconds() // 60)
+        span = self.stop - self.start
+        return span.days * 1440 + span.seconds // 60
 
 
 @_quick_frozen_init
