@@ -94,3 +94,16 @@ def test_two_reconciliations_at_once_store_each_match_once(engine):
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(DepositMatch)) == 1
         assert deposits.reconcile(session, actor="c", now=ACT_AT).matched_before == 1
+
+
+def test_the_same_bank_file_imported_twice_at_once_adds_its_deposits_once(engine):
+    from tests.worklists.test_deposits import CSV
+
+    with unit_of_work(engine) as session:
+        setup_practice(session)
+    results: list = []
+    run = lambda s: results.append(deposits.import_bank_text(s, "nov.csv", CSV, actor="c", now=ACT_AT))
+    _race(engine, run, run)
+    assert sorted((len(r.added), r.already) for r in results) == [(0, 4), (4, 0)]
+    with unit_of_work(engine) as session:
+        assert len(deposits.list_deposits(session)) == 4

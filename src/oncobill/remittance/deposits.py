@@ -90,8 +90,13 @@ def import_bank_text(session: Session, name: str, text: str, *, actor: str, now:
         row = Deposit(deposit_date=dep.date, amount=dep.amount, reference=dep.reference[:80],
                       description=dep.description[:500], source=kind, file_name=name[:300], fingerprint=fp,
                       created_at=now, created_by=actor[:60])
-        session.add(row)
-        session.flush()
+        try:
+            with session.begin_nested():  # the same file imported at the same time: the second waits, adds nothing
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            out.already += 1
+            continue
         out.added.append(row.id)
         out.amount += dep.amount
     session.flush()
