@@ -139,7 +139,7 @@ def test_the_sandbox_adjudicates_an_837i_secondary_against_the_2430s(tmp_path):
 
 def test_without_the_cob_loops_the_sandbox_rejects_the_secondary_claim(tmp_path):
     """The control case: the same claim sent as secondary with no 2320/2430 never reaches adjudication."""
-    primary, secondary = pair(HOPD)
+    _, secondary = pair(HOPD)
     text = write_batch([secondary], ControlNumbers(1, 1, 1), submitter=billing_provider(secondary),
                        contact_phone="2175550100", receiver=SANDBOX, when=WHEN)
     mailbox = tmp_path / "mailbox"
