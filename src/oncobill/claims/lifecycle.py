@@ -85,16 +85,11 @@ class Move:
     reason: str
 
 
-def move_many(session, moves: list[Move], *, actor: str, at: datetime) -> None:
-    """Move many claims at once (an 835 moves thousands): the same table of allowed moves and the
-    same events as :func:`transition`, written with one bulk update and one bulk insert. A claim may
-    move twice in one call (the moves apply in order). Claims loaded in the session are expired so
-    they read their new status and events. An illegal move raises before anything is written."""
-    from oncobill.ledger.service import insert_rows, update_rows
-
-    if not moves:
-        return
-    if not actor:
+def plan_moves(moves: list[Move], *, actor: str, at: datetime) -> tuple[dict[int, ClaimStatus], list[dict]]:
+    """Check many moves against the table of allowed moves, in order (a claim may move twice): each
+    claim's final status and the events :func:`transition` would record, as rows. Pure; an illegal
+    move raises :class:`IllegalTransition`, as ``transition`` does."""
+    if moves and not actor:
         raise InvalidInput("claim status change", "a status change needs who")
     final: dict[int, ClaimStatus] = {}
     events = []
@@ -110,11 +105,29 @@ def move_many(session, moves: list[Move], *, actor: str, at: datetime) -> None:
         final[m.claim_id] = m.target
         events.append({"claim_id": m.claim_id, "from_status": current, "to_status": m.target, "at": at,
                        "actor": actor, "reason": m.reason[:500]})
+    return final, events
+
+
+def move_many(session, moves: list[Move], *, actor: str, at: datetime) -> None:
+    """Move many claims at once (an 835 moves thousands): the same table of allowed moves and the
+    same events as :func:`transition`, written with one bulk update and one bulk insert. Claims
+    loaded in the session are expired so they read their new status and events. An illegal move
+    raises before anything is written."""
+    from oncobill.ledger.service import insert_rows, update_rows
+
+    final, events = plan_moves(moves, actor=actor, at=at)
+    if not final:
+        return
     session.flush()
     update_rows(session, Claim.__table__, [{"id": i, "status": s} for i, s in final.items()])
     insert_rows(session, ClaimStatusEvent.__table__, events)
+    expire_claims(session, final)
+
+
+def expire_claims(session, claim_ids) -> None:
+    """Claims changed in bulk and loaded in the session read their new values when next asked."""
     loaded = session.identity_map
-    for claim_id in final:
+    for claim_id in claim_ids:
         claim = loaded.get((Claim, (claim_id,), None))
         if claim is not None:
             session.expire(claim)

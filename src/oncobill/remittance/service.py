@@ -242,6 +242,7 @@ class _Poster:
         self.source = f"835 trace {remit.trace_number} set {remit.control_number}"[:120]
         self.known_numbers: set[tuple[int, int, str]] = set()
         self.coverages: dict[int, list[_CoverageRow]] = {}
+        self.claims_by_id: dict[int, _ClaimRow] = {}  # what posting changed on them is kept here
         self.remit_ids: list[int] = []  # ids taken for this chunk's remit claims, in order
         self.remit_claims: list[dict] = []
         self.numbers: list[dict] = []
@@ -275,7 +276,7 @@ class _Poster:
                 .join(Coverage, Coverage.id == Claim.coverage_id).where(where)):
             claim = _ClaimRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] or "",
                               row[8] is CoveragePriority.PRIMARY)
-            found[claim.patient_control_number] = by_id[claim.id] = claim
+            found[claim.patient_control_number] = by_id[claim.id] = self.claims_by_id[claim.id] = claim
         if not by_id:
             return found
         claim_ids = list(by_id)
@@ -343,9 +344,15 @@ class _Poster:
         session.flush()
         insert_rows(session, RemitClaim.__table__, self.remit_claims)
         insert_rows(session, PayerClaimNumber.__table__, self.numbers)
-        update_rows(session, Claim.__table__, [{"id": i, "payer_claim_number": n}
-                                               for i, n in self.number_updates.items()])
-        lifecycle.move_many(session, self.moves, actor=self.actor, at=self.now)
+        # The claims' new status (lifecycle.plan_moves: the table of allowed moves, the same events as
+        # transition) and payer claim number, in one update.
+        final, events = lifecycle.plan_moves(self.moves, actor=self.actor, at=self.now)
+        changed = {**self.number_updates, **{i: None for i in final}}
+        update_rows(session, Claim.__table__, [
+            {"id": i, "status": self.claims_by_id[i].status, "payer_claim_number":
+             self.claims_by_id[i].payer_claim_number or None} for i in changed])
+        insert_rows(session, ClaimStatusEvent.__table__, events)
+        lifecycle.expire_claims(session, changed)
         self.remit_claims, self.numbers, self.number_updates, self.moves = [], [], {}, []
         drafts = [d for _, d in self.pending]
         ids = post_many(session, drafts, effective_date=self.effective, actor=self.actor,
