@@ -289,3 +289,28 @@ def test_show_has_the_facts_the_clocks_and_the_action(session, p):
     assert names["appeal window"]["deadline"] == date(2027, 3, 18) == shown["due_date"]
     assert shown["days_left"] == (date(2027, 3, 18) - TODAY).days and not shown["overdue"]
     assert "N290" in shown["reason"] and shown["fix"]
+
+
+def test_corrected_claim_needs_the_payer_claim_number(session, p):
+    _claim, item = denied(session, p, icn="")
+    with pytest.raises(InvalidInput, match="needs the payer's claim number \\(CLP07\\) for REF\\*F8"):
+        denials.act(session, item.id, "corrected_claim", actor="coder1", now=ACT_AT)
+    assert item.status == "open" and item.result_claim_id is None
+
+
+def test_a_voided_claim_is_not_corrected_from_its_denial(session, p):
+    from oncobill.claims import service as claims_service
+
+    claim, item = denied(session, p)
+    claims_service.create_void(session, claim, actor="biller", reason="billed to the wrong patient")
+    claims = session.scalar(select(func.count()).select_from(Claim))
+    with pytest.raises(Refused, match="is closed: only an adjudicated claim"):
+        denials.act(session, item.id, "corrected_claim", actor="coder1", now=ACT_AT)
+    assert session.scalar(select(func.count()).select_from(Claim)) == claims and item.status == "open"
+
+
+def test_pr_the_playbook_never_bills_is_refused_to_the_patient(session, p):
+    _claim, item = denied(session, p, denial=("PR", "45"), remarks=())
+    assert (item.action, item.patient_billable) == ("review", "never")  # no PR-45 row: the default row
+    with pytest.raises(Refused, match="the playbook never bills PR-45 to the patient"):
+        denials.act(session, item.id, "transfer_to_patient", actor="pa", now=ACT_AT, notice_on_file=True)

@@ -77,6 +77,8 @@ def test_filters(session, p, queue):
     assert ids(denials.list_items(session, QueueFilter(status="done"), today=TODAY)) == [queue["dup"].id]
     with pytest.raises(InvalidInput, match="status"):
         denials.list_items(session, QueueFilter(status="closed"), today=TODAY)
+    with pytest.raises(InvalidInput, match="'coders' is not a role: coder, billing_specialist"):
+        denials.list_items(session, QueueFilter(owner="coders"), today=TODAY)
 
 
 def test_overdue(session, queue):

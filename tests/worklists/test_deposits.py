@@ -142,3 +142,17 @@ def test_deposit_entered_by_hand(session, eras):
 def test_format_detection():
     assert deposits.detect_format("\n01,021000021,X/\n") == "bai2"
     assert deposits.detect_format("date,amount\n") == "csv"
+
+
+def test_bank_files_read_from_disk(session, eras, tmp_path):
+    csv_file = tmp_path / "nov.csv"
+    csv_file.write_text(CSV)
+    bai_file = tmp_path / "nov.bai"
+    bai_file.write_text(bai2([("165", 15000, "DEP-B", "LOCKBOX")]))
+    assert len(deposits.import_bank_file(session, csv_file, actor="c", now=NOW).added) == 4
+    got = deposits.import_bank_file(session, bai_file, actor="c", now=NOW)
+    assert (got.format, got.amount) == ("bai2", D("150.00"))
+    with pytest.raises(InvalidInput, match="cannot be read"):
+        deposits.import_bank_file(session, tmp_path / "missing.csv", actor="c", now=NOW)
+    rows = {(d.source, d.file_name) for d in session.scalars(select(Deposit))}
+    assert rows == {("csv", "nov.csv"), ("bai2", "nov.bai")}

@@ -108,6 +108,8 @@ def list_items(session: Session, filters: QueueFilter = QueueFilter(), *, today:
     if f.queue:
         query = query.where(DenialWorkItem.queue == f.queue)
     if f.owner:
+        if f.owner not in {r.value for r in Role}:
+            raise InvalidInput("owner", f"{f.owner!r} is not a role: {', '.join(r.value for r in Role)}")
         query = query.where(DenialWorkItem.owner == f.owner)
     if f.assignee:
         query = query.where(DenialWorkItem.assigned_to == f.assignee)
