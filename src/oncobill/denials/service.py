@@ -345,9 +345,10 @@ def _resubmit(session, item, claim, facts, work, *, where, actor, now, action: s
     existing = session.scalar(select(Claim).where(Claim.original_claim_id == claim.id,
                                                   Claim.frequency_code.in_(("1", "7"))).order_by(Claim.id).limit(1))
     if existing is not None:  # another item of this claim already produced the corrected claim
-        _done(item, action, actor, now, f"{action}: covered by {existing.patient_control_number} "
-                                        f"(frequency {existing.frequency_code}), already made for this claim"
-                                        + (f"; {note}" if note else ""))
+        resolution = "corrected_claim" if existing.frequency_code == "7" else "new_claim"
+        _done(item, resolution, actor, now, f"{resolution}: covered by {existing.patient_control_number} "
+                                            f"(frequency {existing.frequency_code}), already made for this claim"
+                                            + (f"; {note}" if note else ""))
         item.result_claim_id = existing.id
         return ActResult(item.id, action, item.status, item.resolution,
                          f"claim {claim.patient_control_number} was already replaced by "
@@ -366,9 +367,9 @@ def _resubmit(session, item, claim, facts, work, *, where, actor, now, action: s
         new = _new_original(session, claim, actor=actor, reason=reason, now=now)
     item.result_claim_id = new.id
     resolution = "corrected_claim" if new.frequency_code == "7" else "new_claim"
+    f8 = f", REF*F8 {new.payer_claim_number}" if new.frequency_code == "7" else ""
     _done(item, resolution, actor, now, f"{resolution}: {new.patient_control_number} (frequency "
-                                        f"{new.frequency_code}{', REF*F8 ' + new.payer_claim_number if new.frequency_code == '7' else ''}), "
-                                        f"{plan.reason}" + (f"; {note}" if note else ""))
+                                        f"{new.frequency_code}{f8}), {plan.reason}" + (f"; {note}" if note else ""))
     return ActResult(item.id, action, item.status, item.resolution,
                      f"{new.patient_control_number} created as a draft (frequency {new.frequency_code}): "
                      f"{plan.reason}; scrub and submit it", new.patient_control_number)
