@@ -217,7 +217,7 @@ def build_secondary_claims(session: Session, *, actor: str, now: datetime | None
                                    .options(selectinload(Coverage.payer))):
             coverages.setdefault(cov.patient_id, []).append(cov)
     for claim in candidates:
-        before = {claim.payer_id} | {c.payer_id for c, _ in _chain_claims(session, claim)}
+        before = {claim.payer_id} | {c.payer_id for c in _prior_claims(session, claim)}
         nxt = next_coverage(coverages.get(claim.patient_id, []), claim, before)
         if nxt is None:
             result.no_next_payer += 1
@@ -239,11 +239,12 @@ def build_secondary_claims(session: Session, *, actor: str, now: datetime | None
     return result
 
 
-def _chain_claims(session: Session, claim: Claim) -> list[tuple[Claim, None]]:
+def _prior_claims(session: Session, claim: Claim) -> list[Claim]:
+    """The claims this one follows (its primary, and the primary's primary for a tertiary)."""
     out, current = [], claim
-    while current.primary_claim_id is not None:
+    while current.primary_claim_id is not None and len(out) < 3:
         current = session.get(Claim, current.primary_claim_id)
-        out.append((current, None))
+        out.append(current)
     return out
 
 
