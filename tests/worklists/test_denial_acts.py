@@ -93,6 +93,7 @@ def test_second_item_of_a_replaced_claim_points_at_the_same_replacement(session,
     denials.act(session, first.id, "corrected_claim", actor="coder1", now=ACT_AT)
     denials.act(session, second.id, "corrected_claim", actor="coder1", now=ACT_AT)
     assert first.result_claim_id == second.result_claim_id
+    assert (second.status, second.resolution) == ("done", "corrected_claim") and "covered by" in second.note
     assert session.scalar(select(func.count()).select_from(Claim).where(Claim.original_claim_id == claim.id)) == 1
 
 
