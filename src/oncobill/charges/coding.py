@@ -7,7 +7,7 @@ from oncobill.charges.diagnoses import assign_pointers, sequence
 from oncobill.charges.drugs import code_drugs
 from oncobill.charges.infusion import code_administrations, family_of
 from oncobill.charges.radiation import code_course
-from oncobill.charges.records import CodingResult, EncounterRecord
+from oncobill.charges.records import CodingResult, EncounterRecord, LookupMemo
 from oncobill.codes import CodeSets, default_code_sets
 from oncobill.errors import InvalidInput
 
@@ -67,6 +67,9 @@ MAX_EXPLANATION = 500
 _BYPASS = {"59", "XE", "XS", "XP", "XU"}
 
 
+_PAIRS = LookupMemo()  # (table, day, codes) -> NCCI PTP edits among them
+
+
 def ncci_notes(lines, enc: EncounterRecord, codes: CodeSets) -> list[str]:
     """NCCI PTP pairs among the administration lines of one day that no modifier bypasses (the
     scrubber applies the full edits; this warns the coder at the point of coding)."""
@@ -77,9 +80,14 @@ def ncci_notes(lines, enc: EncounterRecord, codes: CodeSets) -> list[str]:
     by_day: dict = {}
     for line in admin:
         by_day.setdefault(line.date_of_service, []).append(line)
+    memo = _PAIRS.table(codes)
     out = []
     for day, day_lines in by_day.items():
-        for edit in codes.ncci_pairs_among([line.code for line in day_lines], day, table):
+        key = (table, day, tuple([line.code for line in day_lines]))
+        edits = memo.get(key)
+        if edits is None:
+            edits = memo[key] = tuple(codes.ncci_pairs_among(list(key[2]), day, table))
+        for edit in edits:
             bypassed = any(_BYPASS & set(line.modifiers) for line in day_lines if line.code == edit.column2)
             if bypassed or edit.modifier_indicator == 9:
                 continue

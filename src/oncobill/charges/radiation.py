@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from oncobill.charges.records import CodedLine, EncounterRecord, RadiationCourse
+from oncobill.charges.records import CodedLine, EncounterRecord, LookupMemo, RadiationCourse
 from oncobill.codes import CodeSets
 from oncobill.errors import InvalidInput
 
@@ -60,6 +60,19 @@ def _energy_band(mev) -> int:
     return 0 if mev <= 5 else 1 if mev <= 10 else 2 if mev <= 19 else 3
 
 
+_VALID = LookupMemo()  # (code, day) -> valid on that day
+
+
+def _valid_on(codes: CodeSets, code: str, day: date | None) -> bool:
+    """codes.hcpcs_is_valid, memoized per code set (a course asks the same few codes every fraction)."""
+    memo = _VALID.table(codes)
+    key = (code, day)
+    valid = memo.get(key)
+    if valid is None:
+        valid = memo[key] = codes.hcpcs_is_valid(code, day)
+    return valid
+
+
 def delivery_code(course: RadiationCourse, enc: EncounterRecord, codes: CodeSets,
                   on: date | None = None) -> tuple[str, str]:
     """(code, why) for one fraction's delivery on its date (default: the encounter's date)."""
@@ -69,13 +82,13 @@ def delivery_code(course: RadiationCourse, enc: EncounterRecord, codes: CodeSets
     if course.technique == "srs":
         return "77372", "SRS delivery (linac), per session"
     pfs = enc.setting == "office" and enc.payer.radiation_codes == "medicare_pfs"
-    if codes.hcpcs_is_valid("G6015", dos) and pfs:
+    if pfs and _valid_on(codes, "G6015", dos):
         if course.technique == "imrt":
             return "G6015", "Medicare PFS (freestanding) IMRT delivery G-code, per session"
         band = _energy_band(course.energy_mev)
         return _G_DELIVERY[course.complexity][band], (f"Medicare PFS (freestanding) {course.complexity} delivery "
                                                       f"G-code at {course.energy_mev} MeV")
-    if course.technique == "imrt" and codes.hcpcs_is_valid("77385", dos):
+    if course.technique == "imrt" and _valid_on(codes, "77385", dos):
         code = "77385" if course.complexity == "simple" else "77386"
         return code, f"IMRT delivery ({'simple' if code == '77385' else 'complex'}), CPT for OPPS / this payer"
     code = _CPT_DELIVERY[course.complexity]
@@ -100,9 +113,12 @@ def code_course(enc: EncounterRecord, codes: CodeSets) -> list[CodedLine]:
     def add(code: str, units: int, why: str, on: date | None = None) -> None:
         if units <= 0:
             return
-        if not codes.hcpcs_is_valid(code, on or dos):
-            raise InvalidInput(where, f"{code} is not valid on {on or dos}; load current code tables")
-        lines.append(CodedLine(code, units, why, date_of_service=on or dos, role="radiation"))
+        day = on or dos
+        if not _valid_on(codes, code, day):
+            raise InvalidInput(where, f"{code} is not valid on {day}; load current code tables")
+        # CodedLine fields in order: code, units, explanation, modifiers, dx_pointers, ndc,
+        # ndc_quantity, ndc_unit, date_of_service, role.
+        lines.append(CodedLine(code, units, why, (), (), None, None, None, day, "radiation"))
 
     n = course.fractions
     if course.planning:
