@@ -385,6 +385,18 @@ def _cas(seg: Segment, out: list[Adjustment]) -> None:
         out.append(adj)
 
 
+def _too_short(seg, needed: str) -> None:
+    from oncobill.x12.errors import X12Error
+
+    raise X12Error(
+        f"{seg[0]} must carry {needed}",
+        position=getattr(seg, "position", None),
+        segment_number=getattr(seg, "number", None),
+        segment_id=seg[0],
+        element=f"{seg[0]}{len(seg):02d}",
+    )
+
+
 def _amt(text: str, seg: Segment, element: str) -> Decimal:
     found = _AMOUNTS.get(text)
     return found if found is not None else amount(text, seg, element)
@@ -394,12 +406,19 @@ _new = object.__new__
 
 
 def read_service(loop: Loop, comp: str) -> ServicePayment:
+    """The typed view of one 2110 service payment loop."""
+    return _service(loop.segments, comp)
+
+
+def _service(segs: list, comp: str) -> ServicePayment:
     # Hot path (one call per service line): cached conversions inline, the helpers (which
     # name the element in their errors) only on a cache miss or an unusual segment. Empty
-    # list fields are left unset (see records.lazy_lists).
-    segs = loop.segments
+    # list fields are left unset (see records.lazy_lists). What goes to ``other`` must match
+    # fast835._LINE_TYPED (the in-memory reader hands plain lists for the typed kinds).
     svc = segs[0]
     n = len(svc)
+    if n < 4:
+        _too_short(svc, "SVC01-SVC03 (procedure, charge, payment)")
     amounts = _AMOUNTS
     line = _new(ServicePayment)
     adjustments = other = None
@@ -474,9 +493,16 @@ def read_service(loop: Loop, comp: str) -> ServicePayment:
 
 
 def read_claim(loop: Loop, comp: str) -> ClaimPayment:
-    segs = loop.segments
+    """The typed view of one 2100 claim payment loop and its service lines."""
+    return _claim(loop.segments, [lp.segments for lp in loop.loops], comp)
+
+
+def _claim(segs: list, lines: list, comp: str) -> ClaimPayment:
+    # What goes to ``other`` must match fast835._CLAIM_TYPED (see _service).
     clp = segs[0]
     n = len(clp)
+    if n < 5:
+        _too_short(clp, "CLP01-CLP04 (claim number, status, charge, payment)")
     amounts = _AMOUNTS
     charge = amounts.get(clp[3])
     if charge is None:
@@ -531,8 +557,8 @@ def read_claim(loop: Loop, comp: str) -> ClaimPayment:
     claim.statement_start = statement_start
     claim.statement_end = statement_end
     claim.received_date = received
-    if loop.loops:
-        claim.services = [read_service(lp, comp) for lp in loop.loops]
+    if lines:
+        claim.services = [_service(line, comp) for line in lines]
     return claim
 
 
@@ -614,23 +640,39 @@ def read_remittances(source) -> list[Remittance]:
     """
     from oncobill.x12.reader import _Parser, gc_paused
 
-    parser = _Parser(source, strict=True, findings=None, detach=frozenset(("2100",)))
+    with gc_paused():
+        from oncobill.x12.fast835 import fast_remittances
+
+        fast = fast_remittances(source)
+        if fast is not None:
+            return fast
+        return _remittances(_Parser(source, strict=True, findings=None, detach=frozenset(("2100",))))
+
+
+def _remittances(parser, typed: dict | None = None) -> list[Remittance]:
+    """Run *parser* (detaching 2100 loops) and type what it yields; *typed* holds claims
+    already typed by the in-memory reader, by the id of their CLP segment."""
     claims: dict[int, list[ClaimPayment]] = {}
     out: list[Remittance] = []
-    with gc_paused():
-        for event in parser.events():
-            if event[0] == "loop":
-                txn = event[1]
-                bucket = claims.get(id(txn))
-                if bucket is None:
-                    bucket = claims[id(txn)] = []
-                bucket.append(read_claim(event[2], txn.delimiters.component))
+    for event in parser.events():
+        if event[0] == "loop":
+            txn, loop = event[1], event[2]
+            bucket = claims.get(id(txn))
+            if bucket is None:
+                bucket = claims[id(txn)] = []
+            if typed is None:
+                bucket.append(read_claim(loop, txn.delimiters.component))
             else:
-                for txn in event[1].transactions():
-                    if txn.code == "835":
-                        remit = read_remittance(txn)
-                        remit.claims = claims.pop(id(txn), [])
-                        out.append(remit)
+                segs = loop.segments
+                if len(segs) != 1 or loop.loops:
+                    raise LookupError("a claim loop holds segments the in-memory reader did not type")
+                bucket.append(typed.pop(id(segs[0])))
+        else:
+            for txn in event[1].transactions():
+                if txn.code == "835":
+                    remit = read_remittance(txn)
+                    remit.claims = claims.pop(id(txn), [])
+                    out.append(remit)
     return out
 
 

@@ -1,0 +1,199 @@
+"""The in-memory 835 reader (fast835) gives what the general reader gives, or gives up.
+
+Equal typed remittances (verbatim ``other`` segments as Segments with the same numbers and
+positions), on the corpus, on generated remittances with unusual segments and layouts, and
+the same located error for bad input (read_remittances then reads with the general reader).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from oncobill.x12 import X12Error, write
+from oncobill.x12.fast835 import fast_remittances
+from oncobill.x12.reader import _Parser
+from oncobill.x12.remit835 import _remittances, build_remittance, read_remittances
+from oncobill.x12.tokenizer import Delimiters, Segment
+from oncobill.x12.writer import build_interchange
+
+from . import strategies as s
+from .conftest import SMALL_835, corpus_files
+
+CORPUS_835 = [p for p in corpus_files() if p.parent.name == "835"]
+
+
+def general(source):
+    """The general reader (spec walk over Segments), as read_remittances ran before fast835."""
+    return _remittances(_Parser(source, strict=True, findings=None, detach=frozenset(("2100",))))
+
+
+def kept(remits) -> list[tuple]:
+    """Every segment a claim or line keeps verbatim, with its type, number and position."""
+    out = []
+    for r in remits:
+        for c in r.claims:
+            for seg in [*c.other, *(x for line in c.services for x in line.other)]:
+                out.append((type(seg), seg.number, seg.position, list(seg)))
+    return out
+
+
+def same(a, b) -> bool:
+    return a == b and repr(a) == repr(b) and kept(a) == kept(b)
+
+
+def _text(remit, delimiters: Delimiters = Delimiters()) -> str:
+    txn = build_remittance(remit)
+    ic = build_interchange([(txn.spec, [txn])], sender_id="PAYER01", receiver_id="CLINIC01", control_number=7)
+    return write(ic, delimiters=delimiters)
+
+
+@pytest.mark.parametrize("path", CORPUS_835, ids=lambda p: p.name)
+def test_corpus_835_reads_the_same_both_ways(path: Path):
+    try:
+        want = general(path)
+    except X12Error as exc:  # a corpus file our reader refuses: the fast path must refuse it too
+        assert fast_remittances(path) is None
+        with pytest.raises(X12Error) as got:
+            read_remittances(path)
+        assert str(got.value) == str(exc)
+        return
+    fast = fast_remittances(path)
+    assert fast is not None, "a clean 835 should take the in-memory path"
+    assert same(fast, want)
+    assert same(read_remittances(path), want)
+
+
+def test_small_835_takes_the_fast_path_from_text_bytes_and_path(tmp_path):
+    want = general(SMALL_835)
+    f = tmp_path / "small.835"
+    f.write_text(SMALL_835)
+    for source in (SMALL_835, SMALL_835.encode(), f, str(f)):
+        got = fast_remittances(source)
+        assert got is not None and same(got, want)
+
+
+# Unusual but valid placements: segments a loop keeps verbatim (other), qualifiers the guide
+# lists that the typed view does not type, a 2100 segment after a line (the general reader
+# goes back up to the claim), a segment placed only by the fallback rule.
+UNUSUAL = {
+    "claim REF*1L": ("NM1*QC", "REF*1L*GROUP1"),
+    "claim DTM*036": ("NM1*QC", "DTM*036*20261231"),
+    "claim AMT": ("NM1*QC", "AMT*AU*10"),
+    "line DTM*150": ("DTM*472", "DTM*150*20260101"),
+    "line REF*1S": ("REF*6R", "REF*1S*APC01"),
+    "line QTY": ("REF*6R", "QTY*ZK*2"),
+    "line REF*ZZ (fallback placement)": ("REF*6R", "REF*ZZ*ODD"),
+    "claim NM1*74 after a line": ("REF*6R", "NM1*74*1*CORRECTED*NAME"),
+}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    s.remittances(),
+    st.sampled_from(sorted(UNUSUAL)),
+    st.sampled_from(["", "\n", "\r\n"]),
+    st.booleans(),
+)
+def test_generated_835_reads_the_same_both_ways(remit, unusual, line_break, odd_delimiters):
+    delims = Delimiters("|", "!", "}", "\x1c") if odd_delimiters else Delimiters()
+    text = _text(remit, delims)
+    after, insert = UNUSUAL[unusual]
+    after = after.replace("*", delims.element)
+    insert = insert.replace("*", delims.element)
+    term = delims.segment
+    at = text.find(term + after)
+    if at >= 0:  # plant the unusual segment after the first such segment
+        end = text.index(term, at + 1)
+        text = text[: end + 1] + insert + text[end:]
+        # keep SE01 right: one more segment in the set
+        se = text.index(term + "SE" + delims.element)
+        count_end = text.index(delims.element, se + 4)
+        count = int(text[se + 4 : count_end])
+        text = text[: se + 4] + str(count + 1) + text[count_end:]
+    if line_break:
+        text = text.replace(term, term + line_break)
+    try:
+        want = general(text)
+    except X12Error as exc:  # e.g. a line segment left after the planted claim segment
+        assert fast_remittances(text) is None
+        with pytest.raises(X12Error) as got:
+            read_remittances(text)
+        assert str(got.value) == str(exc)
+        return
+    assert same(read_remittances(text), want)
+    fast = fast_remittances(text)
+    if fast is not None:
+        assert same(fast, want)
+    if at < 0 or unusual in ("line REF*ZZ (fallback placement)", "claim NM1*74 after a line"):
+        return
+    assert fast is not None, "these placements are the in-memory reader's to handle"
+
+
+def _mutate(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        _mutate(SMALL_835, "CLP*PCN0001*1*200.00", "CLP*PCN0001*1*200.001"),  # three-decimal money
+        _mutate(SMALL_835, "DTM*472*20260102", "DTM*472*20261302"),  # no such date
+        _mutate(SMALL_835, "SE*17*0001", "SE*16*0001"),  # wrong count
+        _mutate(SMALL_835, "CAS*CO*45*30.00", "CAS*CO*45*3O.00"),  # not an amount
+        _mutate(SMALL_835, "REF*6R*LINE0001~", "LQ*HE*N130~XYZ*1~"),  # unknown segment in a line
+        SMALL_835[: SMALL_835.index("SE*17")],  # truncated
+        _mutate(SMALL_835, "ST*835*0001*", "ST*837*0001*"),  # another transaction set, 835 version
+        _mutate(SMALL_835, "CLP*PCN0001*1*200.00*150.00*20.00*12*PAYERICN0001~", "CLP*PCN0001*1~"),  # short CLP
+        _mutate(SMALL_835, "SVC*HC:96413*200.00*150.00**1~", "SVC*HC:96413~"),  # short SVC
+        SMALL_835 + "ISA*00",  # a second, broken interchange
+    ],
+)
+def test_bad_input_gives_the_general_readers_located_error(bad):
+    with pytest.raises(Exception) as want:
+        general(bad)
+    assert fast_remittances(bad) is None
+    with pytest.raises(type(want.value)) as got:
+        read_remittances(bad)
+    assert str(got.value) == str(want.value)
+    if isinstance(want.value, X12Error):
+        assert (got.value.segment_number, got.value.position, got.value.element) == (
+            want.value.segment_number,
+            want.value.position,
+            want.value.element,
+        )
+
+
+def test_an_open_file_is_left_to_the_streaming_reader(tmp_path):
+    f = tmp_path / "small.835"
+    f.write_text(SMALL_835)
+    with open(f) as stream:
+        assert fast_remittances(stream) is None
+    with open(f) as stream:
+        assert same(read_remittances(stream), general(SMALL_835))
+
+
+def test_kept_segments_are_segments_with_their_place_in_the_file():
+    text = _mutate(SMALL_835, "REF*6R*LINE0001~", "REF*6R*LINE0001~REF*1S*APC01~")
+    text = _mutate(text, "SE*17", "SE*18")
+    (remit,) = fast_remittances(text)
+    (kept_seg,) = remit.claims[0].services[0].other
+    assert isinstance(kept_seg, Segment) and list(kept_seg) == ["REF", "1S", "APC01"]
+    assert text[kept_seg.position : kept_seg.position + 7] == "REF*1S*"
+    assert kept_seg.number == text[: kept_seg.position].count("~") + 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "element"),
+    [("CLP*PCN0001*1*200.00*150.00*20.00*12*PAYERICN0001~", "CLP*PCN0001*1~", "CLP03"),
+     ("SVC*HC:96413*200.00*150.00**1~", "SVC*HC:96413~", "SVC02")],
+)  # fmt: skip
+def test_a_short_clp_or_svc_is_a_located_error(old, new, element):
+    with pytest.raises(X12Error) as err:
+        read_remittances(_mutate(SMALL_835, old, new))
+    assert err.value.segment_id == new[:3] and err.value.element == element
+    assert err.value.segment_number == (12 if new.startswith("CLP") else 14)
