@@ -151,6 +151,7 @@ def _mutate(text: str, old: str, new: str) -> str:
         _mutate(SMALL_835, "CLP*PCN0001*1*200.00*150.00*20.00*12*PAYERICN0001~", "CLP*PCN0001*1~"),  # short CLP
         _mutate(SMALL_835, "SVC*HC:96413*200.00*150.00**1~", "SVC*HC:96413~"),  # short SVC
         SMALL_835 + "ISA*00",  # a second, broken interchange
+        _mutate(SMALL_835, "LX*1~", ""),  # a claim outside a 2000 loop
     ],
 )
 def test_bad_input_gives_the_general_readers_located_error(bad):

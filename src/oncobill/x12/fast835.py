@@ -4,11 +4,10 @@ Why: in the general reader every segment becomes a ``Segment`` (a list subclass 
 number and position, slower to build and to index than a list) and is placed by the spec
 walk before the claim readers look at it again. Here the text is split a chunk at a time,
 and the segments of each claim payment loop (2100 and its 2110 lines) go straight to the
-same typing code as plain lists; only the segments outside claims, each claim's CLP and the
-unusual segments a claim keeps verbatim (``other``) become ``Segment`` objects, numbered
-and positioned as the tokenizer numbers them. The envelope, the header and the CLPs then go
-through the general reader (placement, counts, control numbers), which checks that every
-claim loop holds exactly the CLP typed here.
+same typing code as plain lists; only the segments outside claims and the unusual segments a claim keeps verbatim (``other``) become ``Segment`` objects, numbered
+and positioned as the tokenizer numbers them. The envelope and the header then go through the
+general reader (placement, counts, control numbers: the segments kept out of it still count,
+by their numbers); a CLP is accepted only where the general reader would open a claim loop.
 
 Anything this path does not handle exactly as the general reader would (a second
 interchange, line breaks as terminators, a segment a claim loop takes only by the fallback
@@ -20,6 +19,7 @@ the general reader's, located as always.
 from __future__ import annotations
 
 import os
+from itertools import accumulate
 
 from oncobill.x12.remit835 import _claim
 from oncobill.x12.specs.x835 import SPEC
@@ -27,8 +27,10 @@ from oncobill.x12.tokenizer import CHUNK, ISA_LENGTH, Delimiters, Segment, delim
 
 _L2100 = SPEC.root.find_loop("2100")
 _L2110 = SPEC.root.find_loop("2110")
-# Segments that end a claim payment loop: they belong to the general reader.
+# Segments that end a claim payment loop: a next claim, or what the general reader reads.
 _ENDS_CLAIM = frozenset(("CLP", "LX", "PLB", "SE"))
+# Segments after which the general reader sits in a 2000 loop (where a CLP opens a claim).
+_IN_2000 = frozenset(("LX", "TS3", "TS2"))
 # Kinds that remit835._claim / _service type (everything else they keep verbatim in ``other``,
 # as a Segment): segment ID -> qualifiers (element 01), None = any.
 _CLAIM_TYPED = {"CAS": None, "NM1": frozenset(("QC",)), "DTM": frozenset(("232", "233", "050"))}
@@ -74,37 +76,55 @@ def fast_remittances(source) -> list | None:
     if text is None:
         return None
     try:
-        segments, typed, delims = _split(text)
+        segments, claims, delims = _split(text)
         from oncobill.x12.reader import _Parser
-        from oncobill.x12.remit835 import _remittances
+        from oncobill.x12.remit835 import read_remittance
 
-        parser = _Parser("", strict=True, findings=None, detach=frozenset(("2100",)))
+        parser = _Parser("", strict=True, findings=None, detach=frozenset())
         parser.tokens = _Segments(segments, delims)
-        out = _remittances(parser, typed)
-        if typed:  # a typed claim the general reader did not see as a claim loop
-            return None
-        return out
+        out = []
+        for event in parser.events():
+            for txn in event[1].transactions():
+                remit = read_remittance(txn)
+                remit.claims = claims[len(out)]
+                out.append(remit)
+        return out if len(out) == len(claims) else None
     except Exception:  # noqa: BLE001 - anything unusual: the general reader decides, and reports
         return None
 
 
-def _split(text: str) -> tuple[list[Segment], dict[int, object], Delimiters]:
+def _rules(loop) -> dict:
+    """Segment ID -> (qualifier index, codes the loop takes or None for any, codes the typed
+    view reads or None for any, empty for none) for the segments a claim loop takes."""
+    typed = _CLAIM_TYPED if loop is _L2100 else _LINE_TYPED
+    rules = {}
+    for sid, (qi, codes) in loop.take.items():
+        if qi < 0:
+            raise _GiveUp  # qualifiers on different elements: the general reader checks slot by slot
+        kind = typed.get(sid, frozenset())
+        if kind is not None and kind and qi not in (0, 1):
+            raise _GiveUp
+        rules[sid] = (qi, codes if qi else None, kind)
+    return rules
+
+
+def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
+    """The segments outside claims (as the tokenizer gives them) and the typed claims of each
+    transaction set, in order."""
     stripped = text.lstrip(" \t\r\n\ufeff")
-    offset = len(text) - len(stripped)  # character offset of the current piece in the file
-    delims = delimiters_from_isa(stripped[:ISA_LENGTH], offset, 1)
+    skipped = len(text) - len(stripped)  # characters before the ISA
+    delims = delimiters_from_isa(stripped[:ISA_LENGTH], skipped, 1)
     elem, term, comp = delims.element, delims.segment, delims.component
     if term in "\r\n":
         raise _GiveUp
     clean = "\n" not in stripped and "\r" not in stripped
-    take_any_2100, take_qual_2100 = _L2100.take_any, _L2100.take_qual
-    take_any_2110, take_qual_2110 = _L2110.take_any, _L2110.take_qual
-    if any(t[0] < 0 for t in _L2100.take.values()) or any(t[0] < 0 for t in _L2110.take.values()):
-        raise _GiveUp
-    claim_typed, line_typed = _CLAIM_TYPED, _LINE_TYPED
+    rules_2100, rules_2110 = _rules(_L2100), _rules(_L2110)
 
     segments: list[Segment] = []
-    typed: dict[int, object] = {}
+    claims: list[list] = []  # typed claims of each transaction set
+    txn_claims: list = []
     mode = 0  # 0 outside claims, 1 in a 2100 before its first SVC, 2 in a 2110
+    in_2000 = False  # the general reader's current loop is a 2000 (a CLP opens a claim there)
     segs: list = []  # segments of the open claim (CLP first)
     lines: list = []  # segment lists of its service lines
     line: list = []
@@ -116,15 +136,16 @@ def _split(text: str) -> tuple[list[Segment], dict[int, object], Delimiters]:
     while pos < end_text:
         cut = stripped.find(term, pos + CHUNK)
         if cut < 0:
-            chunk, pos = stripped[pos:], end_text
+            chunk, chunk_start, pos = stripped[pos:], pos, end_text
         else:
-            chunk, pos = stripped[pos : cut + 1], cut + 1
+            chunk, chunk_start, pos = stripped[pos : cut + 1], pos, cut + 1
         pieces = chunk.split(term)
         tail = pieces.pop()  # "" unless the text ends without a terminator
-        for raw in pieces:
+        # Where each piece starts in the file, computed at C speed; used only for Segments.
+        starts = accumulate(map(_plus_one, map(len, pieces)), initial=skipped + chunk_start)
+        for raw, start in zip(pieces, starts):
             t = raw if clean else raw.lstrip("\r\n")
             if not t:
-                offset += len(raw) + 1
                 continue
             if done:
                 raise _GiveUp  # more after the IEA: another interchange
@@ -132,67 +153,57 @@ def _split(text: str) -> tuple[list[Segment], dict[int, object], Delimiters]:
             parts = t.split(elem)
             sid = parts[0]
             if mode:
-                if mode == 1:
-                    taken = sid in take_any_2100
-                    if not taken:
-                        q = take_qual_2100.get(sid)
-                        taken = q is not None and q[0] < len(parts) and parts[q[0]] in q[1]
-                    if taken:
-                        kind = claim_typed.get(sid, 0)
+                rule = (rules_2100 if mode == 1 else rules_2110).get(sid)
+                if rule is not None:
+                    qi, codes, kind = rule
+                    if codes is None or (qi < len(parts) and parts[qi] in codes):
                         if kind is None or (kind and len(parts) > 1 and parts[1] in kind):
-                            segs.append(parts)
-                        else:
+                            seg = parts
+                        else:  # kept verbatim in ``other``: a Segment with its place in the file
                             seg = Segment(parts)
                             seg.number = number
-                            seg.position = offset + len(raw) - len(t)
-                            segs.append(seg)
-                        offset += len(raw) + 1
-                        continue
-                else:
-                    taken = sid in take_any_2110
-                    if not taken:
-                        q = take_qual_2110.get(sid)
-                        taken = q is not None and q[0] < len(parts) and parts[q[0]] in q[1]
-                    if taken:
-                        kind = line_typed.get(sid, 0)
-                        if kind is None or (kind and len(parts) > 1 and parts[1] in kind):
-                            line.append(parts)
-                        else:
-                            seg = Segment(parts)
-                            seg.number = number
-                            seg.position = offset + len(raw) - len(t)
-                            line.append(seg)
-                        offset += len(raw) + 1
+                            seg.position = start + len(raw) - len(t)
+                        (segs if mode == 1 else line).append(seg)
                         continue
                 if sid == "SVC":
                     line = [parts]
                     lines.append(line)
                     mode = 2
-                    offset += len(raw) + 1
                     continue
+                # Anything else closes the claim: it must be what the general reader would
+                # read outside it (a 2100 segment after a line, a fallback placement: give up).
                 if sid not in _ENDS_CLAIM:
-                    raise _GiveUp  # a 2100 segment after a line, a fallback placement, an error
-                clp = segs[0]
-                typed[id(clp)] = _claim(segs, lines, comp)
+                    raise _GiveUp
+                txn_claims.append(_claim(segs, lines, comp))
                 mode = 0
-            seg = Segment(parts)
-            seg.number = number
-            seg.position = offset + len(raw) - len(t)
-            segments.append(seg)
             if sid == "CLP":
-                segs = [seg]
+                if not in_2000:
+                    raise _GiveUp  # a CLP outside a 2000 loop: the general reader reports it
+                segs = [parts]
                 lines = []
                 mode = 1
-            elif sid == "GS":
+                continue
+            seg = Segment(parts)
+            seg.number = number
+            seg.position = start + len(raw) - len(t)
+            segments.append(seg)
+            in_2000 = sid in _IN_2000
+            if sid == "GS":
                 gs08 = parts[8] if len(parts) > 8 else ""
             elif sid == "ST":
                 from oncobill.x12.specs import spec_for
 
-                if parts[1] != "835" or spec_for("835", parts[3] if len(parts) > 3 and parts[3] else gs08, gs08) is not SPEC:
+                version = parts[3] if len(parts) > 3 and parts[3] else gs08
+                if len(parts) < 2 or parts[1] != "835" or spec_for("835", version, gs08) is not SPEC:
                     raise _GiveUp
+                txn_claims = []
+                claims.append(txn_claims)
             elif sid == "IEA":
                 done = True
-            offset += len(raw) + 1
     if mode or not done or tail.strip():
         raise _GiveUp  # truncated, or more than one interchange: the general reader reports it
-    return segments, typed, delims
+    return segments, claims, delims
+
+
+def _plus_one(n: int) -> int:
+    return n + 1
