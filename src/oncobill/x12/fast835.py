@@ -19,7 +19,8 @@ the general reader's, located as always.
 from __future__ import annotations
 
 import os
-from itertools import accumulate
+from itertools import accumulate, count, repeat
+from operator import add
 
 from oncobill.x12.remit835 import _claim
 from oncobill.x12.specs.x835 import SPEC
@@ -124,16 +125,17 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
     claims: list[list] = []  # typed claims of each transaction set
     txn_claims: list = []
     mode = 0  # 0 outside claims, 1 in a 2100 before its first SVC, 2 in a 2110
+    rules: dict = rules_2100  # what the current claim loop takes
     in_2000 = False  # the general reader's current loop is a 2000 (a CLP opens a claim there)
     segs: list = []  # segments of the open claim (CLP first)
     lines: list = []  # segment lists of its service lines
-    line: list = []
+    target: list = segs  # where the current claim loop's segments go
     gs08 = ""
-    number = 0
+    number = 0  # segments numbered so far
     done = False  # IEA seen
     pos, end_text = 0, len(stripped)
     tail = ""
-    while pos < end_text:
+    while pos < end_text and not done:
         cut = stripped.find(term, pos + CHUNK)
         if cut < 0:
             chunk, chunk_start, pos = stripped[pos:], pos, end_text
@@ -141,33 +143,32 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
             chunk, chunk_start, pos = stripped[pos : cut + 1], pos, cut + 1
         pieces = chunk.split(term)
         tail = pieces.pop()  # "" unless the text ends without a terminator
+        texts = pieces if clean else [p.lstrip("\r\n") for p in pieces]
+        if "" in texts:
+            raise _GiveUp  # an empty segment ("~~"): the tokenizer's numbering skips it
+        first = number + 1
         # Where each piece starts in the file, computed at C speed; used only for Segments.
-        starts = accumulate(map(_plus_one, map(len, pieces)), initial=skipped + chunk_start)
-        for raw, start in zip(pieces, starts):
-            t = raw if clean else raw.lstrip("\r\n")
-            if not t:
-                continue
-            if done:
-                raise _GiveUp  # more after the IEA: another interchange
-            number += 1
+        starts = accumulate(map(add, map(len, pieces), repeat(1)), initial=skipped + chunk_start)
+        for number, t, start in zip(count(first), texts, starts):
             parts = t.split(elem)
             sid = parts[0]
             if mode:
-                rule = (rules_2100 if mode == 1 else rules_2110).get(sid)
+                rule = rules.get(sid)
                 if rule is not None:
                     qi, codes, kind = rule
                     if codes is None or (qi < len(parts) and parts[qi] in codes):
                         if kind is None or (kind and len(parts) > 1 and parts[1] in kind):
-                            seg = parts
+                            target.append(parts)
                         else:  # kept verbatim in ``other``: a Segment with its place in the file
                             seg = Segment(parts)
                             seg.number = number
-                            seg.position = start + len(raw) - len(t)
-                        (segs if mode == 1 else line).append(seg)
+                            seg.position = start + len(pieces[number - first]) - len(t)
+                            target.append(seg)
                         continue
                 if sid == "SVC":
-                    line = [parts]
-                    lines.append(line)
+                    target = [parts]
+                    lines.append(target)
+                    rules = rules_2110
                     mode = 2
                     continue
                 # Anything else closes the claim: it must be what the general reader would
@@ -179,13 +180,14 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
             if sid == "CLP":
                 if not in_2000:
                     raise _GiveUp  # a CLP outside a 2000 loop: the general reader reports it
-                segs = [parts]
+                target = segs = [parts]
                 lines = []
+                rules = rules_2100
                 mode = 1
                 continue
             seg = Segment(parts)
             seg.number = number
-            seg.position = start + len(raw) - len(t)
+            seg.position = start + len(pieces[number - first]) - len(t)
             segments.append(seg)
             in_2000 = sid in _IN_2000
             if sid == "GS":
@@ -200,10 +202,11 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                 claims.append(txn_claims)
             elif sid == "IEA":
                 done = True
+                if number != first + len(texts) - 1 or pos < end_text:
+                    raise _GiveUp  # more after the IEA: another interchange
+                break
+        else:
+            number = first + len(texts) - 1
     if mode or not done or tail.strip():
         raise _GiveUp  # truncated, or more than one interchange: the general reader reports it
     return segments, claims, delims
-
-
-def _plus_one(n: int) -> int:
-    return n + 1
