@@ -155,11 +155,23 @@ def reviews(draw, response: bool):
         action = draw(st.sampled_from(["A1", "A3", "A4", "A6"]))
         return Decision(action, draw(s.ids) if action in ("A1", "A6") else "", "" if action != "A3" else "0V")
 
-    services = [
-        ServiceReview(draw(st.sampled_from(["HC:J9271", "HC:96413", "HC:77427"])), draw(s.cents),
-                      Decimal(draw(st.integers(1, 200))), "20261001-20261231", decision(), draw(s.ids))
-        for _ in range(draw(st.integers(1, 4)))
-    ]  # fmt: skip
+    def service():
+        if draw(st.booleans()):  # institutional: revenue code + HCPCS (SV2)
+            svc = ServiceReview(draw(st.sampled_from(["HC:J9271", "HC:J9045", "HC:96413"])), draw(s.cents),
+                                Decimal(draw(st.integers(1, 200))), "20261001-20261231", decision(), draw(s.ids),
+                                revenue_code=draw(st.sampled_from(["0335", "0636", "0260"])))  # fmt: skip
+        else:  # professional (SV1)
+            svc = ServiceReview(draw(st.sampled_from(["HC:J9271", "HC:96413", "HC:77427"])), draw(s.cents),
+                                Decimal(draw(st.integers(1, 200))), "20261001-20261231", decision(), draw(s.ids))  # fmt: skip
+        svc.service_type = draw(st.sampled_from(["", "78", "1"]))
+        svc.certification_type = draw(st.sampled_from(["", "R"]))  # "" = the event's (I)
+        if draw(st.booleans()):
+            svc.references["NT"] = draw(s.ids)
+        if response and svc.decision is not None and svc.decision.certification_number:
+            svc.references["BB"] = svc.decision.certification_number
+        return svc
+
+    services = [service() for _ in range(draw(st.integers(1, 4)))]
     sub = draw(s.persons())
     return ServicesReview(Party("X3", "SYNTHETIC HEALTH PLAN", "PI", draw(s.ids)),
                           Party("1P", "TEST ONCOLOGY GROUP", "XX", draw(s.npis())),

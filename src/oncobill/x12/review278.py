@@ -27,14 +27,26 @@ class Decision:
 
 @dataclass(slots=True)
 class ServiceReview:
-    """2000F: one requested service (SV1 professional), its dates and the decision on it."""
+    """2000F: one requested service, its dates and the decision on it.
 
-    procedure: str  # SV101 composite as sent, e.g. HC:J9271
+    Professional (SV1: procedure, charge, units) or, when ``revenue_code`` is set,
+    institutional (SV2: revenue code with the HCPCS as SV202, charge, units): a hospital
+    outpatient infusion is authorized by revenue code (0335 chemotherapy IV, 0636 drugs with
+    detailed coding) and drug code together.
+    """
+
+    procedure: str  # SV101 (or SV202) composite as sent, e.g. HC:J9271
     charge: Decimal | None
     units: Decimal | None
     service_dates: str = ""  # DTP*472 text (D8 or RD8)
     decision: Decision | None = None
     trace: str = ""
+    revenue_code: str = ""  # SV201: set for an institutional (SV2) service line
+    # 2000F UM: request category and certification type ("" = the patient event's), service type.
+    request_category: str = ""
+    certification_type: str = ""
+    service_type: str = ""  # UM03 for this service (e.g. 78 chemotherapy), "" when not sent
+    references: dict[str, str] = field(default_factory=dict)  # 2000F REF by qualifier (BB authorization, NT ...)
 
 
 @dataclass(slots=True)
@@ -89,14 +101,22 @@ def review_segments(doc: ServicesReview, comp: str = ":") -> list[Segment]:
         out.append(_seg("HL", 5 + n, 4, "SS", "0"))
         if svc.trace:
             out.append(_seg("TRN", "2" if doc.response else "1", svc.trace, "9012345678"))
-        out.append(_seg("UM", doc.request_category, doc.certification_type))
+        out.append(_seg("UM", svc.request_category or doc.request_category,
+                        svc.certification_type or doc.certification_type, svc.service_type))  # fmt: skip
         if svc.decision is not None:
             out.append(
                 _seg("HCR", svc.decision.action, svc.decision.certification_number, svc.decision.reason)
             )
+        for qualifier, value in svc.references.items():
+            out.append(_seg("REF", qualifier, value))
         if svc.service_dates:
             out.append(_seg("DTP", "472", "RD8" if "-" in svc.service_dates else "D8", svc.service_dates))
-        out.append(_seg("SV1", svc.procedure, fmt_amount(svc.charge), "UN", fmt_quantity(svc.units)))
+        units = fmt_quantity(svc.units)
+        if svc.revenue_code:
+            out.append(_seg("SV2", svc.revenue_code, svc.procedure, fmt_amount(svc.charge), "UN" if units else "",
+                            units))  # fmt: skip
+        else:
+            out.append(_seg("SV1", svc.procedure, fmt_amount(svc.charge), "UN", units))
     return out
 
 
@@ -143,12 +163,30 @@ def read_278(txn: Transaction) -> ServicesReview:
         for hi in event.all("HI"):
             doc.diagnoses += [el.split(comp)[1] for el in hi[1:] if comp in el]
         for f in event.children("2000F"):
-            sv1 = f.segment("SV1")
-            dtp = f.segment("DTP", "472")
-            trn = f.segment("TRN")
-            doc.services.append(
-                ServiceReview(sv1.get(1) if sv1 else "", optional_amount(sv1.get(2), sv1, "SV102") if sv1 else None,
-                              quantity(sv1.get(4), sv1, "SV104") if sv1 else None, dtp.get(3) if dtp else "",
-                              _decision(f), trn.get(2) if trn else "")
-            )  # fmt: skip
+            doc.services.append(_service(f, doc))
     return doc
+
+
+def _service(f: Loop, doc: ServicesReview) -> ServiceReview:
+    dtp = f.segment("DTP", "472")
+    trn = f.segment("TRN")
+    sv1, sv2 = f.segment("SV1"), f.segment("SV2")
+    if sv2 is not None and sv1 is None:
+        svc = ServiceReview(sv2.get(2), optional_amount(sv2.get(3), sv2, "SV203"), quantity(sv2.get(5), sv2, "SV205"),
+                            revenue_code=sv2.get(1))  # fmt: skip
+    elif sv1 is not None:
+        svc = ServiceReview(sv1.get(1), optional_amount(sv1.get(2), sv1, "SV102"), quantity(sv1.get(4), sv1, "SV104"))
+    else:
+        svc = ServiceReview("", None, None)
+    svc.service_dates = dtp.get(3) if dtp else ""
+    svc.decision = _decision(f)
+    svc.trace = trn.get(2) if trn else ""
+    um = f.segment("UM")
+    if um is not None:
+        # The event's request category and certification type are the default: "" keeps them so.
+        svc.request_category = "" if um.get(1) == doc.request_category else um.get(1)
+        svc.certification_type = "" if um.get(2) == doc.certification_type else um.get(2)
+        svc.service_type = um.get(3)
+    for ref in f.all("REF"):
+        svc.references[ref.get(1)] = ref.get(2)
+    return svc
