@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, Decimal
 from itertools import product
+from math import ceil, floor
 
 from oncobill.charges.records import (
     AdministrationRecord,
@@ -134,9 +135,14 @@ def _saline_code(adm: AdministrationRecord) -> str:
     return "J7050"
 
 
+_THOUSANDTH, _ONE = Decimal("0.001"), Decimal(1)
+
+
 def _fmt(q: Decimal) -> Decimal:
-    q = q.quantize(Decimal("0.001")).normalize()
-    return q if q.as_tuple().exponent <= 0 else q.quantize(Decimal(1))
+    """To 0.001, trailing zeros dropped, and never in exponent form (10, not 1E+1)."""
+    q = q.quantize(_THOUSANDTH).normalize()
+    # A positive exponent is exactly when str() shows "E+" (cheaper than reading as_tuple()).
+    return q.quantize(_ONE) if "E+" in str(q) else q
 
 
 def _plain(q: Decimal) -> str:
@@ -311,7 +317,7 @@ def _dose_units(group: _Group, unit_text: str, unit_dim: str, unit_base: Decimal
                                f"billing unit ({unit_text})")
         total += amount
     exact = total / unit_base
-    units = max(1, int(exact.to_integral_value(ROUND_CEILING)))  # units_for_dose, sharing the division
+    units = max(1, ceil(exact))  # units_for_dose, sharing the division
     if len(adms) == 1:
         adm = adms[0]
         why = f"{_plain(adm.dose)} {adm.dose_unit} / {unit_text} per unit = {_plain(exact)}"
@@ -363,14 +369,20 @@ def _waste(group, vials, chosen, rec, unit_dim, unit_base, total, units, enc, pa
         return 0, None, _ZERO, 0, units, why
     where = f"{group.administrations[0].where}.vials_opened"
     content = Decimal(0)
+    single_dose = True
     for v in vials:
-        dim, amount = to_base(v.size, v.unit, where)
+        known = _UNITS.get(v.unit)  # written as in the table ("mg"): no clean-up needed
+        dim, amount = to_base(v.size, v.unit, where) if known is None else (known[0], v.size * known[1])
         if dim != unit_dim:
             raise InvalidInput(where, f"vial size in {v.unit} does not match {group.hcpcs}'s billing unit "
                                f"({rec.billing_unit})")
         content += amount * v.count
-    opened_units = int((content / unit_base).to_integral_value(rounding=ROUND_FLOOR))
-    desc = " + ".join(f"{v.count} x {_plain(v.size)} {v.unit}" for v in vials)
+        single_dose = single_dose and v.single_dose
+    opened_units = floor(content / unit_base)
+    if len(vials) == 1:
+        desc = f"{vials[0].count} x {_plain(vials[0].size)} {vials[0].unit}"
+    else:
+        desc = " + ".join(f"{v.count} x {_plain(v.size)} {v.unit}" for v in vials)
     note = " (smallest-waste combination of the vial sizes)" if chosen else ""
     why = ""
     if content < total:
@@ -380,7 +392,7 @@ def _waste(group, vials, chosen, rec, unit_dim, unit_base, total, units, enc, pa
         if units > opened_units:
             why += f"; capped at {opened_units} units, the labeled content opened (overfill is never billable)"
             units = max(1, opened_units)
-    if not all(v.single_dose for v in vials):
+    if not single_dose:
         return 0, None, content, opened_units, units, why + f"; vials {desc} include a multiple-dose vial, so no JW/JZ"
     if not payer.jw_jz:
         return 0, None, content, opened_units, units, why + f"; payer {payer.name} does not use JW/JZ"
@@ -408,7 +420,7 @@ def _ndc_quantities(group, vials, content, total, units, waste_units, unit_dim, 
     billed = units + waste_units
     pref = payer.ndc_unit
     if pref == "UN" and vials:
-        count = Decimal(sum(v.count for v in vials))
+        count = Decimal(vials[0].count if len(vials) == 1 else sum(v.count for v in vials))
         return "UN", _fmt(count * units / billed), (_fmt(count * waste_units / billed) if waste_units else None)
     if pref == "ML" and vials and all(v.volume_ml for v in vials):
         ml = sum(v.volume_ml * v.count for v in vials)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from operator import attrgetter
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 
 from oncobill.charges.records import AdministrationRecord, CodedLine, EncounterRecord
 from oncobill.errors import InvalidInput

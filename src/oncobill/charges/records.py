@@ -10,6 +10,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 
+
 def _quick_frozen_init(cls):
     """Give a frozen, slotted dataclass an ``__init__`` that fills the slots through their
     descriptors. The generated one calls ``object.__setattr__`` per field, which costs about as
