@@ -10,8 +10,9 @@ A spec is written as indented text (see ``specs/*.py``), one line per segment sl
 
 ``R``/``S`` is usage (required/situational), then the maximum use (``>1`` = unbounded).
 ``@NN=A|B`` is the qualifier that identifies the slot (or, on a loop's first segment, the
-loop); ``NN=A|B`` lists the codes allowed at that element and ``req=1,2,5`` the elements the guide
-requires at that position (both checked by the validator).
+loop); ``NN=A|B`` lists the codes allowed at that element, ``req=1,2,5`` the elements the guide
+requires at that position and ``nu=6,10,1-8`` the elements (and ``element-component``) it marks
+"Not Used" there (all checked by the validator).
 ``LOOP 2300 R 100 Claim Information = 2300`` reuses an already declared loop.
 """
 
@@ -27,7 +28,9 @@ _ENVELOPE_IDS = ("ISA", "IEA", "GS", "GE", "ST", "SE")
 class SegmentSpec:
     """A segment position in a loop."""
 
-    __slots__ = ("id", "usage", "max_use", "qual_index", "qual_codes", "codes", "order", "required_elements")
+    __slots__ = (
+        "id", "usage", "max_use", "qual_index", "qual_codes", "codes", "order", "required_elements", "not_used",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -39,6 +42,7 @@ class SegmentSpec:
         codes: dict | None = None,
         order: int = 0,
         required_elements: tuple[int, ...] = (),
+        not_used: tuple = (),
     ) -> None:
         self.id = id
         self.usage = usage
@@ -48,6 +52,8 @@ class SegmentSpec:
         self.codes: dict[int | tuple[int, int], frozenset[str]] = codes if codes is not None else {}
         self.order = order
         self.required_elements = required_elements  # elements the guide requires here (``req=1,2,5``)
+        # Elements (``6``) and components (``(1, 8)``) the guide marks "Not Used" here (``nu=6,10,1-8``).
+        self.not_used = not_used
 
     def __repr__(self) -> str:
         return f"SegmentSpec({self.label()} {self.usage} {self.max_use})"
@@ -182,6 +188,11 @@ def _segment_line(words: list[str]) -> SegmentSpec:
         key, _, values = word.partition("=")
         if key == "req":
             seg.required_elements = tuple(int(v) for v in values.split(","))
+            continue
+        if key == "nu":
+            seg.not_used = tuple(
+                tuple(int(p) for p in v.split("-")) if "-" in v else int(v) for v in values.split(",")
+            )
             continue
         codes = frozenset(v for v in values.split("|") if v)
         if key.startswith("@"):

@@ -376,6 +376,18 @@ def _check_loop(ctx: _Ctx, loop: Loop, anchor: Segment) -> Iterator[Finding]:
                 yield _finding(ctx, 2, "missing-element", f"{seg[0]}{i:02d} is required by the guide in loop {spec.id}",
                                seg, f"{seg[0]}{i:02d}", loop=spec.id, ik3=F.SEG_HAS_ELEMENT_ERRORS,
                                ik4=F.EL_REQUIRED_MISSING, fix=f"fill {seg[0]}{i:02d}")  # fmt: skip
+        for i in slot.not_used:
+            if isinstance(i, tuple):  # a component of a composite
+                parts = seg.get(i[0]).split(ctx.comp)
+                value = parts[i[1] - 1] if len(parts) >= i[1] else ""
+                name = f"{seg[0]}{i[0]:02d}-{i[1]}"
+            else:
+                value, name = seg.get(i), f"{seg[0]}{i:02d}"
+            if value:
+                yield _finding(ctx, 2, "not-used", f"{name} is marked \"Not Used\" by the guide in loop {spec.id} "
+                               f"({spec.name}) but carries {value!r}", seg, name, loop=spec.id,
+                               ik3=F.SEG_HAS_ELEMENT_ERRORS, ik4=F.EL_IMPL_NOT_USED, value=value,
+                               fix=f"leave {name} empty")  # fmt: skip
         for key, codes in slot.codes.items():
             if isinstance(key, tuple):
                 value = seg.get(key[0]).split(ctx.comp)
