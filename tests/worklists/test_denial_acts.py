@@ -315,3 +315,31 @@ def test_pr_the_playbook_never_bills_is_refused_to_the_patient(session, p):
     assert (item.action, item.patient_billable) == ("review", "never")  # no PR-45 row: the default row
     with pytest.raises(Refused, match="the playbook never bills PR-45 to the patient"):
         denials.act(session, item.id, "transfer_to_patient", actor="pa", now=ACT_AT, notice_on_file=True)
+
+
+def test_an_appeal_won_by_reversal_and_a_new_remit_is_paid_on_appeal(session, p):
+    """The payer reverses the denial (CLP02 22, which closes the item at posting) and pays anew."""
+    claim, item = denied(session, p, denial=("CO", "50"), remarks=(), icn="ICN-W")
+    denials.act(session, item.id, "appeal", actor="appeals1", now=ACT_AT)
+    control = claim.lines[0].line_control_number
+    post(session, [clp(claim, "22", [svc("96413", "-350.00", "0.00", [("CO", "50", "-350.00")], control=control)],
+                       icn="ICN-W"),
+                   clp(claim, "1", [svc("96413", "350.00", "280.00", [("CO", "45", "70.00")], control=control)],
+                       icn="ICN-W")])
+    session.refresh(item)
+    # posting closes the reversed CLP's items (today also an appeal in progress); either way it is paid on appeal
+    assert (item.status, item.resolution) in {("done", "no_action"), ("in_progress", None)}
+    assert denials.close_paid_appeals(session, actor="poster", now=ACT_AT) == [item.id]
+    assert (item.status, item.resolution) == ("done", "paid_on_appeal") and "paid 280.00 on appeal" in item.note
+    assert denials.close_paid_appeals(session, actor="poster", now=ACT_AT) == []
+    assert ledger.claim_balance(session, claim.id) == D("0.00") and ledger.is_balanced(session)
+
+
+def test_a_write_off_after_an_appeal_stays_a_write_off(session, p):
+    claim, item = denied(session, p, denial=("CO", "50"), remarks=())
+    denials.act(session, item.id, "appeal", actor="appeals1", now=ACT_AT)
+    denials.act(session, item.id, "write_off", actor="manager", now=ACT_AT, note="appeal lost")
+    post(session, [clp(claim, "1", [svc("96413", "350.00", "280.00", [("CO", "45", "70.00")],
+                                        control=claim.lines[0].line_control_number)])])
+    assert denials.close_paid_appeals(session, actor="poster", now=ACT_AT) == []
+    assert item.resolution == "write_off"

@@ -578,11 +578,16 @@ _HANDLERS = {"corrected_claim": _act_corrected, "new_claim": _act_new, "appeal":
 
 
 def close_paid_appeals(session: Session, *, actor: str, now: datetime) -> list[int]:
-    """Appealed items whose line a later, unreversed remit paid: done as paid_on_appeal."""
+    """Appealed items whose line a later, unreversed remit paid: done as paid_on_appeal.
+
+    Also an appealed item closed without action since: a payer answers a won appeal with a reversal
+    (CLP02 22, which closes the reversed CLP's items as no_action at posting) and a new, paying CLP.
+    An item closed with money moved (write-off, transfer) or a claim sent again is left as it is."""
     closed = []
-    appealed = session.scalars(select(DenialWorkItem).where(DenialWorkItem.status == "in_progress",
-                                                            DenialWorkItem.document.is_not(None))
-                               .order_by(DenialWorkItem.id)).all()
+    appealed = session.scalars(select(DenialWorkItem).where(
+        DenialWorkItem.document.is_not(None),
+        or_(DenialWorkItem.status == "in_progress", DenialWorkItem.resolution == "no_action"))
+        .order_by(DenialWorkItem.id).with_for_update()).all()
     for item in appealed:
         query = select(RemitServiceLine.paid, EraImport.trace_number).join(
             RemitClaim, RemitClaim.id == RemitServiceLine.remit_claim_id).join(
@@ -596,7 +601,8 @@ def close_paid_appeals(session: Session, *, actor: str, now: datetime) -> list[i
         row = session.execute(query.order_by(RemitClaim.id).limit(1)).first()
         if row is None:
             continue
-        _done(item, "paid_on_appeal", actor, now, f"paid {row.paid} on appeal (835 trace {row.trace_number})")
+        before = f" (it had been closed: {item.resolution}, by {item.resolved_by})" if item.status == "done" else ""
+        _done(item, "paid_on_appeal", actor, now, f"paid {row.paid} on appeal (835 trace {row.trace_number}){before}")
         closed.append(item.id)
     session.flush()
     return closed
