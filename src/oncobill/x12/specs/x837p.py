@@ -51,8 +51,8 @@ LOOP 2000A R >1 Billing Provider Hierarchical Level
       NM1 R 1 @01=PR 02=2 08=PI|XV req=1,2,3,8,9 nu=4,5,6,7,10,11,12
       N3 S 1 req=1
       N4 S 1 req=1,2,3 nu=5,6
-      REF S 3 @01=2U|EI|FY|NF req=1,2
-      REF S 2 @01=G2|LU req=1,2
+      REF S 3 @01=2U|EI|FY|NF req=1,2 nu=3
+      REF S 2 @01=G2|LU req=1,2 nu=3
     LOOP 2300 S 100 Claim Information
       CLM R 1 06=N|Y 07=A|B|C 08=N|W|Y 09=I|Y req=1,2,5,6,7,8,9 nu=3,4,13,14,15,16,17,18,19
       DTP S 18 @01=431|454|304|453|439|484|455|471|314|360|361|297|296|435|096|090|091|444|050 req=1,2,3
@@ -73,11 +73,11 @@ LOOP 2000A R >1 Billing Provider Hierarchical Level
       LOOP 2310B S 1 Rendering Provider Name
         NM1 R 1 @01=82 02=1|2 req=1,2,3 nu=6,10,11,12
         PRV S 1 01=PE 02=PXC req=1,2,3
-        REF S 4 01=0B|1G|G2|LU req=1,2
+        REF S 4 01=0B|1G|G2|LU req=1,2 nu=3
       LOOP 2310C S 1 Service Facility Location Name
-        NM1 R 1 @01=77 02=2 req=1,2,3
+        NM1 R 1 @01=77 02=2 req=1,2,3 nu=4,5,6,7,10,11,12
         N3 R 1 req=1
-        N4 R 1 req=1,2,3
+        N4 R 1 req=1,2,3 nu=5,6
         REF S 3 01=0B|G2|LU req=1,2
         PER S 1
       LOOP 2310D S 1 Supervising Provider Name
@@ -92,22 +92,22 @@ LOOP 2000A R >1 Billing Provider Hierarchical Level
         N3 R 1 req=1
         N4 R 1 req=1,2,3
       LOOP 2320 S 10 Other Subscriber Information
-        SBR R 1 01=A|B|C|D|E|F|G|H|P|S|T|U req=1,9
+        SBR R 1 01=A|B|C|D|E|F|G|H|P|S|T|U req=1,9 nu=6,7,8
         CAS S 5 01=CO|CR|OA|PI|PR
-        AMT S 1 @01=D req=1,2
-        AMT S 1 @01=A8 req=1,2
-        AMT S 1 @01=EAF req=1,2
-        OI R 1 03=N|W|Y req=3,6
+        AMT S 1 @01=D req=1,2 nu=3
+        AMT S 1 @01=A8 req=1,2 nu=3
+        AMT S 1 @01=EAF req=1,2 nu=3
+        OI R 1 03=N|W|Y req=3,6 nu=1,2,5
         MOA S 1
         LOOP 2330A R 1 Other Subscriber Name
-          NM1 R 1 @01=IL 02=1|2 req=1,2,3,8,9
+          NM1 R 1 @01=IL 02=1|2 req=1,2,3,8,9 nu=6,10,11,12
           N3 S 1 req=1
-          N4 S 1 req=1,2,3
+          N4 S 1 req=1,2,3 nu=5,6
           REF S 1 01=SY req=1,2
         LOOP 2330B R 1 Other Payer Name
-          NM1 R 1 @01=PR 02=2 req=1,2,3,8,9
+          NM1 R 1 @01=PR 02=2 req=1,2,3,8,9 nu=4,5,6,7,10,11,12
           N3 S 1 req=1
-          N4 S 1 req=1,2,3
+          N4 S 1 req=1,2,3 nu=5,6
           DTP S 1 @01=573 req=1,2,3
           REF S 6 @01=2U|EI|FY|NF|G1|9F|T4|F8 req=1,2
         LOOP 2330C S 2 Other Payer Referring Provider
@@ -181,7 +181,7 @@ LOOP 2000A R >1 Billing Provider Hierarchical Level
           N3 R 1 req=1
           N4 R 1 req=1,2,3
         LOOP 2430 S 15 Line Adjudication Information
-          SVD R 1 req=1,2,3,5
+          SVD R 1 req=1,2,3,5 nu=4
           CAS S 5 01=CO|CR|OA|PI|PR
           DTP R 1 @01=573 02=D8 req=1,2,3
           AMT S 1 @01=EAF req=1,2
