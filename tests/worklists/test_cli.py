@@ -87,6 +87,8 @@ def test_denials_list_show_assign_act(db, tmp_path):
     assert appealed.exit_code == 0, appealed.output
     assert "CO-50" in letter.read_text() and "records" in letter.read_text()
     assert read(url, lambda s: s.get(DenialWorkItem, ids["med"]).status) == "in_progress"
+    assert json.loads(run(url, "denials", "show", ids["med"], "--json").stdout)["document"] == letter.read_text()
+    assert "appeal letter on the item" in run(url, "denials", "show", ids["med"]).stdout
     closed = run(url, "denials", "close-paid", "--actor", "poster")
     assert closed.exit_code == 0 and "0 appealed item(s)" in closed.stdout
 

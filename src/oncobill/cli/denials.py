@@ -113,6 +113,8 @@ def show(item_id: int = typer.Argument(..., help="The work item id."), today: st
         console.print(f"  result claim: {data['result_claim']}")
     if data["note"]:
         console.print("  history:\n    " + data["note"].replace("\n", "\n    "))
+    if data["document"]:
+        console.print(f"  appeal letter on the item ({len(data['document'].splitlines())} lines; --json shows it)")
 
 
 @app.command("assign")

@@ -245,7 +245,7 @@ def show_item(session: Session, item_id: int, *, today: date) -> dict:
                     "days_left": (c.deadline - today).days} for c in clocks],
         "clock_note": clock_note, "created_at": item.created_at, "resolved_at": item.resolved_at,
         "resolved_by": item.resolved_by, "result_claim": _pcn(session, item.result_claim_id),
-        "journal_entry_id": item.journal_entry_id, "note": item.note, "has_document": item.document is not None,
+        "journal_entry_id": item.journal_entry_id, "note": item.note, "document": item.document,
     })
     return out
 
