@@ -167,22 +167,23 @@ _by_rank = attrgetter("rank", "start")
 
 
 def _pick_initial(events: list[_Event], enc: EncounterRecord) -> tuple[_Event | None, str]:
+    """The initial service: the highest in the hierarchy, earliest first (office: among those the
+    primary reason names, when any). min() keeps the first of equals, as a stable sort would."""
     iv = [e for e in events if e.rank is not None]
     if not iv:
         return None, ""
-    by_rank = sorted(iv, key=_by_rank)
     if enc.setting == "facility":
-        return by_rank[0], "facility hierarchy (chemo > therapeutic > hydration; infusion > push)"
+        return min(iv, key=_by_rank), "facility hierarchy (chemo > therapeutic > hydration; infusion > push)"
     reason = (enc.primary_reason or "").lower()
     wanted = _REASON_FAMILY.get(reason)
     if wanted:
-        matches = [e for e in by_rank if e.family == wanted]
+        matches = [e for e in iv if e.family == wanted]
     else:
-        matches = [e for e in by_rank if e.adm.drug.lower() == reason]
+        matches = [e for e in iv if e.adm.drug.lower() == reason]
     if matches:
-        return matches[0], f"office: primary reason for the encounter is {enc.primary_reason}"
-    return by_rank[0], (f"office: primary reason {enc.primary_reason!r} matches no IV service, "
-                        "so the hierarchy chose")
+        return min(matches, key=_by_rank), f"office: primary reason for the encounter is {enc.primary_reason}"
+    return min(iv, key=_by_rank), (f"office: primary reason {enc.primary_reason!r} matches no IV service, "
+                                   "so the hierarchy chose")
 
 
 def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
@@ -190,11 +191,21 @@ def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
     events = [classify(a) for a in enc.administrations]
     events.sort(key=_by_start)
     out = _Lines(enc.date_of_service, enc.payer.line_dates == "furnished")
-    drug_infusions = [e for e in events if e.kind == "infusion" and e.family != "hydration"]
-    hydrations = [e for e in events if e.kind == "infusion" and e.family == "hydration"]
+    drug_infusions: list[_Event] = []
+    hydrations: list[_Event] = []
+    any_hydration = False
+    for e in events:
+        if e.family == "hydration":
+            any_hydration = True
+            if e.kind == "infusion":
+                hydrations.append(e)
+        elif e.kind == "infusion":
+            drug_infusions.append(e)
     hyd_minutes = {id(h): _hydration_minutes(h, drug_infusions) for h in hydrations} if hydrations else {}
     # Hydration shorter than 31 reportable minutes cannot be the initial service.
-    if enc.payer.combine_split_hydration:
+    if not any_hydration:
+        candidates = events
+    elif enc.payer.combine_split_hydration:
         total_hyd = sum(hyd_minutes.values())
         candidates = [e for e in events if e.family != "hydration" or total_hyd >= 31]
     else:

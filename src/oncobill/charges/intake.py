@@ -144,23 +144,26 @@ def administration_from_json(raw: dict, dos: date, where: str) -> Administration
     if billing_units is not None and (type(billing_units) is not int or billing_units < 1):
         raise InvalidInput(f"{where}.billing_units", f"must be a whole number >= 1, got {billing_units!r}")
     opened, shelf = get("vials_opened"), get("vial_sizes")
+    # Positional, in AdministrationRecord's field order (drug, dose, dose_unit, route, start, stop,
+    # purpose, site, hcpcs, ndc, vials_opened, vial_sizes, second_access, acquired_340b,
+    # billing_units, where): sixteen keywords cost more than the checks above.
     return AdministrationRecord(
-        drug=str(drug).strip(),
-        dose=Decimal(dose) if type(dose) is int and dose > 0 else _decimal(dose, f"{where}.dose"),
-        dose_unit=str(dose_unit),
-        route=route,
-        start=start,
-        stop=stop,
-        purpose=purpose,
-        site=get("site"),
-        hcpcs=get("hcpcs"),
-        ndc=get("ndc"),
-        vials_opened=None if opened is None else _vials(opened, f"{where}.vials_opened"),
-        vial_sizes=None if shelf is None else _vials(shelf, f"{where}.vial_sizes"),
-        second_access=bool(get("second_access", False)),
-        acquired_340b=bool(get("acquired_340b", False)),
-        billing_units=billing_units,
-        where=where,
+        str(drug).strip(),
+        Decimal(dose) if type(dose) is int and dose > 0 else _decimal(dose, f"{where}.dose"),
+        str(dose_unit),
+        route,
+        start,
+        stop,
+        purpose,
+        get("site"),
+        get("hcpcs"),
+        get("ndc"),
+        None if opened is None else _vials(opened, f"{where}.vials_opened"),
+        None if shelf is None else _vials(shelf, f"{where}.vial_sizes"),
+        bool(get("second_access", False)),
+        bool(get("acquired_340b", False)),
+        billing_units,
+        where,
     )
 
 
@@ -248,12 +251,14 @@ def encounter_from_json(raw: dict) -> EncounterRecord:
         records.append(administration_from_json(adm, dos, _ADM_WHERE[i] if i < 64 else f"administrations[{i}]"))
     course = raw.get("radiation_course")
     payer = raw.get("payer")
+    # EncounterRecord's fields in order: setting, date_of_service, diagnoses, administrations,
+    # primary_reason, payer, radiation_course.
     return EncounterRecord(
-        setting=setting,
-        date_of_service=dos,
-        diagnoses=tuple(diagnoses),
-        administrations=tuple(records),
-        primary_reason=raw.get("primary_reason"),
-        payer=_DEFAULT_PAYER if payer is None else payer_from_json(payer),
-        radiation_course=course_from_json(course) if course is not None else None,
+        setting,
+        dos,
+        tuple(diagnoses),
+        tuple(records),
+        raw.get("primary_reason"),
+        _DEFAULT_PAYER if payer is None else payer_from_json(payer),
+        course_from_json(course) if course is not None else None,
     )
