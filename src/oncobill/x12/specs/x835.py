@@ -30,7 +30,7 @@ LOOP 1000B R 1 Payee Identification
   RDM S 1
 LOOP 2000 S >1 Header Number
   LX R 1 req=1
-  TS3 S 1
+  TS3 S 1 nu=6,7,8,9,10,11,12,14,16,19
   TS2 S 1
   LOOP 2100 R >1 Claim Payment Information
     CLP R 1 02=1|2|3|4|19|20|21|22|23|25 req=1,2,3,4,6,7 nu=10,14

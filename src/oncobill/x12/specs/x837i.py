@@ -15,14 +15,14 @@ LOOP 1000A R 1 Submitter Name
 LOOP 1000B R 1 Receiver Name
   NM1 R 1 @01=40 02=2 08=46 req=1,2,3,8,9
 LOOP 2000A R >1 Billing Provider Hierarchical Level
-  HL R 1 @03=20 04=1 req=1,3,4
+  HL R 1 @03=20 04=1 req=1,3,4 nu=2
   PRV S 1 01=BI 02=PXC
   CUR S 1 01=85
   LOOP 2010AA R 1 Billing Provider Name
-    NM1 R 1 @01=85 02=2 08=XX req=1,2,3,8,9
+    NM1 R 1 @01=85 02=2 08=XX req=1,2,3,8,9 nu=4,5,6,7,10,11,12
     N3 R 1 req=1
-    N4 R 1 req=1,2,3
-    REF R 1 @01=EI req=1,2
+    N4 R 1 req=1,2,3 nu=5,6
+    REF R 1 @01=EI req=1,2 nu=3
     PER S 2 01=IC 03=EM|FX|TE
   LOOP 2010AB S 1 Pay-to Address Name
     NM1 R 1 @01=87 02=2
@@ -36,22 +36,22 @@ LOOP 2000A R >1 Billing Provider Hierarchical Level
     REF R 1 @01=EI req=1,2
   LOOP 2000B R >1 Subscriber Hierarchical Level
     HL R 1 @03=22 04=0|1 req=1,3,4
-    SBR R 1 01=A|B|C|D|E|F|G|H|P|S|T|U req=1,9
+    SBR R 1 01=A|B|C|D|E|F|G|H|P|S|T|U req=1,9 nu=5,6,7,8
     LOOP 2010BA R 1 Subscriber Name
-      NM1 R 1 @01=IL 02=1|2 08=II|MI req=1,2,3,8,9
+      NM1 R 1 @01=IL 02=1|2 08=II|MI req=1,2,3,8,9 nu=6,10,11,12
       N3 S 1 req=1
-      N4 S 1 req=1,2,3
+      N4 S 1 req=1,2,3 nu=5,6
       DMG S 1 01=D8 03=F|M|U req=1,2,3
       REF S 1 @01=SY req=1,2
       REF S 1 @01=Y4 req=1,2
     LOOP 2010BB R 1 Payer Name
-      NM1 R 1 @01=PR 02=2 08=PI|XV req=1,2,3,8,9
+      NM1 R 1 @01=PR 02=2 08=PI|XV req=1,2,3,8,9 nu=4,5,6,7,10,11,12
       N3 S 1 req=1
-      N4 S 1 req=1,2,3
+      N4 S 1 req=1,2,3 nu=5,6
       REF S 3 @01=2U|EI|FY|NF req=1,2
       REF S 2 @01=G2|LU req=1,2
     LOOP 2300 S 100 Claim Information
-      CLM R 1 07=A|B|C 08=N|W|Y 09=I|Y req=1,2,5,7,8,9
+      CLM R 1 07=A|B|C 08=N|W|Y 09=I|Y req=1,2,5,7,8,9 nu=3,4,6,10,11,12,13,14,15,16,17,18,19
       DTP S 1 @01=096 req=1,2,3
       DTP R 1 @01=434 02=RD8 req=1,2,3
       DTP S 1 @01=435 req=1,2,3
@@ -130,16 +130,16 @@ LOOP 2000A R >1 Billing Provider Hierarchical Level
           REF R 2 01=G2|LU req=1,2
       LOOP 2400 R 999 Service Line Number
         LX R 1 req=1
-        SV2 R 1 04=DA|UN req=1,3,4,5
+        SV2 R 1 04=DA|UN req=1,3,4,5 nu=6,8,9
         PWK S 10
         DTP S 1 @01=472 02=D8|RD8 req=1,2,3
-        REF S 3 @01=6R|9B|9D req=1,2
+        REF S 3 @01=6R|9B|9D req=1,2 nu=3
         AMT S 2 @01=GT|N8 req=1,2
         NTE S 1 @01=TPO
         HCP S 1
         LOOP 2410 S 1 Drug Identification
-          LIN R 1 02=N4 req=2,3
-          CTP R 1 05-1=F2|GR|ME|ML|UN req=4,5
+          LIN R 1 02=N4 req=2,3 nu=1
+          CTP R 1 05-1=F2|GR|ME|ML|UN req=4,5 nu=1,2,3,6,7,8,9,10,11
           REF S 1 @01=VY|XZ req=1,2
         LOOP 2420A S 1 Operating Physician Name
           NM1 R 1 @01=72 02=1
