@@ -115,7 +115,7 @@ def _pct(text: str) -> str:
 
 def _print_kpis(k: dict) -> None:
     pct = _pct
-    console.print(f"\n[bold]A/R KPIs[/] as of {k['as_of']} (period {k['period']}; docs/kpis.md)")
+    console.print(f"\n[bold]A/R KPIs[/] as of {k['as_of']}, period {k['period']} (definitions: docs/kpis.md)")
     console.print(f"  days in A/R: {k['days_in_ar']} (A/R ${k['accounts_receivable']} / average daily gross "
                   f"charges of the period)")
     console.print(f"  first-pass resolution: {pct(k['first_pass_resolution_rate'])} "
