@@ -224,3 +224,42 @@ def test_a_clock_time_becomes_the_date_of_service_at_that_time():
     record = encounter_from_json(encounter([adm("ondansetron", 4, "mg", "iv_push", "23:59", "00:04")]))
     assert record.administrations[0].start == datetime.combine(DOS, time(23, 59))
     assert record.administrations[0].stop == datetime(2026, 11, 4, 0, 4)
+
+
+# -- bad input that used to escape as a bare Python error -----------------------------------------
+
+@pytest.mark.parametrize(("course", "message"), [
+    ({"basic_dosimetry": "x"}, "radiation_course.basic_dosimetry: must be a whole number, got 'x'"),
+    ({"special_dosimetry": [2]}, "radiation_course.special_dosimetry: must be a whole number, got [2]"),
+    ({"devices": {"complex": "a"}}, "radiation_course.devices.complex: must be a whole number, got 'a'"),
+    ({"fraction_dates": 5}, "radiation_course.fraction_dates: expected a list of ISO dates, got 5"),
+    ({"isodose": ["simple"]}, "radiation_course.isodose: isodose must be 'simple' or 'complex'"),
+])
+def test_bad_course_fields_are_named(course, message):
+    raw = encounter(reason="radiation", diagnoses=("C61",),
+                    course={"technique": "3d", "fractions": 10, "plan": "3d", **course})
+    with pytest.raises(InvalidInput) as err:
+        code(raw)
+    assert str(err.value) == message
+
+
+def test_counts_int_could_read_are_still_read():
+    raw = encounter(reason="radiation", diagnoses=("C61",),
+                    course={"technique": "3d", "fractions": 10, "basic_dosimetry": "2", "devices": {"complex": "1"}})
+    summary = {line.code: line.units for line in code(raw).lines}
+    assert summary["77300"] == 2 and summary["77334"] == 1
+
+
+def test_hcpcs_that_is_not_text_is_named():
+    with pytest.raises(InvalidInput) as err:
+        code(encounter([adm("ondansetron", 4, "mg", "iv_push", "09:00", hcpcs=2405)], reason="supportive"))
+    assert str(err.value) == "administrations[0].hcpcs: must be a HCPCS code such as 'J9271', got 2405"
+
+
+def test_a_clock_time_with_an_offset_keeps_its_clock_reading():
+    """"10:00Z" used to give an offset-aware time that could not be compared with a plain stop."""
+    raw = encounter([adm("ondansetron", 4, "mg", "iv_infusion", "10:00Z", "10:40", "therapeutic")],
+                    reason="supportive")
+    record = encounter_from_json(raw)
+    assert record.administrations[0].start == datetime(2026, 11, 3, 10, 0)
+    assert [line.code for line in code(raw).lines][:1] == ["96365"]

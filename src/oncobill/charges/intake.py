@@ -58,9 +58,10 @@ def _moment(value, dos: date, where: str) -> datetime:
         if hour < 24 and minute < 60:
             return datetime(dos.year, dos.month, dos.day, hour, minute)
     try:
+        # An offset ("Z", "+02:00") is dropped, as on a full datetime: the clock time is what counts.
         if "T" in text or " " in text or len(text) > 8:
             return datetime.fromisoformat(text).replace(tzinfo=None)
-        return datetime.combine(dos, time.fromisoformat(text))
+        return datetime.combine(dos, time.fromisoformat(text)).replace(tzinfo=None)
     except ValueError:
         raise InvalidInput(where, f"not an ISO datetime or HH:MM time: {value!r}") from None
 
@@ -140,6 +141,9 @@ def administration_from_json(raw: dict, dos: date, where: str) -> Administration
             if "T" in str(raw_stop):
                 raise InvalidInput(f"{where}.stop", "stop is before start")
             stop += _ONE_DAY  # HH:MM past midnight: the same encounter, next calendar day
+    hcpcs = get("hcpcs")
+    if hcpcs and not isinstance(hcpcs, str):
+        raise InvalidInput(f"{where}.hcpcs", f"must be a HCPCS code such as 'J9271', got {hcpcs!r}")
     billing_units = get("billing_units")
     if billing_units is not None and (type(billing_units) is not int or billing_units < 1):
         raise InvalidInput(f"{where}.billing_units", f"must be a whole number >= 1, got {billing_units!r}")
@@ -156,7 +160,7 @@ def administration_from_json(raw: dict, dos: date, where: str) -> Administration
         stop,
         purpose,
         get("site"),
-        get("hcpcs"),
+        hcpcs,
         get("ndc"),
         None if opened is None else _vials(opened, f"{where}.vials_opened"),
         None if shelf is None else _vials(shelf, f"{where}.vial_sizes"),
@@ -216,18 +220,33 @@ def course_from_json(raw: dict, where: str = "radiation_course") -> RadiationCou
         simulation=raw.get("simulation"),
         respiratory_motion=bool(raw.get("respiratory_motion", False)),
         plan=raw.get("plan"),
-        basic_dosimetry=int(raw.get("basic_dosimetry", 0)),
+        basic_dosimetry=_whole(raw.get("basic_dosimetry", 0), f"{where}.basic_dosimetry"),
         isodose=raw.get("isodose"),
         special_port_plan=bool(raw.get("special_port_plan", False)),
-        special_dosimetry=int(raw.get("special_dosimetry", 0)),
-        devices=tuple((k, int(v)) for k, v in devices.items()),
+        special_dosimetry=_whole(raw.get("special_dosimetry", 0), f"{where}.special_dosimetry"),
+        devices=tuple((k, _whole(v, f"{where}.devices.{k}")) for k, v in devices.items()),
         mlc_device=bool(raw.get("mlc_device", False)),
         special_physics=bool(raw.get("special_physics", False)),
         image_guidance=bool(raw.get("image_guidance", False)),
         energy_mev=_decimal(energy, f"{where}.energy_mev") if energy is not None else None,
         fraction_dates=tuple(_date(d, f"{where}.fraction_dates[{i}]")
-                             for i, d in enumerate(raw.get("fraction_dates") or ())),
+                             for i, d in enumerate(_iterable(raw.get("fraction_dates") or (),
+                                                             f"{where}.fraction_dates"))),
     )
+
+
+def _whole(value, where: str) -> int:
+    """A count as int() reads it ("2" and 2 alike); anything int() cannot read is named, not a crash."""
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInput(where, f"must be a whole number, got {value!r}") from None
+
+
+def _iterable(value, where: str):
+    if not hasattr(value, "__iter__"):
+        raise InvalidInput(where, f"expected a list of ISO dates, got {value!r}")
+    return value
 
 
 def encounter_from_json(raw: dict) -> EncounterRecord:

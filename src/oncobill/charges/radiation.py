@@ -137,7 +137,7 @@ def code_course(enc: EncounterRecord, codes: CodeSets) -> list[CodedLine]:
     elif course.plan is not None:
         raise InvalidInput(f"{where}.plan", f"plan must be '3d' or 'imrt', got {course.plan!r}")
     if course.isodose:
-        if course.isodose not in _ISODOSE:
+        if not isinstance(course.isodose, str) or course.isodose not in _ISODOSE:
             raise InvalidInput(f"{where}.isodose", "isodose must be 'simple' or 'complex'")
         add(_ISODOSE[course.isodose], 1, "teletherapy isodose plan (includes basic dosimetry: no 77300 with it)")
     if course.basic_dosimetry and not course.isodose:
