@@ -264,3 +264,19 @@ def test_a_tertiary_claim_carries_both_prior_payers(session, p):
                                                                           ("60054", D("20.00"))]
     # Medicare's patient share went to the commercial plan, its remainder to the tertiary plan.
     assert ledger.payer_balance(session, third.id) == D("10.00")
+
+
+def test_a_crossover_reversed_and_paid_again_without_forwarding_is_billed_by_us(session, p):
+    claim = billed_claim(session, p, [("96413", "350.00", (), 1)], secondary="COMM")
+    crossed = clp(claim, "19", [svc("96413", "350.00", "120.00", [("CO", "45", "200.00"), ("PR", "2", "30.00")])],
+                  icn="C1")
+    crossed.other = [make_segment(["MOA", "", "", "MA18"])]
+    post(session, era_text([crossed], trace="X1"))
+    assert "crossed over" in build_secondary_claims(session, actor="b", now=LATER, today=TODAY).skipped[0].reason
+    undo = clp(claim, "22", [svc("96413", "-350.00", "-120.00", [("CO", "45", "-200.00"), ("PR", "2", "-30.00")])],
+               icn="C1")
+    again = clp(claim, "1", [svc("96413", "350.00", "120.00", [("CO", "45", "200.00"), ("PR", "2", "30.00")])],
+                icn="C2")
+    post(session, era_text([undo, again], trace="X2", control=2))
+    (sec,) = build_secondary_claims(session, actor="b", now=LATER, today=TODAY).built
+    assert sec.primary_claim_id == claim.id
