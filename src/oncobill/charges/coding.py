@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from oncobill.charges.diagnoses import assign_pointers, sequence
 from oncobill.charges.drugs import code_drugs
-from oncobill.charges.infusion import code_administrations, family_of
+from oncobill.charges.infusion import classify, code_administrations, family_of
 from oncobill.charges.radiation import code_course
 from oncobill.charges.records import CodingResult, EncounterRecord, LookupMemo
 from oncobill.codes import CodeSets, default_code_sets
@@ -19,6 +19,17 @@ def therapies_given(enc: EncounterRecord) -> set[str]:
         family, _ = family_of(adm)
         if family == "chemo":
             given.add("immunotherapy" if adm.purpose == "immunotherapy" else "chemotherapy")
+    if enc.radiation_course is not None and enc.radiation_course.fractions > 0:
+        given.add("radiation")
+    return given
+
+
+def _therapies(enc: EncounterRecord, events) -> set[str]:
+    """therapies_given, from the administrations already classified for coding."""
+    given: set[str] = set()
+    for ev in events:
+        if ev.family == "chemo":
+            given.add("immunotherapy" if ev.adm.purpose == "immunotherapy" else "chemotherapy")
     if enc.radiation_course is not None and enc.radiation_course.fractions > 0:
         given.add("radiation")
     return given
@@ -49,8 +60,9 @@ def code_encounter(enc: EncounterRecord, codes: CodeSets | None = None) -> Codin
         raise InvalidInput("setting", f"{enc.setting!r} is not 'office' or 'facility'")
     if not enc.administrations and enc.radiation_course is None:
         raise InvalidInput("encounter", "nothing to code: give administrations or a radiation_course")
-    lines = code_administrations(enc) + code_drugs(enc, codes) + code_course(enc, codes)
-    given = therapies_given(enc)
+    events = [classify(adm) for adm in enc.administrations]  # once, for the 96xxx lines and the Z codes
+    lines = code_administrations(enc, events) + code_drugs(enc, codes) + code_course(enc, codes)
+    given = _therapies(enc, events)
     diagnoses, notes = sequence(enc.diagnoses, given, _chief(enc, given), codes)
     assign_pointers(lines, diagnoses)
     notes.extend(ncci_notes(lines, enc, codes))

@@ -83,13 +83,26 @@ def sequence(diagnoses: tuple[str, ...], therapies: set[str], chief: str | None,
         ordered = [*malignancies, *wanted_z, *others]
     if len(ordered) > MAX_DIAGNOSES:
         raise InvalidInput(where, f"{len(ordered)} diagnoses; a professional claim holds {MAX_DIAGNOSES}")
-    conflict = codes.icd10_excludes1_conflict
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1:]:
-            note = conflict(a, b)
-            if note:
-                notes.append(f"WARNING {a} and {b} conflict (Excludes1: {note})")
+    notes.extend(_excludes1_warnings(ordered, codes))
     return ordered, notes
+
+
+_CONFLICTS = LookupMemo()  # diagnoses in claim order -> Excludes1 warnings among them
+
+
+def _excludes1_warnings(ordered: list[str], codes: CodeSets) -> tuple[str, ...]:
+    memo = _CONFLICTS.table(codes)
+    key = tuple(ordered)
+    warnings = memo.get(key)
+    if warnings is None:
+        found = []
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                note = codes.icd10_excludes1_conflict(a, b)
+                if note:
+                    found.append(f"WARNING {a} and {b} conflict (Excludes1: {note})")
+        warnings = memo[key] = tuple(found)
+    return warnings
 
 
 def assign_pointers(lines: list[CodedLine], ordered: list[str]) -> None:

@@ -186,9 +186,10 @@ def _pick_initial(events: list[_Event], enc: EncounterRecord) -> tuple[_Event | 
                                    "so the hierarchy chose")
 
 
-def code_administrations(enc: EncounterRecord) -> list[CodedLine]:
-    """The administration lines (96xxx) for one encounter, each with its reason."""
-    events = [classify(a) for a in enc.administrations]
+def code_administrations(enc: EncounterRecord, events: list[_Event] | None = None) -> list[CodedLine]:
+    """The administration lines (96xxx) for one encounter, each with its reason (``events``: its
+    administrations already classified, in record order, when the caller has them)."""
+    events = [classify(a) for a in enc.administrations] if events is None else list(events)
     events.sort(key=_by_start)
     out = _Lines(enc.date_of_service, enc.payer.line_dates == "furnished")
     drug_infusions: list[_Event] = []

@@ -63,9 +63,9 @@ def _energy_band(mev) -> int:
 _VALID = LookupMemo()  # (code, day) -> valid on that day
 
 
-def _valid_on(codes: CodeSets, code: str, day: date | None) -> bool:
+def _valid_on(codes: CodeSets, code: str, day: date | None, memo: dict | None = None) -> bool:
     """codes.hcpcs_is_valid, memoized per code set (a course asks the same few codes every fraction)."""
-    memo = _VALID.table(codes)
+    memo = _VALID.table(codes) if memo is None else memo
     key = (code, day)
     valid = memo.get(key)
     if valid is None:
@@ -109,12 +109,13 @@ def code_course(enc: EncounterRecord, codes: CodeSets) -> list[CodedLine]:
         raise InvalidInput(f"{where}.fractions", f"fractions must be a whole number >= 0, got {course.fractions!r}")
     dos = enc.date_of_service
     lines: list[CodedLine] = []
+    memo = _VALID.table(codes)
 
     def add(code: str, units: int, why: str, on: date | None = None) -> None:
         if units <= 0:
             return
         day = on or dos
-        if not _valid_on(codes, code, day):
+        if not _valid_on(codes, code, day, memo):
             raise InvalidInput(where, f"{code} is not valid on {day}; load current code tables")
         # CodedLine fields in order: code, units, explanation, modifiers, dx_pointers, ndc,
         # ndc_quantity, ndc_unit, date_of_service, role.
