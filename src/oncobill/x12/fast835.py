@@ -22,9 +22,10 @@ import os
 from itertools import accumulate, count, repeat
 from operator import add
 
-from oncobill.x12.remit835 import _claim
+from oncobill.x12.remit835 import _ADJUSTMENTS, _cas, _claim, _service
 from oncobill.x12.specs.x835 import SPEC
 from oncobill.x12.tokenizer import CHUNK, ISA_LENGTH, Delimiters, Segment, delimiters_from_isa
+from oncobill.x12.values import _AMOUNTS, _DATES, amount, parse_date
 
 _L2100 = SPEC.root.find_loop("2100")
 _L2110 = SPEC.root.find_loop("2110")
@@ -42,6 +43,10 @@ _LINE_TYPED = {
     "AMT": frozenset(("B6",)),
     "LQ": frozenset(("HE",)),
 }
+
+
+# fast835 types these line segments inline (see _split); keep the two in step.
+assert set(_LINE_TYPED) == {"CAS", "DTM", "REF", "AMT", "LQ"}
 
 
 class _GiveUp(Exception):
@@ -127,9 +132,11 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
     mode = 0  # 0 outside claims, 1 in a 2100 before its first SVC, 2 in a 2110
     rules: dict = rules_2100  # what the current claim loop takes
     in_2000 = False  # the general reader's current loop is a 2000 (a CLP opens a claim there)
-    segs: list = []  # segments of the open claim (CLP first)
-    lines: list = []  # segment lists of its service lines
-    target: list = segs  # where the current claim loop's segments go
+    segs: list = []  # 2100 segments of the open claim (CLP first)
+    services: list = []  # its service lines, typed as their segments come
+    line = None  # the open service line
+    adjustments = None  # its adjustments, once it has one
+    shared_adjustments, dates, amounts = _ADJUSTMENTS, _DATES, _AMOUNTS
     gs08 = ""
     number = 0  # segments numbered so far
     done = False  # IEA seen
@@ -158,16 +165,47 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                     qi, codes, kind = rule
                     if codes is None or (qi < len(parts) and parts[qi] in codes):
                         if kind is None or (kind and len(parts) > 1 and parts[1] in kind):
-                            target.append(parts)
-                        else:  # kept verbatim in ``other``: a Segment with its place in the file
-                            seg = Segment(parts)
-                            seg.number = number
-                            seg.position = start + len(pieces[number - first]) - len(t)
-                            target.append(seg)
+                            if mode == 1:
+                                segs.append(parts)
+                                continue
+                            # A line's typed segments go straight onto its ServicePayment,
+                            # as remit835._service reads them.
+                            if sid == "CAS":
+                                if adjustments is None:
+                                    adjustments = line.adjustments = []
+                                if len(parts) == 4:  # one reason/amount pair, the usual CAS
+                                    adj = shared_adjustments.get((parts[1], parts[2], parts[3], ""))
+                                    if adj is not None:
+                                        adjustments.append(adj)
+                                        continue
+                                _cas(parts, adjustments)
+                            elif sid == "DTM":
+                                d = dates.get(parts[2]) or parse_date(parts[2])
+                                qual = parts[1]
+                                if qual == "472":
+                                    line.service_date = d
+                                elif qual == "150":
+                                    line.service_start = d
+                                else:  # 151: DTM is typed for 472, 150 and 151 only
+                                    line.service_end = d
+                            elif sid == "REF":  # 6R
+                                line.line_control_number = parts[2]
+                            elif sid == "AMT":  # B6
+                                allowed = amounts.get(parts[2])
+                                line.allowed = allowed if allowed is not None else amount(parts[2])
+                            else:  # LQ*HE
+                                line.remarks.append(parts[2])
+                            continue
+                        # kept verbatim in ``other``: a Segment with its place in the file
+                        seg = Segment(parts)
+                        seg.number = number
+                        seg.position = start + len(pieces[number - first]) - len(t)
+                        (segs if mode == 1 else line.other).append(seg)
                         continue
                 if sid == "SVC":
-                    target = [parts]
-                    lines.append(target)
+                    line = _service([parts], comp)
+                    services.append(line)
+                    adjustments = None
                     rules = rules_2110
                     mode = 2
                     continue
@@ -175,13 +213,16 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                 # read outside it (a 2100 segment after a line, a fallback placement: give up).
                 if sid not in _ENDS_CLAIM:
                     raise _GiveUp
-                txn_claims.append(_claim(segs, lines, comp))
+                claim = _claim(segs, (), comp)
+                if services:
+                    claim.services = services
+                txn_claims.append(claim)
                 mode = 0
             if sid == "CLP":
                 if not in_2000:
                     raise _GiveUp  # a CLP outside a 2000 loop: the general reader reports it
-                target = segs = [parts]
-                lines = []
+                segs = [parts]
+                services = []
                 rules = rules_2100
                 mode = 1
                 continue
