@@ -280,3 +280,27 @@ def test_a_crossover_reversed_and_paid_again_without_forwarding_is_billed_by_us(
     post(session, era_text([undo, again], trace="X2", control=2))
     (sec,) = build_secondary_claims(session, actor="b", now=LATER, today=TODAY).built
     assert sec.primary_claim_id == claim.id
+
+
+def test_the_crossover_partner_s_own_clp_on_the_claim_is_not_the_primary_s_adjudication(session, p):
+    """Medicare forwarded the claim (CLP02 19 + MA18) and the Medigap plan's 835 answers the same CLP01
+    (CLP02 2): the later CLP is not Medicare's adjudication, and the claim is not billed again; nor is
+    one whose Medicare remit forgot the MA18 alert while the next payer has already answered it."""
+    alerted = billed_claim(session, p, [("96413", "350.00", (), 1)], secondary="COMM")
+    silent = billed_claim(session, p, [("96413", "350.00", (), 1)], secondary="COMM")
+    forwarded = clp(alerted, "19", [svc("96413", "350.00", "120.00", [("CO", "45", "200.00"),
+                                                                       ("PR", "2", "30.00")])], icn="M1")
+    forwarded.other = [make_segment(["MOA", "", "", "MA18"])]
+    plain = clp(silent, "1", [svc("96413", "350.00", "120.00", [("CO", "45", "200.00"), ("PR", "2", "30.00")])],
+                icn="M2")
+    post(session, era_text([forwarded, plain], trace="MCR1"))
+    partner = [clp(c, "2", [svc("96413", "350.00", "30.00", [("OA", "23", "320.00")])], icn=f"G{n}")
+               for n, c in enumerate((alerted, silent))]
+    post(session, era_text(partner, trace="GAP1", control=2, payer_id="60054"), "medigap.835")
+    facts = prior_adjudication(session, alerted)
+    assert (facts.status, facts.payer_claim_number, facts.paid) == ("19", "M1", D("120.00"))
+    result = build_secondary_claims(session, actor="b", now=LATER, today=TODAY)
+    assert result.built == []
+    reasons = {s.patient_control_number: s.reason for s in result.skipped}
+    assert "crossed over" in reasons[alerted.patient_control_number]
+    assert "already adjudicated this claim (its claim G1)" in reasons[silent.patient_control_number]

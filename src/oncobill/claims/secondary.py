@@ -69,6 +69,7 @@ class PriorAdjudication:
     lines: tuple[PriorLine, ...]
     unmatched_lines: tuple[str, ...] = ()  # SVCs matched to no claim line (procedure as sent)
     crossed_over: bool = False
+    next_payer_claim_number: str = ""  # the next payer's own CLP on this claim (it came by crossover)
 
     @property
     def patient_responsibility(self) -> Decimal:
@@ -85,6 +86,9 @@ def why_not_billable(prior: PriorAdjudication | None, lines: list[tuple[int, Dec
     claim's (line number, charge)."""
     if prior is None:
         return "no posted remit for it yet: the next payer is billed after the primary's 835 is posted"
+    if prior.crossed_over and prior.next_payer_claim_number:
+        return (f"crossed over: the next payer already adjudicated this claim (its claim "
+                f"{prior.next_payer_claim_number}); a claim from us would be a duplicate (CARC 18, N522)")
     if prior.crossed_over:
         return (f"crossed over (CLP02 {prior.status} + MA18): the payer forwarded the claim to the next payer "
                 "itself; a claim from us would be a duplicate (CARC 18, N522)")
@@ -109,18 +113,31 @@ def why_not_billable(prior: PriorAdjudication | None, lines: list[tuple[int, Dec
 
 # -- reading the stored remit --------------------------------------------------------------------------
 
-def latest_remit(session: Session, claim_id: int) -> RemitClaim | None:
-    """The claim's latest posted CLP that is not a reversal and that no reversal undid."""
-    return session.scalar(select(RemitClaim).where(
+# CLP02 codes that say the claim was processed in *another* position than the one it was billed in
+# (domain 7.2): on a claim to the primary, a CLP02 2 is the secondary payer's answer to a crossover.
+OTHER_POSITION = {
+    CoveragePriority.PRIMARY: frozenset({"2", "3", "20", "21"}),
+    CoveragePriority.SECONDARY: frozenset({"1", "19", "3", "21"}),
+    CoveragePriority.TERTIARY: frozenset({"1", "19", "2", "20"}),
+}
+
+
+def _standing_remits(session: Session, claim_id: int) -> list[RemitClaim]:
+    """The claim's posted CLPs that are not reversals and that no reversal undid, latest first."""
+    return list(session.scalars(select(RemitClaim).where(
         RemitClaim.claim_id == claim_id, RemitClaim.claim_status_code != "22", RemitClaim.reversed_by_id.is_(None))
-        .order_by(RemitClaim.id.desc()).limit(1))
+        .order_by(RemitClaim.id.desc())))
 
 
 def prior_adjudication(session: Session, claim: Claim) -> PriorAdjudication | None:
     """The facts of the latest adjudication of *claim*, verbatim from remit_service_lines/adjustments."""
-    remit = latest_remit(session, claim.id)
+    standing = _standing_remits(session, claim.id)
+    other = OTHER_POSITION[claim.coverage.priority]
+    remit = next((r for r in standing if r.claim_status_code not in other), None)
     if remit is None:
         return None
+    # The next payer already answered this very claim (it came to it by crossover): billing it is a duplicate.
+    forwarded = next((r for r in standing if r.claim_status_code in other), None)
     era = session.get(EraImport, remit.era_import_id)
     when = era.payment_date or era.imported_at.date()
     numbers = {line.id: line.line_number for line in claim.lines}
@@ -141,7 +158,8 @@ def prior_adjudication(session: Session, claim: Claim) -> PriorAdjudication | No
                                tuple(by_line.get(svc.id, ()))))
     return PriorAdjudication(claim.id, remit.claim_status_code, remit.payer_claim_number, when, remit.charge,
                              remit.paid, tuple(by_line.get(None, ())), tuple(lines), tuple(unmatched),
-                             bool(remit.crossed_over))
+                             bool(remit.crossed_over) or forwarded is not None,
+                             forwarded.payer_claim_number if forwarded is not None else "")
 
 
 def prior_chain(session: Session, claim: Claim) -> list[tuple[Claim, PriorAdjudication]]:
