@@ -133,7 +133,8 @@ def administration_from_json(raw: dict, dos: date, where: str) -> Administration
     clock = _HHMM.get(raw_start) if type(raw_start) is str else None
     start = _combine(dos, clock) if clock is not None else _moment(raw_start, dos, f"{where}.start")
     stop = None
-    raw_stop = get("stop")
+    extra = len(raw) - 6  # fields beyond the six required ones (all six are present by now)
+    raw_stop = get("stop") if extra else None
     if raw_stop not in (None, ""):
         clock = _HHMM.get(raw_stop) if type(raw_stop) is str else None
         stop = _combine(dos, clock) if clock is not None else _moment(raw_stop, dos, f"{where}.stop")
@@ -141,6 +142,12 @@ def administration_from_json(raw: dict, dos: date, where: str) -> Administration
             if "T" in str(raw_stop):
                 raise InvalidInput(f"{where}.stop", "stop is before start")
             stop += _ONE_DAY  # HH:MM past midnight: the same encounter, next calendar day
+    if extra == 0 or (extra == 1 and "stop" in raw):
+        # Nothing optional was recorded: the record takes the defaults (fields in order, as below).
+        return AdministrationRecord(
+            str(drug).strip(),
+            Decimal(dose) if type(dose) is int and dose > 0 else _decimal(dose, f"{where}.dose"),
+            str(dose_unit), route, start, stop, purpose, None, None, None, None, None, False, False, None, where)
     hcpcs = get("hcpcs")
     if hcpcs and not isinstance(hcpcs, str):
         raise InvalidInput(f"{where}.hcpcs", f"must be a HCPCS code such as 'J9271', got {hcpcs!r}")
