@@ -48,8 +48,20 @@ def _checked(code, i: int, codes: CodeSets, where: str) -> tuple[str, str]:
         raise InvalidInput(f"{where}[{i}]", f"{code!r} is not an ICD-10-CM code")
     if not codes.icd10_is_billable(d):
         raise InvalidInput(f"{where}[{i}]", f"{d} is a category, not billable: add the remaining characters")
-    kind = _Z if d.replace(".", "") in _ALL_Z else _MALIGNANCY if is_malignancy(d) else _OTHER
-    return d, kind
+    return d, _kind(d)
+
+
+def _kind(d: str) -> str:
+    """Therapy Z code, malignancy or other, for a dotted code (what pointers and order depend on)."""
+    kind = _KINDS.get(d)
+    if kind is None:
+        kind = _Z if d.replace(".", "") in _ALL_Z else _MALIGNANCY if is_malignancy(d) else _OTHER
+        if len(_KINDS) < 100_000:
+            _KINDS[d] = kind
+    return kind
+
+
+_KINDS: dict[str, str] = {}  # a property of the code's text alone, whatever the code set
 
 
 def sequence(diagnoses: tuple[str, ...], therapies: set[str], chief: str | None,
@@ -66,13 +78,15 @@ def sequence(diagnoses: tuple[str, ...], therapies: set[str], chief: str | None,
                 forms[code] = form
         if form[0] not in kinds:
             kinds[form[0]] = form[1]
-    given_z = [d for d, kind in kinds.items() if kind is _Z]
+    given_z: list[str] = []
+    malignancies: list[str] = []
+    others: list[str] = []
+    for d, kind in kinds.items():
+        (given_z if kind is _Z else malignancies if kind is _MALIGNANCY else others).append(d)
     wanted_z = [_THERAPY_Z[t] for t in ("chemotherapy", "immunotherapy", "radiation") if t in therapies]
     for z in given_z:
         if z not in wanted_z:
             notes.append(f"{z} dropped: no {'radiation' if z == Z_RADIATION else 'antineoplastic'} therapy given")
-    malignancies = [d for d, kind in kinds.items() if kind is _MALIGNANCY]
-    others = [d for d, kind in kinds.items() if kind is _OTHER]
     if wanted_z and not malignancies:
         raise InvalidInput(where, "antineoplastic therapy was given but no malignancy (C00-C96, D00-D09) is listed")
     lead = _THERAPY_Z.get(chief or "")
@@ -111,12 +125,8 @@ def assign_pointers(lines: list[CodedLine], ordered: list[str]) -> None:
     idx = {d: i + 1 for i, d in enumerate(ordered)}
     z, malig, others = [], [], []
     for d in ordered:
-        if d.replace(".", "") in _ALL_Z:
-            z.append(idx[d])
-        elif is_malignancy(d):
-            malig.append(idx[d])
-        else:
-            others.append(idx[d])
+        kind = _kind(d)
+        (z if kind is _Z else malig if kind is _MALIGNANCY else others).append(idx[d])
     none = (1,) if ordered else ()
     # The three pointer lists a line can get, decided once for the encounter.
     antineoplastic_drug = malig or others or z
