@@ -6,6 +6,7 @@ Services flush but never commit: the calling use case owns the transaction.
 from __future__ import annotations
 
 import enum
+import threading
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -180,8 +181,9 @@ def post_many(session: Session, drafts: list[EntryDraft], *, effective_date: dat
     if not ids:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        _copy_entries(session, ids, drafts, effective_date=effective_date, actor=actor, source=source,
-                      posted_at=posted_at)
+        for job in entry_copies(ids, drafts, effective_date=effective_date, actor=actor, source=source,
+                                posted_at=posted_at):
+            copy_text(session, *job)
         return ids
     entries, lines = [], []
     for entry_id, d in zip(ids, drafts):
@@ -197,10 +199,11 @@ def post_many(session: Session, drafts: list[EntryDraft], *, effective_date: dat
     return ids
 
 
-def _copy_entries(session: Session, ids: list[int], drafts: list[EntryDraft], *, effective_date: date, actor: str,
-                  source: str | None, posted_at: datetime) -> None:
-    """The entries and their postings as COPY text, written straight from the drafts (the hot path of
-    an 835: six postings a line); the same values :func:`copy_rows` would write."""
+def entry_copies(ids: list[int], drafts: list[EntryDraft], *, effective_date: date, actor: str,
+                 source: str | None, posted_at: datetime) -> list[tuple]:
+    """The entries (with the *ids* taken for them) and their postings as two COPY jobs (table, columns,
+    lines of text), written straight from the drafts (the hot path of an 835: six postings a line);
+    the same values :func:`copy_rows` would write."""
     n = _NULL
     common = "\t".join([effective_date.isoformat(), posted_at.isoformat(), _text(actor),
                         n if source is None else _text(source)])
@@ -214,20 +217,57 @@ def _copy_entries(session: Session, ids: list[int], drafts: list[EntryDraft], *,
                          f"{n if p.patient_id is None else p.patient_id}\t"
                          f"{n if p.charge_line_id is None else p.charge_line_id}\t"
                          f"{n if p.claim_line_id is None else p.claim_line_id}\t{n if p.claim_id is None else p.claim_id}")
-    copy_text(session, JournalEntry.__table__, ["id", "kind", "memo", "reason_code", "reverses_entry_id",
-                                                "effective_date", "posted_at", "actor", "source"], entries)
-    copy_text(session, JournalLine.__table__, ["entry_id", "account", "amount", "payer_id", "patient_id",
-                                               "charge_line_id", "claim_line_id", "claim_id"], lines)
+    return [(JournalEntry.__table__, ["id", "kind", "memo", "reason_code", "reverses_entry_id", "effective_date",
+                                      "posted_at", "actor", "source"], entries),
+            (JournalLine.__table__, ["entry_id", "account", "amount", "payer_id", "patient_id", "charge_line_id",
+                                     "claim_line_id", "claim_id"], lines)]
 
 
 def copy_text(session: Session, table, columns: list[str], lines: list[str]) -> None:
     """COPY rows already written in PostgreSQL's text format (tab-separated, ``\\N`` for NULL)."""
+    _copy(session.connection().connection.driver_connection, table, columns, lines)
+
+
+def _copy(dbapi, table, columns: list[str], lines: list[str]) -> None:
     if not lines:
         return
-    dbapi = session.connection().connection.driver_connection
     with dbapi.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for start in range(0, len(lines), 20_000):
             copy.write("\n".join(lines[start:start + 20_000]) + "\n")
+
+
+class BackgroundCopies:
+    """COPY jobs run on a worker thread, in order, while the caller prepares its next batch in Python
+    (PostgreSQL only): the server checks and indexes one chunk's rows as the next one is built. Same
+    connection, same transaction: the caller must not use the session between :meth:`submit` and
+    :meth:`wait` (psycopg would make it wait for the COPY anyway). A failed COPY is raised by
+    :meth:`wait`, so the caller's transaction is rolled back as with a COPY in line."""
+
+    def __init__(self, session: Session):
+        self.dbapi = session.connection().connection.driver_connection
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def submit(self, jobs: list[tuple]) -> None:
+        self.wait()
+        if jobs:
+            self.thread = threading.Thread(target=self._run, args=(jobs,), name="copy", daemon=True)
+            self.thread.start()
+
+    def _run(self, jobs: list[tuple]) -> None:
+        try:
+            for table, columns, lines in jobs:
+                _copy(self.dbapi, table, columns, lines)
+        except Exception as exc:  # noqa: BLE001 - raised again in the caller's thread by wait()
+            self.error = exc
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 def insert_rows(session: Session, table, rows: list[dict]) -> None:
@@ -244,14 +284,19 @@ def copy_rows(session: Session, table, rows: list[dict]) -> None:
     """PostgreSQL COPY of rows given as column dicts (ten times an executemany); values go through
     each column's type (Money to cents, enums to their values) as an INSERT would. The text is
     written here, a column formatter each, rather than adapted value by value by the driver."""
-    if not rows:
-        return
-    columns = list(rows[0])
+    if rows:
+        copy_text(session, *row_copy(session, table, rows))
+
+
+def row_copy(session: Session, table, rows: list[dict]) -> tuple:
+    """Rows given as column dicts as one COPY job (table, columns, lines of text), for
+    :class:`BackgroundCopies` or :func:`copy_text`."""
+    columns = list(rows[0]) if rows else []
     dialect = session.get_bind().dialect
     formats = [_copy_format(table.c[name].type, dialect) for name in columns]
-    copy_text(session, table, columns, [
+    return table, columns, [
         "\t".join([_NULL if row[name] is None else fmt(row[name]) for name, fmt in zip(columns, formats)])
-        for row in rows])
+        for row in rows]
 
 
 _NULL = "\\N"

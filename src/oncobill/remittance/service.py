@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,7 +27,18 @@ from oncobill.denials.playbook import NO_WORK, default_playbook
 from oncobill.denials.rules import ClaimFacts, DeniedLine, PayerTerms, WorkItem, route
 from oncobill.errors import InvalidInput
 from oncobill.ledger import rules as ledger
-from oncobill.ledger.service import insert_rows, next_ids, post, post_many, reverse, update_rows
+from oncobill.ledger.models import JournalEntry
+from oncobill.ledger.service import (
+    BackgroundCopies,
+    entry_copies,
+    insert_rows,
+    next_ids,
+    post,
+    post_many,
+    reverse,
+    row_copy,
+    update_rows,
+)
 from oncobill.patients.models import Coverage, CoveragePriority
 from oncobill.practice.models import Payer, PayerSetting
 from oncobill.remittance import posting
@@ -275,6 +286,8 @@ class _Poster:
         # its payment, the claim line each SVC was matched to (None: unmatched or a reversal) and the claim.
         self.details: list[tuple[int, ClaimPayment, list[tuple[int | None, str]], _ClaimRow | None]] = []
         self.worklists = _Worklists(session, era, out, remit_date=self.effective, now=now)
+        self.copies: BackgroundCopies | None = None  # PostgreSQL: COPYs on a worker thread
+        self.jobs: list[tuple] = []  # COPY jobs of the chunk, in the order of their foreign keys
 
     def work(self, kind: str, claim: ClaimPayment, detail: str, *, claim_id: int | None = None,
              procedure: str = "", control: str = "", amount: Decimal | None = None) -> None:
@@ -335,13 +348,25 @@ class _Poster:
         self.remit_ids.reverse()  # popped from the end, in order
 
     def post_all(self) -> None:
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.copies = BackgroundCopies(self.session)
+        try:
+            self._post_all()
+        except BaseException:
+            if self.copies is not None:  # never leave a COPY running behind an error: the one raised is reported
+                with suppress(Exception):
+                    self.copies.wait()
+            raise
+
+    def _post_all(self) -> None:
         every: dict[str, _ClaimRow] = {}
         payments = self.remit.claims
-        for start in range(0, len(payments), CHUNK):
-            chunk = payments[start:start + CHUNK]
-            claims = self.find_claims(list({c.patient_control_number for c in chunk}))
+        chunks = [payments[start:start + CHUNK] for start in range(0, len(payments), CHUNK)]
+        claims = self.find_claims(_numbers(chunks[0])) if chunks else {}
+        if chunks:
+            self.take_remit_ids(len(chunks[0]))
+        for k, chunk in enumerate(chunks):
             every.update(claims)
-            self.take_remit_ids(len(chunk))
             for cp in chunk:
                 claim = claims.get(cp.patient_control_number)
                 if claim is None:
@@ -355,14 +380,22 @@ class _Poster:
                                                      f"payer claim number {cp.payer_claim_control_number or '(none)'}")
                     continue
                 self.post_claim(claim, cp)
-            self.store_pending()
+            if k + 1 < len(chunks):  # the next chunk's claims are read before this one's rows are sent
+                claims = self.store_pending(next_chunk=chunks[k + 1])
+            else:
+                self.store_pending()
         self.post_provider_adjustments(every)
 
-    def store_pending(self) -> None:
+    def store_pending(self, next_chunk: list[ClaimPayment] | None = None) -> dict[str, _ClaimRow]:
         """Everything the chunk posted so far, in bulk: remit claims, payer claim numbers, status moves
         and their events, the entries with their links to the remit claims, the remit detail and the
-        work items routed from it."""
+        work items routed from it. With *next_chunk* (its CLPs), the next chunk's claims are read
+        and its remit claim ids taken, then the rows nothing reads back (entries, postings, links,
+        remit detail, work items) are sent on a worker thread (PostgreSQL) while the caller builds
+        the next chunk; without, everything is written before returning."""
         session = self.session
+        if self.copies is not None:
+            self.copies.wait()
         session.flush()
         insert_rows(session, RemitClaim.__table__, self.remit_claims)
         insert_rows(session, PayerClaimNumber.__table__, self.numbers)
@@ -377,12 +410,37 @@ class _Poster:
         lifecycle.expire_claims(session, changed)
         self.remit_claims, self.numbers, self.number_updates, self.moves = [], [], {}, []
         drafts = [d for _, d in self.pending]
-        ids = post_many(session, drafts, effective_date=self.effective, actor=self.actor,
-                        source=self.source, posted_at=self.now)
-        links = [{"remit_claim_id": rc, "journal_entry_id": i} for (rc, _), i in zip(self.pending, ids)]
-        insert_rows(session, RemitClaimEntry.__table__, links)
+        if self.copies is None:
+            ids = post_many(session, drafts, effective_date=self.effective, actor=self.actor,
+                            source=self.source, posted_at=self.now)
+        else:
+            ids = next_ids(session, JournalEntry.__table__, len(drafts))
+            self.jobs.extend(entry_copies(ids, drafts, effective_date=self.effective, actor=self.actor,
+                                          source=self.source, posted_at=self.now))
+        self.bulk(RemitClaimEntry.__table__,
+                  [{"remit_claim_id": rc, "journal_entry_id": i} for (rc, _), i in zip(self.pending, ids)])
         self.pending.clear()
         self.store_details()
+        claims = {}
+        if next_chunk is not None:
+            claims = self.find_claims(_numbers(next_chunk))
+            self.take_remit_ids(len(next_chunk))  # one per CLP: a claim may have several in a chunk
+        jobs, self.jobs = self.jobs, []
+        if self.copies is not None:
+            self.copies.submit(jobs)
+            if next_chunk is None:
+                self.copies.wait()
+        return claims
+
+    def bulk(self, table, rows: list[dict]) -> None:
+        """Rows nothing in this import reads back: queued for the worker thread on PostgreSQL, inserted
+        now elsewhere."""
+        if not rows:
+            return
+        if self.copies is None:
+            insert_rows(self.session, table, rows)
+        else:
+            self.jobs.append(row_copy(self.session, table, rows))
 
     def store_details(self) -> None:
         """Every SVC and CAS triplet of the chunk's CLPs as the payer sent them, in bulk."""
@@ -410,10 +468,10 @@ class _Poster:
                 adjustments.extend(_adjustment_row(rc, line_id, a) for a in svc.adjustments)
             if claim is not None:
                 routed.append((rc, cp, claim, stored))
-        insert_rows(self.session, RemitServiceLine.__table__, lines)
-        insert_rows(self.session, RemitAdjustment.__table__, adjustments)
+        self.bulk(RemitServiceLine.__table__, lines)
+        self.bulk(RemitAdjustment.__table__, adjustments)
         self.details.clear()
-        self.worklists.store(routed)
+        self.worklists.store(routed, self.bulk)
 
     def remember_payer_number(self, claim: _ClaimRow, number: str) -> None:
         if not number:
@@ -682,7 +740,7 @@ class _Worklists:
             .group_by(ClaimStatusEvent.claim_id))
         return {claim_id: at.date() for claim_id, at in rows}
 
-    def store(self, routed: list[tuple[int, ClaimPayment, _ClaimRow, list[tuple[int, int | None]]]]) -> None:
+    def store(self, routed: list[tuple[int, ClaimPayment, _ClaimRow, list[tuple[int, int | None]]]], bulk) -> None:
         """Route the denials and review the paid lines of the chunk's CLPs; insert what needs work."""
         denials, short = [], []
         found = [claim_denials(cp, self.needs_work) for _, cp, _, _ in routed]
@@ -722,10 +780,14 @@ class _Worklists:
                     "payer_id": claim.payer_id, "allowed": finding.actual_allowed,
                     "expected": finding.expected_allowed, "shortfall": finding.difference,
                     "basis": finding.explanation[:300], "status": "open", "created_at": self.now, "note": ""})
-        insert_rows(self.session, DenialWorkItem.__table__, denials)
-        insert_rows(self.session, UnderpaymentItem.__table__, short)
+        bulk(DenialWorkItem.__table__, denials)
+        bulk(UnderpaymentItem.__table__, short)
         self.out.denials_routed += len(denials)
         self.out.underpayments += len(short)
+
+
+def _numbers(chunk: list[ClaimPayment]) -> list[str]:
+    return list({c.patient_control_number for c in chunk})
 
 
 def _adjustment_row(remit_claim_id: int, line_id: int | None, adj) -> dict:
