@@ -246,8 +246,12 @@ def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: Pay
     adms = group.administrations
     antineoplastic = False
     for a in adms:
-        if a.purpose in _ANTINEOPLASTIC:
-            antineoplastic = not any(b.drug.lower().startswith(MODULATORS) for b in adms)
+        if a.purpose in _ANTINEOPLASTIC:  # unless a modulator (leucovorin) shares the code
+            antineoplastic = True
+            for b in adms:
+                if b.drug.lower().startswith(MODULATORS):
+                    antineoplastic = False
+                    break
             break
     if rec.billing_unit is None and all(a.billing_units for a in adms):
         return [_per_item_line(group, antineoplastic)]
@@ -263,8 +267,11 @@ def _drug_lines(group: _Group, codes: CodeSets, enc: EncounterRecord, payer: Pay
         why += why_waste
     else:  # nothing recorded: no JW/JZ, and a reminder to record containers (as _waste says)
         waste_units, modifier, content, opened_units = 0, None, _ZERO, 0
-        if payer.jw_jz and not all(a.route == "oral" or a.purpose == "hydration" for a in adms):
-            why += _NO_CONTAINERS
+        if payer.jw_jz:
+            for a in adms:
+                if a.route != "oral" and a.purpose != "hydration":
+                    why += _NO_CONTAINERS
+                    break
     extra_mod: tuple[str, ...] = ()
     if payer.modifier_340b and any(a.acquired_340b for a in adms):
         extra_mod = (payer.modifier_340b,)
