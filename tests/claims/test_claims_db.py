@@ -221,3 +221,19 @@ def test_scrub_view_reads_payer_settings_by_effective_date_and_the_charted_conta
     assert early.subscriber.coverage_to == date(2026, 10, 14) and early.payer.code == "COMM"
     medicare.service_from = date(2026, 10, 20)
     assert service.scrub_view(session, medicare).settings["jw_jz_required"] is True
+
+
+def test_a_denied_claim_sent_again_as_a_new_original_needs_no_payer_claim_number(session, month):
+    first, _ = service.build_claims(session, actor="biller1", now=NOW).claims
+    with pytest.raises(InvalidInput, match="only an adjudicated claim"):
+        service.create_new_original(session, first, actor="biller1", reason="member ID corrected", now=NOW)
+    _adjudicate(session, first, ClaimStatus.DENIED)
+    with pytest.raises(InvalidInput, match="a reason is required"):
+        service.create_new_original(session, first, actor="biller1", reason="", now=NOW)
+    again = service.create_new_original(session, first, actor="biller1", reason="member ID corrected", now=NOW)
+    assert (again.frequency_code, again.payer_claim_number, again.original_claim_id) == ("1", None, first.id)
+    assert again.events[0].reason.startswith(f"new original (frequency 1) in place of {first.patient_control_number}")
+    assert first.status is ClaimStatus.CLOSED and "sent again as new original" in first.events[-1].reason
+    assert first.payer_claim_number is None
+    assert [(x.code, x.units, x.dx_pointers) for x in again.lines] == [(x.code, x.units, x.dx_pointers)
+                                                                      for x in first.lines]

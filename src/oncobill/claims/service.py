@@ -418,17 +418,20 @@ def list_claims(session: Session, *, status: ClaimStatus | str | None = None) ->
 
 # -- corrections ---------------------------------------------------------------------------------
 
+FOLLOW_UP_KINDS = {"1": "new original", "7": "replacement", "8": "void"}
+
+
 def _follow_up(session: Session, claim: Claim, *, frequency: str, actor: str, reason: str,
                payer_claim_number: str | None, now: datetime | None) -> Claim:
     now = now or datetime.now().replace(microsecond=0)
-    kind = "replacement" if frequency == "7" else "void"
+    kind = FOLLOW_UP_KINDS[frequency]
     where = f"{kind} of claim {claim.patient_control_number}"
     if claim.status not in lifecycle.ADJUDICATED:
         raise InvalidInput(where, f"only an adjudicated claim (paid, partial or denied) can be corrected or voided; "
                                   f"this one is {claim.status.value}. A claim rejected at 999/277CA is fixed and "
                                   "sent again as an original.")
     number = payer_claim_number or claim.payer_claim_number
-    if not number:
+    if not number and frequency != "1":
         raise InvalidInput(where, "the payer's claim number (ICN/DCN, for REF*F8) is required")
     if not reason:
         raise InvalidInput(where, "a reason is required")
@@ -448,19 +451,25 @@ def _follow_up(session: Session, claim: Claim, *, frequency: str, actor: str, re
     _add_lines(new, claim.lines)
     for copy, line in zip(new.lines, claim.lines):
         copy.dx_pointers = line.dx_pointers
-    lifecycle.start(new, actor=actor, at=now,
-                    reason=f"{kind} (frequency {frequency}) of {claim.patient_control_number}, payer claim {number}: "
-                           f"{reason}")
-    replaced = "voided" if frequency == "8" else "replaced"
+    of = f"of {claim.patient_control_number}, payer claim {number}" if number else f"in place of {claim.patient_control_number}"
+    lifecycle.start(new, actor=actor, at=now, reason=f"{kind} (frequency {frequency}) {of}: {reason}")
+    replaced = {"8": "voided by", "7": "replaced by"}.get(frequency, "sent again as new original")
     session.add(new)
     session.flush()
     _number(new)
-    claim.payer_claim_number = number
+    if number:
+        claim.payer_claim_number = number
     lifecycle.transition(claim, ClaimStatus.CLOSED, actor=actor, at=now,
-                         reason=f"{replaced} by {new.patient_control_number}: "
-                                f"{reason}")
+                         reason=f"{replaced} {new.patient_control_number}: {reason}")
     session.flush()
     return new
+
+
+def create_new_original(session: Session, claim: Claim, *, actor: str, reason: str,
+                        now: datetime | None = None) -> Claim:
+    """A denied, never-paid claim fixed and sent again as a new original (frequency 1, no REF*F8), as
+    payers that do not take a corrected claim for a denial want; the denied claim is closed."""
+    return _follow_up(session, claim, frequency="1", actor=actor, reason=reason, payer_claim_number=None, now=now)
 
 
 def create_replacement(session: Session, claim: Claim, *, actor: str, reason: str,

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from oncobill.claims import lifecycle
 from oncobill.claims import service as claims_service
-from oncobill.claims.models import Claim, ClaimDiagnosis, ClaimLine, ClaimStatus
+from oncobill.claims.models import Claim, ClaimLine, ClaimStatus
 from oncobill.denials import actions
 from oncobill.denials.actions import Refused
 from oncobill.denials.models import DenialWorkItem
@@ -364,7 +364,7 @@ def _resubmit(session, item, claim, facts, work, *, where, actor, now, action: s
         new = claims_service.create_replacement(session, claim, actor=actor, reason=reason,
                                                 payer_claim_number=plan.payer_claim_number, now=now)
     else:
-        new = _new_original(session, claim, actor=actor, reason=reason, now=now)
+        new = claims_service.create_new_original(session, claim, actor=actor, reason=reason, now=now)
     item.result_claim_id = new.id
     resolution = "corrected_claim" if new.frequency_code == "7" else "new_claim"
     f8 = f", REF*F8 {new.payer_claim_number}" if new.frequency_code == "7" else ""
@@ -373,30 +373,6 @@ def _resubmit(session, item, claim, facts, work, *, where, actor, now, action: s
     return ActResult(item.id, action, item.status, item.resolution,
                      f"{new.patient_control_number} created as a draft (frequency {new.frequency_code}): "
                      f"{plan.reason}; scrub and submit it", new.patient_control_number)
-
-
-def _new_original(session: Session, claim: Claim, *, actor: str, reason: str, now: datetime) -> Claim:
-    """A new original (frequency 1) copying the denied claim's lines; the denied claim is closed."""
-    new = Claim(
-        patient_control_number=f"TMP{id(claim)}1", patient_id=claim.patient_id, coverage_id=claim.coverage_id,
-        payer_id=claim.payer_id, billing_entity_id=claim.billing_entity_id,
-        rendering_provider_id=claim.rendering_provider_id, location_id=claim.location_id, form=claim.form,
-        frequency_code="1", original_claim_id=claim.id, payer_claim_number=None,
-        prior_authorization=claim.prior_authorization, service_from=claim.service_from,
-        service_to=claim.service_to, created_at=now, status=ClaimStatus.DRAFT,
-        diagnoses=[ClaimDiagnosis(sequence=d.sequence, icd10_code=d.icd10_code) for d in claim.diagnoses])
-    claims_service._add_lines(new, claim.lines)
-    for copy, line in zip(new.lines, claim.lines):
-        copy.dx_pointers = line.dx_pointers
-    lifecycle.start(new, actor=actor, at=now,
-                    reason=f"new original (frequency 1) in place of {claim.patient_control_number}: {reason}")
-    session.add(new)
-    session.flush()
-    claims_service._number(new)
-    lifecycle.transition(claim, ClaimStatus.CLOSED, actor=actor, at=now,
-                         reason=f"sent again as new original {new.patient_control_number}: {reason}")
-    session.flush()
-    return new
 
 
 def _act_corrected(session, item, claim, facts, work, **kw) -> ActResult:
