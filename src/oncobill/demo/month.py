@@ -61,6 +61,7 @@ class MonthResult:
     secondary_submission: SubmissionResult | None = None
     secondary_received: ReceiveResult | None = None
     secondary_remittances: list = field(default_factory=list)
+    payer_facts: list = field(default_factory=list)  # PayerFact: what the sandbox payers know and we do not
 
 
 def run_month(session: Session, demo: DemoPractice, people: list[DemoPatient], *, month_start: date,
@@ -278,15 +279,16 @@ def bill_month(session: Session, result: MonthResult, *, billed_on: date, codes:
 SANDBOX = Receiver("ONCOBILL SANDBOX CLEARINGHOUSE", "SANDBOXCH")
 
 
-def submit_month(session: Session, result: MonthResult, *, mailbox: Path, billed_on: date) -> None:
+def submit_month(session: Session, result: MonthResult, *, mailbox: Path, billed_on: date, facts=()) -> None:
     """Send the ready claims as 837 batches into the sandbox mailbox, let the sandbox payer answer, and
     import its 999s and 277CAs; the 835s stay in the mailbox for remittance posting. The sandbox's
     configuration is written first from the practice's own payers, coverages, enrollments and
-    authorizations."""
+    authorizations, then changed by the payer-side *facts* (what the payers know and the practice does not)."""
     from oncobill.clearinghouse.sandbox import SandboxAdapter
 
     when = datetime.combine(billed_on, time(9, 0))
-    write_sandbox_config(session, mailbox, on=billed_on)
+    result.payer_facts = list(facts)
+    write_sandbox_config(session, mailbox, on=billed_on, facts=result.payer_facts)
     adapter = SandboxAdapter(mailbox, today=billed_on)
     result.mailbox = mailbox
     result.submission = create_batches(session, actor=ACTOR, now=when, receiver=SANDBOX)

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
 
+from oncobill.claims.models import Claim
 from oncobill.clearinghouse.settings import state_root
 from oncobill.codes import default_code_sets
 from oncobill.db import make_engine, unit_of_work
@@ -26,6 +27,7 @@ from oncobill.demo.month import (
     run_month,
     submit_month,
 )
+from oncobill.demo.payer_facts import choose_payer_facts
 from oncobill.demo.population import build_population
 from oncobill.demo.practice import build_practice
 from oncobill.errors import OncoBillError
@@ -102,7 +104,8 @@ def run_demo(url: str, *, seed: int = DEFAULT_SEED, month_start: date = DEFAULT_
         month = run_month(session, demo, people, month_start=month_start, month_end=end, codes=codes,
                           progress=advance)
         bill_month(session, month, billed_on=billing_day(end), codes=codes)
-        submit_month(session, month, mailbox=mailbox, billed_on=billing_day(end))
+        facts = choose_payer_facts(session, seed=seed, month_start=month_start)
+        submit_month(session, month, mailbox=mailbox, billed_on=billing_day(end), facts=facts)
         post_remittances(session, month, posted_on=billing_day(end))
         bill_secondaries(session, month, mailbox=mailbox, billed_on=billing_day(end), codes=codes)
         summary = summarize(session, month, people, as_of=billing_day(end))
@@ -219,7 +222,7 @@ def summarize(session, month: MonthResult, people, *, as_of: date | None = None)
         "submission": _submission_summary(month),
         "remittance": _remittance_summary(session, month),
         "secondary": _secondary_summary(session, month),
-        "denials": _denials_summary(session),
+        "denials": _denials_summary(session, month),
         "kpis": kpis(session, as_of=as_of or billing_day(month.month_end), period_days=KPI_PERIOD_DAYS).as_dict(),
     }
 
@@ -261,12 +264,33 @@ def _secondary_summary(session, month: MonthResult) -> dict:
     }
 
 
-def _denials_summary(session) -> dict:
-    """Denied or partly denied lines routed to the work queues at posting time (denial_work_items)."""
+def _denials_summary(session, month: MonthResult) -> dict:
+    """Denied or partly denied lines routed to the work queues at posting time (denial_work_items):
+    counts per queue, then one row per claim and denial (its lines together) with the queue, the next
+    action, its owner and the earliest due date; and the payer-side facts that caused them."""
     from oncobill.denials.models import DenialWorkItem
 
-    rows = session.execute(select(DenialWorkItem.queue, func.count()).group_by(DenialWorkItem.queue)).all()
-    return {"work_items": sum(n for _, n in rows), "by_queue": {q: n for q, n in sorted(rows)}}
+    rows = session.execute(
+        select(DenialWorkItem, Claim.patient_control_number, Payer.code)
+        .join(Claim, Claim.id == DenialWorkItem.claim_id).join(Payer, Payer.id == DenialWorkItem.payer_id)
+        .order_by(Claim.patient_control_number, DenialWorkItem.id)).all()
+    by_queue = Counter(item.queue for item, _, _ in rows)
+    groups: dict[tuple, dict] = {}
+    for item, pcn, payer in rows:
+        denial = f"{item.group_code}-{item.carc}" + "".join(f" {r}" for r in item.rarcs or [])
+        key = (pcn, denial, item.queue, item.action, item.owner)
+        g = groups.setdefault(key, {"claim": pcn, "payer": payer, "denial": denial, "queue": item.queue,
+                                    "action": item.action, "owner": item.owner, "lines": 0,
+                                    "amount": Decimal("0.00"), "due_date": item.due_date, "status": item.status})
+        g["lines"] += 1
+        g["amount"] += item.amount
+        if item.due_date and (g["due_date"] is None or item.due_date < g["due_date"]):
+            g["due_date"] = item.due_date
+    items = [{**g, "amount": str(g["amount"]), "due_date": g["due_date"].isoformat() if g["due_date"] else None}
+             for g in groups.values()]
+    return {"work_items": len(rows), "by_queue": dict(sorted(by_queue.items())),
+            "amount": str(sum((item.amount for item, _, _ in rows), Decimal("0.00"))),
+            "items": items, "payer_side_facts": [f.as_dict() for f in month.payer_facts]}
 
 
 def _remittance_summary(session, month: MonthResult) -> dict:

@@ -138,8 +138,12 @@ def _authorizations(session: Session, payer: Payer, coverages: list[Coverage]) -
     return out
 
 
-def write_sandbox_config(session: Session, mailbox: Path, *, on: date) -> Path:
+def write_sandbox_config(session: Session, mailbox: Path, *, on: date, facts=()) -> Path:
+    """The practice's world as the payers see it, changed by the payer-side facts (``demo/payer_facts.py``)."""
+    from oncobill.demo.payer_facts import apply_payer_facts
+
     path = Path(mailbox) / "sandbox_config.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(sandbox_config(session, on=on), indent=2) + "\n")
+    config = apply_payer_facts(sandbox_config(session, on=on), list(facts))
+    path.write_text(json.dumps(config, indent=2) + "\n")
     return path

@@ -1,0 +1,160 @@
+"""The demo's payer-side facts: what the sandbox payers know and the practice does not.
+
+A real payer denies what the front desk could not see: a plan that ended coverage retroactively, an
+authorization approved for fewer units than the practice recorded. The sandbox configuration is
+written from the practice's own data (``demo/sandbox_config.py``), so without these facts the payer
+would pay every clean claim. After the month's claims are built and scrubbed, a few of the claims
+going out are picked (seeded, from the claims sorted by claim number, so the same seed picks the
+same claims on any database) and the payer's copy of the record is changed for them:
+
+- ``coverage_ended_before_month``: a Medicare Advantage member disenrolled retroactively to the end of
+  the previous month; every line of the month's claim is denied CO-27.
+- ``coverage_ended_mid_month``: a commercial member whose employer ended the coverage during the month
+  and told the plan afterwards; the lines on and after the first date past the end are denied CO-27.
+- ``authorization_fewer_units``: the payer approved one dose of a drug the practice recorded as
+  approved for the whole plan; the second dose in the month is denied CO-198 with N54.
+
+Documented in docs/sandbox-payer.md ("The demo's payer-side facts"). Pure except for reading the
+claims; nothing here writes to the database.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oncobill.claims.models import Claim, ClaimStatus
+from oncobill.errors import OncoBillError
+from oncobill.patients.models import Coverage
+from oncobill.practice.models import PayerKind
+
+
+@dataclass(frozen=True)
+class PayerFact:
+    """One thing a payer knows that the practice's records do not, and the denial it should produce."""
+
+    kind: str  # coverage_ended_before_month | coverage_ended_mid_month | authorization_fewer_units
+    payer_id: str  # the payer's ID (2010BB NM109), the sandbox config key
+    payer: str  # the practice's payer code
+    account: str  # the patient's account number
+    claim: str  # the claim it bites (patient control number)
+    member_id: str
+    expected: str  # the denial the payer should send: "CO-27", "CO-198 N54"
+    what: str  # the fact in words
+    coverage_to: date | None = None  # coverage facts: the payer's last day of coverage
+    authorization: str = ""  # authorization fact: its number
+    code: str = ""  # ... the code whose units the payer approved
+    units: Decimal | None = None  # ... and how many
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "payer": self.payer, "patient": self.account, "claim": self.claim,
+                "expected": self.expected, "what": self.what}
+
+
+def _single_coverage_patients(session: Session) -> set[int]:
+    """Patients with one coverage all year: a retroactive end there changes nothing else in the story."""
+    counts: dict[int, int] = defaultdict(int)
+    for patient_id in session.scalars(select(Coverage.patient_id)):
+        counts[patient_id] += 1
+    return {p for p, n in counts.items() if n == 1}
+
+
+def choose_payer_facts(session: Session, *, seed: int, month_start: date) -> list[PayerFact]:
+    """Pick the claims the payer-side facts bite, among the primary claims ready to go out."""
+    rng = random.Random(f"payer-side facts {seed}")
+    ready = session.scalars(select(Claim).where(Claim.status == ClaimStatus.READY, Claim.primary_claim_id.is_(None))
+                            .order_by(Claim.patient_control_number)).all()
+    alone = _single_coverage_patients(session)
+    facts: list[PayerFact] = []
+    used: set[int] = set()
+
+    def pick(candidates: list[Claim]) -> Claim | None:
+        candidates = [c for c in candidates if c.patient_id not in used]
+        if not candidates:
+            return None
+        claim = rng.choice(candidates)
+        used.add(claim.patient_id)
+        return claim
+
+    claim = pick([c for c in ready if c.payer.kind is PayerKind.MEDICARE_ADVANTAGE and c.patient_id in alone])
+    if claim is not None:
+        end = month_start - timedelta(days=1)
+        facts.append(PayerFact(
+            "coverage_ended_before_month", claim.payer.payer_id, claim.payer.code, claim.patient.account_number,
+            claim.patient_control_number, claim.coverage.member_id, "CO-27",
+            f"{claim.payer.name} disenrolled the member retroactively as of {end} (moved out of the service "
+            f"area); the practice's coverage record has no end date", coverage_to=end))
+
+    def spans_days(c: Claim) -> bool:
+        return len({ln.service_date for ln in c.lines}) >= 2
+
+    claim = pick([c for c in ready if c.payer.kind is PayerKind.COMMERCIAL and c.patient_id in alone
+                  and spans_days(c)])
+    if claim is not None:
+        days = sorted({ln.service_date for ln in claim.lines})
+        end = days[len(days) // 2] - timedelta(days=1)
+        facts.append(PayerFact(
+            "coverage_ended_mid_month", claim.payer.payer_id, claim.payer.code, claim.patient.account_number,
+            claim.patient_control_number, claim.coverage.member_id, "CO-27",
+            f"the employer ended the coverage on {end} and told {claim.payer.name} after the month; the "
+            f"practice's coverage record has no end date", coverage_to=end))
+
+    found = [(c, code) for c in ready for code in _repeated_authorized_codes(c)]
+    claim = pick([c for c, _ in found])
+    if claim is not None:
+        code = next(code for c, code in found if c is claim)
+        lines = sorted((ln for ln in claim.lines if ln.code == code), key=lambda ln: (ln.service_date, ln.line_number))
+        first = lines[0].service_date
+        units = sum((ln.units for ln in lines if ln.service_date == first), Decimal(0))
+        number = lines[0].authorization.auth_number
+        facts.append(PayerFact(
+            "authorization_fewer_units", claim.payer.payer_id, claim.payer.code, claim.patient.account_number,
+            claim.patient_control_number, claim.coverage.member_id, "CO-198 N54",
+            f"{claim.payer.name} approved authorization {number} for {_plain(units)} units of {code} (one "
+            "dose); the practice recorded it as approved for the whole plan", authorization=number, code=code,
+            units=units))
+    return facts
+
+
+def _repeated_authorized_codes(claim: Claim) -> list[str]:
+    """Antineoplastic drug codes billed under an authorization on two or more dates of the claim."""
+    days: dict[str, set[date]] = defaultdict(set)
+    for ln in claim.lines:
+        if ln.authorization is not None and ln.code.startswith("J9"):
+            days[ln.code].add(ln.service_date)
+    return sorted(code for code, d in days.items() if len(d) >= 2)
+
+
+def apply_payer_facts(config: dict, facts: list[PayerFact]) -> dict:
+    """The sandbox configuration with the payers' own records changed by *facts* (in place, returned).
+
+    A fact that no longer matches the configuration (member or authorization absent) is an error: the
+    demo would silently lose a denial it promises."""
+    for fact in facts:
+        payer = config["payers"].get(fact.payer_id)
+        if payer is None:
+            raise OncoBillError(f"payer-side fact for {fact.claim}: payer {fact.payer_id} is not in the sandbox config")
+        if fact.coverage_to is not None:
+            member = next((m for m in payer["members"] if m["member_id"] == fact.member_id), None)
+            if member is None:
+                raise OncoBillError(f"payer-side fact for {fact.claim}: member {fact.member_id} is not on "
+                                 f"{fact.payer_id}'s roster")
+            member["coverage_to"] = fact.coverage_to.isoformat()
+        if fact.authorization:
+            auth = next((a for a in payer["authorizations"] if a["number"] == fact.authorization), None)
+            if auth is None or fact.code not in auth["units"]:
+                raise OncoBillError(f"payer-side fact for {fact.claim}: authorization {fact.authorization} for "
+                                 f"{fact.code} is not on file with {fact.payer_id}")
+            auth["units"][fact.code] = _plain(fact.units)
+    return config
+
+
+def _plain(units: Decimal) -> str:
+    """Units as written in the config and in words: 10, 2.5 (never 1E+1)."""
+    return format(units.normalize(), "f")
