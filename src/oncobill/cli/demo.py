@@ -104,9 +104,24 @@ def _print_secondary(sec: dict) -> None:
 
 
 def _print_denials(d: dict) -> None:
-    console.print(f"\n[bold]Denials routed to work queues[/]: {d['work_items']}")
-    for queue, n in d["by_queue"].items():
-        console.print(f"  {queue}: {n}")
+    console.print(f"\n[bold]Denials routed to work queues[/]: {d['work_items']} lines, ${d.get('amount', '0.00')}"
+                  + "".join(f"; {queue} {n}" for queue, n in d["by_queue"].items()))
+    for fact in d.get("payer_side_facts", []):
+        console.print(f"  payer-side fact ({fact['expected']} expected on {fact['claim']}, {fact['patient']}): "
+                      f"{fact['what']}")
+    if d.get("items"):
+        table = Table(title="Denial work items (by claim and denial)")
+        for name in ("Claim", "Payer", "Denial", "Lines", "Amount", "Queue", "Next action", "Owner", "Due",
+                     "Status"):
+            table.add_column(name, justify="right" if name in ("Lines", "Amount") else "left")
+        for g in d["items"]:
+            table.add_row(g["claim"], g["payer"], g["denial"], str(g["lines"]), f"${g['amount']}", g["queue"],
+                          g["action"].replace("_", " "), g["owner"].replace("_", " "), g["due_date"] or "-",
+                          g["status"].replace("_", " "))
+        console.print(table)
+    for w in d.get("worked", []):
+        console.print(f"  worked item {w['item']} ({w['action']}, now {w['status'].replace('_', ' ')}): "
+                      f"{w['message']}")
 
 
 def _pct(text: str) -> str:

@@ -62,6 +62,7 @@ class MonthResult:
     secondary_received: ReceiveResult | None = None
     secondary_remittances: list = field(default_factory=list)
     payer_facts: list = field(default_factory=list)  # PayerFact: what the sandbox payers know and we do not
+    worked: list = field(default_factory=list)  # denials.service.ActResult of the work items the demo worked
 
 
 def run_month(session: Session, demo: DemoPractice, people: list[DemoPatient], *, month_start: date,
@@ -326,3 +327,28 @@ def bill_secondaries(session: Session, result: MonthResult, *, mailbox: Path, bi
     posted = datetime.combine(billed_on, time(14, 0))
     for path in sorted(result.secondary_received.remittances):
         result.secondary_remittances.append(remittance.import_file(session, path, actor=ACTOR, now=posted))
+
+
+def work_denials(session: Session, result: MonthResult, *, worked_on: date) -> None:
+    """The authorization coordinator works the CO-198 denial the way the playbook says: the payer
+    extended the authorization, so the appeal letter goes out with it (``denials.service.act``, the
+    same use case as ``oncobill denials act``). The item stays in progress until the payer answers."""
+    from sqlalchemy import select
+
+    from oncobill.denials import service as denials
+    from oncobill.denials.models import DenialWorkItem
+
+    when = datetime.combine(worked_on, time(15, 0))
+    for fact in result.payer_facts:
+        if fact.kind != "authorization_fewer_units":
+            continue
+        claim_id = next(c.id for c in result.claims if c.patient_control_number == fact.claim)
+        items = session.scalars(select(DenialWorkItem).where(
+            DenialWorkItem.claim_id == claim_id, DenialWorkItem.carc == "198", DenialWorkItem.status == "open")
+            .order_by(DenialWorkItem.id)).all()
+        for item in items:
+            result.worked.append(denials.act(
+                session, item.id, "appeal", actor=ACTOR, now=when,
+                attachments=(f"extended authorization {fact.authorization} for {fact.code}",
+                             "medication administration record"),
+                note=f"{fact.payer} extended authorization {fact.authorization}; appealed with the extension"))

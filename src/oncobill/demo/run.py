@@ -26,6 +26,7 @@ from oncobill.demo.month import (
     post_remittances,
     run_month,
     submit_month,
+    work_denials,
 )
 from oncobill.demo.payer_facts import choose_payer_facts
 from oncobill.demo.population import build_population
@@ -108,6 +109,7 @@ def run_demo(url: str, *, seed: int = DEFAULT_SEED, month_start: date = DEFAULT_
         submit_month(session, month, mailbox=mailbox, billed_on=billing_day(end), facts=facts)
         post_remittances(session, month, posted_on=billing_day(end))
         bill_secondaries(session, month, mailbox=mailbox, billed_on=billing_day(end), codes=codes)
+        work_denials(session, month, worked_on=billing_day(end))
         summary = summarize(session, month, people, as_of=billing_day(end))
     engine.dispose()
     return DemoRun(engine.url.render_as_string(hide_password=True), seed, month, summary,
@@ -278,7 +280,7 @@ def _denials_summary(session, month: MonthResult) -> dict:
     groups: dict[tuple, dict] = {}
     for item, pcn, payer in rows:
         denial = f"{item.group_code}-{item.carc}" + "".join(f" {r}" for r in item.rarcs or [])
-        key = (pcn, denial, item.queue, item.action, item.owner)
+        key = (pcn, denial, item.queue, item.action, item.owner, item.status)
         g = groups.setdefault(key, {"claim": pcn, "payer": payer, "denial": denial, "queue": item.queue,
                                     "action": item.action, "owner": item.owner, "lines": 0,
                                     "amount": Decimal("0.00"), "due_date": item.due_date, "status": item.status})
@@ -290,7 +292,10 @@ def _denials_summary(session, month: MonthResult) -> dict:
              for g in groups.values()]
     return {"work_items": len(rows), "by_queue": dict(sorted(by_queue.items())),
             "amount": str(sum((item.amount for item, _, _ in rows), Decimal("0.00"))),
-            "items": items, "payer_side_facts": [f.as_dict() for f in month.payer_facts]}
+            "by_status": dict(sorted(Counter(item.status for item, _, _ in rows).items())),
+            "items": items, "payer_side_facts": [f.as_dict() for f in month.payer_facts],
+            "worked": [{"item": r.item_id, "action": r.action, "status": r.status, "message": r.message}
+                       for r in month.worked]}
 
 
 def _remittance_summary(session, month: MonthResult) -> dict:
