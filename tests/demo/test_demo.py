@@ -240,10 +240,11 @@ def test_every_837_the_demo_writes_passes_pyx12_and_our_validator(demo_db):
             assert pyx12_errors(text) == [], path.name
 
 
-def test_the_sandbox_sees_the_practice_s_own_world(demo_db):
+def test_the_sandbox_sees_the_practice_s_own_world_but_for_the_payer_side_facts(demo_db):
     """The sandbox config the demo writes: every coverage's member under its payer (Medigap behind
     Medicare as the crossover), every enrolled rendering NPI with its date (the NP pending with Prairie
-    Blue absent there only), every usable authorization."""
+    Blue absent there only), every usable authorization; it differs from the practice's records only
+    where a payer-side fact says so (a coverage end, an authorization's units, an enrollment end)."""
     import json
 
     from oncobill.claims.models import Authorization
@@ -251,17 +252,36 @@ def test_the_sandbox_sees_the_practice_s_own_world(demo_db):
     _, run, session = demo_db
     config = json.loads((Path(run.summary["submission"]["mailbox"]) / "sandbox_config.json").read_text())
     payers = config["payers"]
+    facts = run.month.payer_facts
+    ends = {(f.payer_id, f.member_id): f.coverage_to.isoformat() for f in facts if f.coverage_to}
     for coverage in session.scalars(select(Coverage)):
         members = {m["member_id"]: m for m in payers[coverage.payer.payer_id]["members"]}
         assert coverage.member_id in members
+        practice_end = coverage.end_date.isoformat() if coverage.end_date else None
+        payer_end = members[coverage.member_id]["coverage_to"]
+        assert payer_end == ends.get((coverage.payer.payer_id, coverage.member_id), practice_end)
         if coverage.payer.code == "MEDIGAP":
             medicare = next(c for c in coverage.patient.coverages if c.payer.code == "MCR")
             assert {m["member_id"]: m for m in payers["SBMCR"]["members"]}[medicare.member_id]["crossover_to"] == "SBKMG"
+    assert len(ends) == 2 and all(end is not None for end in ends.values())
     np = session.scalars(select(Provider).where(Provider.credential == "NP")).one()
     enrolled = {code: {e["npi"] for e in p["enrollments"]} for code, p in payers.items()}
     assert [code for code, npis in enrolled.items() if np.npi not in npis] == ["SBPBP"]
+    ended = {(f.payer_id, f.npi): f.enrollment_to.isoformat() for f in facts if f.npi}
+    assert len(ended) == 1
+    for e in session.scalars(select(PayerEnrollment).where(PayerEnrollment.status == "enrolled")):
+        (held,) = [x for x in payers[e.payer.payer_id]["enrollments"] if x["npi"] == e.provider.npi]
+        practice_end = e.end_date.isoformat() if e.end_date else None
+        assert held["to"] == ended.get((e.payer.payer_id, e.provider.npi), practice_end)
     auths = [a for a in session.scalars(select(Authorization)) if a.status.usable]
     assert sum(len(p["authorizations"]) for p in payers.values()) == len(auths)
+    fewer = {(f.authorization, f.code): f.units for f in facts if f.authorization}
+    assert len(fewer) == 1
+    for auth in auths:
+        held = next(a for a in payers[auth.payer.payer_id]["authorizations"] if a["number"] == auth.auth_number)
+        for code, units in auth.approved_units.items():
+            expected = fewer.get((auth.auth_number, code))
+            assert Decimal(held["units"][code]) == (expected if expected is not None else Decimal(units or 999999))
 
 
 def test_the_sandbox_835s_are_posted_once_and_add_up(demo_db):
@@ -275,7 +295,8 @@ def test_the_sandbox_835s_are_posted_once_and_add_up(demo_db):
     assert r["sets_quarantined"] == 0 and r["files"] == sub["batches"] == r["sets_posted"]
     assert r["claims_posted"] == sub["payer_accepted"]
     accounted = Decimal(r["payments"]) + Decimal(r["adjustments"]) + Decimal(r["patient_responsibility"])
-    assert accounted == Decimal(sub["submitted_charge"])  # the sandbox accepts every clean claim
+    # Every clean claim is adjudicated: the denied lines are in the adjustments (CO-27, CO-198, CO-B7).
+    assert accounted == Decimal(sub["submitted_charge"])
     assert ledger.is_balanced(session)
     before = session.scalar(select(func.count()).select_from(EraImport))
     for path in sorted(Path(sub["inbound"]).glob("*.835")):
@@ -322,13 +343,17 @@ def test_secondary_claims_close_the_loop(demo_db):
 
 
 def test_denials_and_kpis_in_the_summary(demo_db):
-    """The summary's denial queues are what denial_work_items holds; the KPIs agree with the ledger."""
+    """The summary's denial queues are what denial_work_items holds; the KPIs agree with the ledger and
+    count the denials the payer-side facts caused."""
     from oncobill.denials.models import DenialWorkItem
 
     _, run, session = demo_db
     denials, k = run.summary["denials"], run.summary["kpis"]
-    assert denials["work_items"] == session.scalar(select(func.count()).select_from(DenialWorkItem))
+    items = session.scalars(select(DenialWorkItem)).all()
+    assert denials["work_items"] == len(items) > 0
     assert sum(denials["by_queue"].values()) == denials["work_items"]
+    assert sum(g["lines"] for g in denials["items"]) == denials["work_items"]
+    assert Decimal(denials["amount"]) == sum((i.amount for i in items), Decimal("0.00"))
     assert k["as_of"] == "2026-11-02" and k["period"] == "2026-08-05 to 2026-11-02 (90 days)"
     ar = Decimal(k["accounts_receivable"])
     assert ar == ledger.accounts_receivable(session)
@@ -343,4 +368,125 @@ def test_denials_and_kpis_in_the_summary(demo_db):
         run.summary["secondary"]["remittance"]["payments"])
     assert Decimal(k["net_collection_rate"]) == (payments / (gross - contractual)).quantize(Decimal("0.0001"))
     assert k["claims_adjudicated"] == run.summary["remittance"]["claims_posted"] + run.summary["secondary"]["sent"]
-    assert 0 <= Decimal(k["first_pass_resolution_rate"]) <= 1 and 0 <= Decimal(k["denial_rate_amount"]) <= 1
+    # The denials: one claim per payer-side fact, every denied line a work item, a realistic 3-8% of claims.
+    denied_claims = {i.claim_id for i in items}
+    assert k["claims_with_denial"] == len(denied_claims) == len(run.month.payer_facts) == 4
+    assert k["lines_denied"] == len(items) and Decimal(k["charge_denied"]) == Decimal(denials["amount"])
+    assert k["claims_resolved_first_pass"] == k["claims_adjudicated"] - len(denied_claims)
+    assert Decimal(k["first_pass_resolution_rate"]) < 1
+    assert Decimal("0.03") <= Decimal(k["denial_rate_claims"]) <= Decimal("0.08")
+    assert Decimal(k["denial_rate_claims"]) == (Decimal(len(denied_claims)) / k["claims_adjudicated"]).quantize(
+        Decimal("0.0001"))
+    assert run.summary["remittance"]["denials"] == 1  # the retroactive disenrollment: the whole claim (CLP02 4)
+
+
+def test_payer_side_facts_land_in_their_queues(demo_db):
+    """Each payer-side fact denies exactly the lines it should, and each denied line is a work item in
+    the playbook's queue: CO-27 on the lines past the payer's coverage end -> eligibility (bill the
+    payer covering the date, eligibility specialist); CO-198 N54 on the dose beyond the authorization's
+    units -> authorization (authorization coordinator); CO-B7 on the lines after the payer ended the
+    provider's enrollment -> credentialing (fix the enrollment). Nothing else is denied."""
+    from oncobill.claims.models import Claim, ClaimLine, ClaimStatus
+    from oncobill.denials.models import DenialWorkItem
+
+    _, run, session = demo_db
+    facts = run.month.payer_facts
+    assert sorted(f.kind for f in facts) == ["authorization_fewer_units", "coverage_ended_before_month",
+                                             "coverage_ended_mid_month", "enrollment_ended"]
+    assert [f["claim"] for f in run.summary["denials"]["payer_side_facts"]] == [f.claim for f in facts]
+    expected_queues = {}
+    for fact in facts:
+        claim = session.scalars(select(Claim).where(Claim.patient_control_number == fact.claim)).one()
+        assert claim.payer.payer_id == fact.payer_id and claim.coverage.member_id == fact.member_id
+        items = session.scalars(select(DenialWorkItem).where(DenialWorkItem.claim_id == claim.id)).all()
+        denied = sorted(i.claim_line_id for i in items)
+        if fact.coverage_to is not None:
+            # The practice's record never ended: the payer alone knows (the scrubber let the claim go).
+            assert claim.coverage.end_date is None
+            expected = sorted(ln.id for ln in claim.lines if ln.service_date > fact.coverage_to)
+            assert expected and denied == expected
+            assert {(i.group_code, i.carc, i.queue, i.action, i.owner, i.patient_billable) for i in items} == {
+                ("CO", "27", "eligibility", "bill_other_payer", "eligibility_specialist", "never")}
+            if fact.kind == "coverage_ended_before_month":
+                assert len(expected) == len(claim.lines) and claim.status is ClaimStatus.DENIED
+            else:
+                assert len(expected) < len(claim.lines) and claim.status is ClaimStatus.PARTIAL
+            expected_queues["eligibility"] = expected_queues.get("eligibility", 0) + len(items)
+        elif fact.npi:
+            # The practice still has the provider enrolled (its scrubber's enrollment edit let the claim go).
+            (enrolment,) = [e for e in claim.rendering_provider.enrollments if e.payer_id == claim.payer_id]
+            assert enrolment.status.value == "enrolled" and enrolment.end_date is None
+            assert claim.rendering_provider.npi == fact.npi
+            expected = sorted(ln.id for ln in claim.lines if ln.service_date > fact.enrollment_to)
+            assert expected and denied == expected and len(expected) < len(claim.lines)
+            assert {(i.group_code, i.carc, i.queue, i.action, i.owner) for i in items} == {
+                ("CO", "B7", "credentialing", "fix_enrollment", "credentialing")}
+            expected_queues["credentialing"] = len(items)
+        else:
+            lines = sorted((ln for ln in claim.lines if ln.code == fact.code), key=lambda ln: ln.service_date)
+            first = lines[0].service_date
+            assert fact.units == sum((ln.units for ln in lines if ln.service_date == first), Decimal(0))
+            assert denied == sorted(ln.id for ln in lines if ln.service_date > first) != []
+            assert {(i.group_code, i.carc, tuple(i.rarcs), i.queue, i.owner) for i in items} == {
+                ("CO", "198", ("N54",), "authorization", "authorization_coordinator")}
+            assert claim.status is ClaimStatus.PARTIAL
+            expected_queues["authorization"] = expected_queues.get("authorization", 0) + len(items)
+        for item in items:
+            assert not item.partial and item.due_date is not None and item.due_date > date(2026, 11, 2)
+            line = session.get(ClaimLine, item.claim_line_id)
+            assert item.amount == line.charge
+    assert run.summary["denials"]["by_queue"] == dict(sorted(expected_queues.items()))
+    assert session.scalar(select(func.count()).select_from(DenialWorkItem)) == sum(expected_queues.values())
+    shown = {(g["claim"], g["denial"], g["queue"], g["action"], g["owner"]) for g in run.summary["denials"]["items"]}
+    assert len(shown) == 4 and all(g["due_date"] for g in run.summary["denials"]["items"])
+
+
+def test_no_co_denial_reaches_the_patient_or_the_next_payer(demo_db):
+    """A CO denial is the practice's to work, never the patient's: on every denied line nothing sits in
+    patient A/R or with any payer (the 835 took it off as an adjustment, the appeal posted nothing), no
+    secondary claim follows a claim only CO left open, and every secondary claim carries exactly the
+    primary's patient responsibility. The ledger stays balanced."""
+    from oncobill.claims.models import Claim, ClaimLine
+    from oncobill.claims.secondary import prior_adjudication
+    from oncobill.denials.models import DenialWorkItem
+
+    _, run, session = demo_db
+    items = session.scalars(select(DenialWorkItem).where(DenialWorkItem.group_code == "CO")).all()
+    assert items
+    for item in items:
+        line = session.get(ClaimLine, item.claim_line_id)
+        rows = session.execute(select(JournalLine.account, JournalLine.amount)
+                               .where(JournalLine.charge_line_id == line.charge_line_id)).all()
+        for account in (Account.AR_PATIENT, Account.AR_PAYER):
+            assert sum((a for acc, a in rows if Account(acc) is account), Decimal("0.00")) == 0, (item.id, account)
+    denied_claims = {i.claim_id for i in items}
+    follow_ups = session.scalars(select(Claim).where(Claim.primary_claim_id.is_not(None))).all()
+    for claim in follow_ups:
+        primary = session.get(Claim, claim.primary_claim_id)
+        assert prior_adjudication(session, primary).patient_responsibility > 0
+        if primary.id in denied_claims:  # only the PR of the paid lines goes on to the next payer
+            assert all(i.group_code == "CO" for i in items if i.claim_id == primary.id)
+    assert not {c.primary_claim_id for c in follow_ups} & {
+        cid for cid in denied_claims
+        if prior_adjudication(session, session.get(Claim, cid)).patient_responsibility == 0}
+    assert ledger.is_balanced(session) and run.summary["ledger"]["balanced"]
+
+
+def test_the_demo_works_the_authorization_denial(demo_db):
+    """The CO-198 item is worked through the real use case: the appeal letter (with the claim's facts,
+    the reason and the extended authorization attached) is on the item, which waits in progress for the
+    payer's answer; nothing is posted."""
+    from oncobill.denials.models import DenialWorkItem
+
+    _, run, session = demo_db
+    (fact,) = [f for f in run.month.payer_facts if f.kind == "authorization_fewer_units"]
+    worked = run.summary["denials"]["worked"]
+    assert worked and {w["action"] for w in worked} == {"appeal"} and {w["status"] for w in worked} == {"in_progress"}
+    for w in worked:
+        item = session.get(DenialWorkItem, w["item"])
+        assert item.carc == "198" and item.status == "in_progress" and item.resolution is None
+        assert fact.claim in item.document and fact.code in item.document
+        assert f"extended authorization {fact.authorization}" in item.document
+        assert item.journal_entry_id is None and item.assigned_to == "demo"
+    assert run.summary["denials"]["by_status"] == {"in_progress": len(worked),
+                                                    "open": run.summary["denials"]["work_items"] - len(worked)}
