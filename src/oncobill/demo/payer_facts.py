@@ -13,6 +13,9 @@ same claims on any database) and the payer's copy of the record is changed for t
   and told the plan afterwards; the lines on and after the first date past the end are denied CO-27.
 - ``authorization_fewer_units``: the payer approved one dose of a drug the practice recorded as
   approved for the whole plan; the second dose in the month is denied CO-198 with N54.
+- ``enrollment_ended``: the payer ended a rendering provider's enrollment at revalidation during the
+  month (the notice never reached the practice, whose credentialing record says enrolled); the lines
+  of the one claim that provider has with that payer, from that day on, are denied CO-B7.
 
 Documented in docs/sandbox-payer.md ("The demo's payer-side facts"). Pure except for reading the
 claims; nothing here writes to the database.
@@ -39,7 +42,7 @@ from oncobill.practice.models import PayerKind
 class PayerFact:
     """One thing a payer knows that the practice's records do not, and the denial it should produce."""
 
-    kind: str  # coverage_ended_before_month | coverage_ended_mid_month | authorization_fewer_units
+    kind: str  # coverage_ended_before_month | coverage_ended_mid_month | authorization_fewer_units | enrollment_ended
     payer_id: str  # the payer's ID (2010BB NM109), the sandbox config key
     payer: str  # the practice's payer code
     account: str  # the patient's account number
@@ -51,6 +54,8 @@ class PayerFact:
     authorization: str = ""  # authorization fact: its number
     code: str = ""  # ... the code whose units the payer approved
     units: Decimal | None = None  # ... and how many
+    npi: str = ""  # enrollment fact: the rendering provider's NPI
+    enrollment_to: date | None = None  # ... and the payer's last day of the enrollment
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "payer": self.payer, "patient": self.account, "claim": self.claim,
@@ -119,6 +124,24 @@ def choose_payer_facts(session: Session, *, seed: int, month_start: date) -> lis
             f"{claim.payer.name} approved authorization {number} for {_plain(units)} units of {code} (one "
             "dose); the practice recorded it as approved for the whole plan", authorization=number, code=code,
             units=units))
+
+    # A provider with a single claim going to a commercial or Medicare Advantage payer (never a
+    # secondary payer in the demo, so no secondary claim is touched): few lines, one claim.
+    pairs: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    for c in ready:
+        if c.payer.kind in (PayerKind.COMMERCIAL, PayerKind.MEDICARE_ADVANTAGE):
+            pairs[(c.payer_id, c.rendering_provider_id)].append(c)
+    claim = pick([cs[0] for cs in pairs.values() if len(cs) == 1])
+    if claim is not None:
+        days = sorted({ln.service_date for ln in claim.lines})
+        end = days[len(days) // 2] - timedelta(days=1)
+        doctor = claim.rendering_provider
+        facts.append(PayerFact(
+            "enrollment_ended", claim.payer.payer_id, claim.payer.code, claim.patient.account_number,
+            claim.patient_control_number, claim.coverage.member_id, "CO-B7",
+            f"{claim.payer.name} ended {doctor.display_name}'s enrollment on {end} at revalidation (the notice "
+            "went to an old address); the practice's credentialing record says enrolled", npi=doctor.npi,
+            enrollment_to=end))
     return facts
 
 
@@ -152,6 +175,13 @@ def apply_payer_facts(config: dict, facts: list[PayerFact]) -> dict:
                 raise OncoBillError(f"payer-side fact for {fact.claim}: authorization {fact.authorization} for "
                                  f"{fact.code} is not on file with {fact.payer_id}")
             auth["units"][fact.code] = _plain(fact.units)
+        if fact.npi:
+            rows = [e for e in payer.get("enrollments") or [] if e["npi"] == fact.npi]
+            if not rows:
+                raise OncoBillError(f"payer-side fact for {fact.claim}: NPI {fact.npi} is not enrolled with "
+                                    f"{fact.payer_id}")
+            for row in rows:
+                row["to"] = fact.enrollment_to.isoformat()
     return config
 
 
