@@ -263,3 +263,21 @@ def test_a_clock_time_with_an_offset_keeps_its_clock_reading():
     record = encounter_from_json(raw)
     assert record.administrations[0].start == datetime(2026, 11, 3, 10, 0)
     assert [line.code for line in code(raw).lines][:1] == ["96365"]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("route", ["iv_push"], "administrations[0].route: ['iv_push'] is not one of: iv_infusion"),
+    ("purpose", {"a": 1}, "administrations[0].purpose: {'a': 1} is not one of: chemotherapy"),
+])
+def test_a_route_or_purpose_that_is_not_text_is_named(field, value, message):
+    row = adm("ondansetron", 4, "mg", "iv_push", "09:00")
+    row[field] = value
+    with pytest.raises(InvalidInput) as err:
+        encounter_from_json(encounter([row], reason="supportive"))
+    assert str(err.value).startswith(message)
+
+
+def test_a_primary_reason_that_is_not_text_is_named():
+    with pytest.raises(InvalidInput) as err:
+        encounter_from_json(encounter([adm("ondansetron", 4, "mg", "iv_push", "09:00")], reason=5))
+    assert str(err.value) == "primary_reason: must be text (a kind of therapy or a drug name), got 5"

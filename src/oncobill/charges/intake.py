@@ -126,9 +126,9 @@ def administration_from_json(raw: dict, dos: date, where: str) -> Administration
         unknown = ", ".join(sorted(set(raw) - _KNOWN_ADM))
         raise InvalidInput(where, f"unknown field(s): {unknown}")
     drug, dose, dose_unit, route, raw_start, purpose = required
-    if route not in _ROUTES:
+    if type(route) is not str or route not in _ROUTES:  # a list or object is named, not a crash
         _choice(route, ROUTES, f"{where}.route")
-    if purpose not in _PURPOSES:
+    if type(purpose) is not str or purpose not in _PURPOSES:
         _choice(purpose, PURPOSES, f"{where}.purpose")
     clock = _HHMM.get(raw_start) if type(raw_start) is str else None
     start = _combine(dos, clock) if clock is not None else _moment(raw_start, dos, f"{where}.start")
@@ -275,6 +275,9 @@ def encounter_from_json(raw: dict) -> EncounterRecord:
     records = []
     for i, adm in enumerate(adms):
         records.append(administration_from_json(adm, dos, _ADM_WHERE[i] if i < 64 else f"administrations[{i}]"))
+    reason = raw.get("primary_reason")
+    if reason and not isinstance(reason, str):
+        raise InvalidInput("primary_reason", f"must be text (a kind of therapy or a drug name), got {reason!r}")
     course = raw.get("radiation_course")
     payer = raw.get("payer")
     # EncounterRecord's fields in order: setting, date_of_service, diagnoses, administrations,
@@ -284,7 +287,7 @@ def encounter_from_json(raw: dict) -> EncounterRecord:
         dos,
         tuple(diagnoses),
         tuple(records),
-        raw.get("primary_reason"),
+        reason,
         _DEFAULT_PAYER if payer is None else payer_from_json(payer),
         course_from_json(course) if course is not None else None,
     )
