@@ -105,3 +105,21 @@ def test_everything_pyx12_reports_not_used_we_report_too(kind, sid, qualifier):
         assert bool(ours) == theirs, f"{name}: pyx12 {'reports' if theirs else 'does not report'} it as Not Used"
         checked += 1
     assert checked
+
+
+def test_277ca_not_used_positions_agree_with_pyx12():
+    from hypothesis import find
+
+    from oncobill.x12.acks import build_277ca
+
+    from .strategies import claim_acknowledgments
+    from .test_properties import _interchange
+
+    report = find(claim_acknowledgments(), lambda r: bool(r.providers))
+    text = _interchange(build_277ca(report))
+    assert not_used(text) == []
+    for sid, qualifier, element in (("TRN", "1", 3), ("STC", None, 12), ("NM1", "QC", 11)):
+        planted, number = plant(text, sid, qualifier, element)
+        name = f"{sid}{element:02d}"
+        assert [(f.segment_number, f.element) for f in not_used(planted)] == [(number, name)]
+        assert any("Not Used" in e and f"({name})" in e for e in pyx12_errors(planted))
