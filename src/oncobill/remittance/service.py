@@ -72,6 +72,7 @@ from oncobill.x12.tokenizer import make_segment
 ZERO = Decimal("0.00")
 S = ClaimStatus
 CHUNK = 1000  # claims posted per flush
+BACKGROUND_COPIES = True  # PostgreSQL: a chunk's rows are sent on a worker thread while the next is built
 PRIORITY_ORDER = {CoveragePriority.PRIMARY: 0, CoveragePriority.SECONDARY: 1, CoveragePriority.TERTIARY: 2}
 
 
@@ -348,7 +349,7 @@ class _Poster:
         self.remit_ids.reverse()  # popped from the end, in order
 
     def post_all(self) -> None:
-        if self.session.get_bind().dialect.name == "postgresql":
+        if BACKGROUND_COPIES and self.session.get_bind().dialect.name == "postgresql":
             self.copies = BackgroundCopies(self.session)
         try:
             self._post_all()
