@@ -370,7 +370,7 @@ def test_denials_and_kpis_in_the_summary(demo_db):
     assert k["claims_adjudicated"] == run.summary["remittance"]["claims_posted"] + run.summary["secondary"]["sent"]
     # The denials: one claim per payer-side fact, every denied line a work item, a realistic 3-8% of claims.
     denied_claims = {i.claim_id for i in items}
-    assert k["claims_with_denial"] == len(denied_claims) == len(run.month.payer_facts) == 4
+    assert k["claims_with_denial"] == len(denied_claims) == sum(len(f.claims) for f in run.month.payer_facts) == 5
     assert k["lines_denied"] == len(items) and Decimal(k["charge_denied"]) == Decimal(denials["amount"])
     assert k["claims_resolved_first_pass"] == k["claims_adjudicated"] - len(denied_claims)
     assert Decimal(k["first_pass_resolution_rate"]) < 1
@@ -393,11 +393,12 @@ def test_payer_side_facts_land_in_their_queues(demo_db):
     facts = run.month.payer_facts
     assert sorted(f.kind for f in facts) == ["authorization_fewer_units", "coverage_ended_before_month",
                                              "coverage_ended_mid_month", "enrollment_ended"]
-    assert [f["claim"] for f in run.summary["denials"]["payer_side_facts"]] == [f.claim for f in facts]
+    assert [f["claims"] for f in run.summary["denials"]["payer_side_facts"]] == [list(f.claims) for f in facts]
     expected_queues = {}
-    for fact in facts:
-        claim = session.scalars(select(Claim).where(Claim.patient_control_number == fact.claim)).one()
-        assert claim.payer.payer_id == fact.payer_id and claim.coverage.member_id == fact.member_id
+    for fact, pcn in [(f, pcn) for f in facts for pcn in f.claims]:
+        claim = session.scalars(select(Claim).where(Claim.patient_control_number == pcn)).one()
+        assert claim.payer.payer_id == fact.payer_id and claim.patient.account_number in fact.account
+        assert fact.npi or claim.coverage.member_id == fact.member_id
         items = session.scalars(select(DenialWorkItem).where(DenialWorkItem.claim_id == claim.id)).all()
         denied = sorted(i.claim_line_id for i in items)
         if fact.coverage_to is not None:
@@ -416,12 +417,12 @@ def test_payer_side_facts_land_in_their_queues(demo_db):
             # The practice still has the provider enrolled (its scrubber's enrollment edit let the claim go).
             (enrolment,) = [e for e in claim.rendering_provider.enrollments if e.payer_id == claim.payer_id]
             assert enrolment.status.value == "enrolled" and enrolment.end_date is None
-            assert claim.rendering_provider.npi == fact.npi
+            assert claim.rendering_provider.npi == fact.npi and claim.status is ClaimStatus.PARTIAL
             expected = sorted(ln.id for ln in claim.lines if ln.service_date > fact.enrollment_to)
             assert expected and denied == expected and len(expected) < len(claim.lines)
             assert {(i.group_code, i.carc, i.queue, i.action, i.owner) for i in items} == {
                 ("CO", "B7", "credentialing", "fix_enrollment", "credentialing")}
-            expected_queues["credentialing"] = len(items)
+            expected_queues["credentialing"] = expected_queues.get("credentialing", 0) + len(items)
         else:
             lines = sorted((ln for ln in claim.lines if ln.code == fact.code), key=lambda ln: ln.service_date)
             first = lines[0].service_date
@@ -438,7 +439,17 @@ def test_payer_side_facts_land_in_their_queues(demo_db):
     assert run.summary["denials"]["by_queue"] == dict(sorted(expected_queues.items()))
     assert session.scalar(select(func.count()).select_from(DenialWorkItem)) == sum(expected_queues.values())
     shown = {(g["claim"], g["denial"], g["queue"], g["action"], g["owner"]) for g in run.summary["denials"]["items"]}
-    assert len(shown) == 4 and all(g["due_date"] for g in run.summary["denials"]["items"])
+    assert len(shown) == sum(len(f.claims) for f in facts) and all(g["due_date"] for g in run.summary["denials"]["items"])
+    # The provider's other Medicare claims (no line after the deactivation) were paid.
+    (ended,) = [f for f in facts if f.npi]
+    others = session.scalars(select(Claim).join(Provider, Provider.id == Claim.rendering_provider_id).where(
+        Provider.npi == ended.npi, Claim.payer_id == claim_payer_id(session, ended.payer_id),
+        Claim.primary_claim_id.is_(None), Claim.patient_control_number.not_in(ended.claims))).all()
+    assert others and all(c.status in (ClaimStatus.PAID, ClaimStatus.HELD) for c in others)
+
+
+def claim_payer_id(session, payer_id: str) -> int:
+    return session.scalars(select(Payer.id).where(Payer.payer_id == payer_id)).one()
 
 
 def test_no_co_denial_reaches_the_patient_or_the_next_payer(demo_db):
@@ -449,6 +460,7 @@ def test_no_co_denial_reaches_the_patient_or_the_next_payer(demo_db):
     from oncobill.claims.models import Claim, ClaimLine
     from oncobill.claims.secondary import prior_adjudication
     from oncobill.denials.models import DenialWorkItem
+    from oncobill.remittance.models import RemitServiceLine
 
     _, run, session = demo_db
     items = session.scalars(select(DenialWorkItem).where(DenialWorkItem.group_code == "CO")).all()
@@ -461,11 +473,27 @@ def test_no_co_denial_reaches_the_patient_or_the_next_payer(demo_db):
             assert sum((a for acc, a in rows if Account(acc) is account), Decimal("0.00")) == 0, (item.id, account)
     denied_claims = {i.claim_id for i in items}
     follow_ups = session.scalars(select(Claim).where(Claim.primary_claim_id.is_not(None))).all()
+    after_denial = 0
     for claim in follow_ups:
         primary = session.get(Claim, claim.primary_claim_id)
         assert prior_adjudication(session, primary).patient_responsibility > 0
-        if primary.id in denied_claims:  # only the PR of the paid lines goes on to the next payer
-            assert all(i.group_code == "CO" for i in items if i.claim_id == primary.id)
+        if primary.id not in denied_claims:
+            continue
+        # Partly denied (the deactivated provider's Medicare claims): the paid lines' PR went on to the
+        # secondary; the CO-denied lines were never moved to it, and it paid nothing on them.
+        after_denial += 1
+        denied_charge_lines = {session.get(ClaimLine, i.claim_line_id).charge_line_id
+                               for i in items if i.claim_id == primary.id}
+        moved = session.scalars(select(JournalLine.amount).where(
+            JournalLine.charge_line_id.in_(denied_charge_lines), JournalLine.account == Account.AR_PAYER.value,
+            JournalLine.payer_id == claim.payer_id)).all()
+        assert moved == []
+        secondary_lines = [ln.id for ln in claim.lines if ln.charge_line_id in denied_charge_lines]
+        assert len(secondary_lines) == len(denied_charge_lines)
+        paid = session.scalars(select(RemitServiceLine.paid).where(
+            RemitServiceLine.claim_line_id.in_(secondary_lines))).all()
+        assert paid and all(p == 0 for p in paid)
+    assert after_denial >= 1  # the demo exercises it: a partly denied primary with a secondary
     assert not {c.primary_claim_id for c in follow_ups} & {
         cid for cid in denied_claims
         if prior_adjudication(session, session.get(Claim, cid)).patient_responsibility == 0}
@@ -485,8 +513,37 @@ def test_the_demo_works_the_authorization_denial(demo_db):
     for w in worked:
         item = session.get(DenialWorkItem, w["item"])
         assert item.carc == "198" and item.status == "in_progress" and item.resolution is None
-        assert fact.claim in item.document and fact.code in item.document
+        assert fact.claims[0] in item.document and fact.code in item.document
         assert f"extended authorization {fact.authorization}" in item.document
         assert item.journal_entry_id is None and item.assigned_to == "demo"
     assert run.summary["denials"]["by_status"] == {"in_progress": len(worked),
                                                     "open": run.summary["denials"]["work_items"] - len(worked)}
+
+
+def test_the_printed_summary_shows_the_denials(demo_db):
+    """`oncobill demo` prints the payer-side facts, each denial with its queue, next action, owner and
+    due date, the item worked, and the KPIs that count them."""
+    from oncobill.cli.common import console
+    from oncobill.cli.demo import _print_summary
+
+    _, run, _ = demo_db
+    width = console.width
+    console.width = 250  # a wide terminal: the table's cells are not wrapped
+    try:
+        with console.capture() as captured:
+            _print_summary(run)
+    finally:
+        console.width = width
+    text = " ".join(captured.get().split())
+    d = run.summary["denials"]
+    assert f"Denials routed to work queues: {d['work_items']} lines, ${d['amount']}" in text
+    for queue, n in d["by_queue"].items():
+        assert f"; {queue} {n}" in text
+    for fact in d["payer_side_facts"]:
+        assert f"payer-side fact ({fact['expected']} expected on {', '.join(fact['claims'])}, {fact['patients']})" in text
+    for g in d["items"]:
+        assert g["claim"] in text and g["denial"] in text and g["due_date"] in text
+    assert "bill other payer" in text and "fix enrollment" in text and "request authorization" in text
+    assert f"worked item {d['worked'][0]['item']} (appeal, now in progress)" in text
+    k = run.summary["kpis"]
+    assert f"({k['claims_resolved_first_pass']} of {k['claims_adjudicated']} claims adjudicated)" in text

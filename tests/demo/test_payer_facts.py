@@ -26,7 +26,7 @@ def _config() -> dict:
 
 def _fact(**kw) -> PayerFact:
     base = {"kind": "coverage_ended_before_month", "payer_id": "SBMAP", "payer": "MAPLAN", "account": "DEMO0001",
-            "claim": "OB00000001", "member_id": "HMA1", "expected": "CO-27", "what": "test"}
+            "claims": ("OB00000001",), "member_id": "HMA1", "expected": "CO-27", "what": "test"}
     return PayerFact(**{**base, **kw})
 
 

@@ -107,7 +107,8 @@ def _print_denials(d: dict) -> None:
     console.print(f"\n[bold]Denials routed to work queues[/]: {d['work_items']} lines, ${d.get('amount', '0.00')}"
                   + "".join(f"; {queue} {n}" for queue, n in d["by_queue"].items()))
     for fact in d.get("payer_side_facts", []):
-        console.print(f"  payer-side fact ({fact['expected']} expected on {fact['claim']}, {fact['patient']}): "
+        console.print(f"  payer-side fact ({fact['expected']} expected on {', '.join(fact['claims'])}, "
+                      f"{fact['patients']}): "
                       f"{fact['what']}")
     if d.get("items"):
         table = Table(title="Denial work items (by claim and denial)")

@@ -342,7 +342,7 @@ def work_denials(session: Session, result: MonthResult, *, worked_on: date) -> N
     for fact in result.payer_facts:
         if fact.kind != "authorization_fewer_units":
             continue
-        claim_id = next(c.id for c in result.claims if c.patient_control_number == fact.claim)
+        claim_id = next(c.id for c in result.claims if c.patient_control_number in fact.claims)
         items = session.scalars(select(DenialWorkItem).where(
             DenialWorkItem.claim_id == claim_id, DenialWorkItem.carc == "198", DenialWorkItem.status == "open")
             .order_by(DenialWorkItem.id)).all()

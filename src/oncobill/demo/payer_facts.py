@@ -13,9 +13,10 @@ same claims on any database) and the payer's copy of the record is changed for t
   and told the plan afterwards; the lines on and after the first date past the end are denied CO-27.
 - ``authorization_fewer_units``: the payer approved one dose of a drug the practice recorded as
   approved for the whole plan; the second dose in the month is denied CO-198 with N54.
-- ``enrollment_ended``: the payer ended a rendering provider's enrollment at revalidation during the
-  month (the notice never reached the practice, whose credentialing record says enrolled); the lines
-  of the one claim that provider has with that payer, from that day on, are denied CO-B7.
+- ``enrollment_ended``: Medicare deactivated a rendering provider's billing privileges before the
+  provider's last treatment day of the month (the revalidation request never reached the practice,
+  whose credentialing record says enrolled); that day's lines are denied CO-B7, on (at most two)
+  claims of patients with a secondary, whose other lines go on to the secondary payer.
 
 Documented in docs/sandbox-payer.md ("The demo's payer-side facts"). Pure except for reading the
 claims; nothing here writes to the database.
@@ -45,8 +46,8 @@ class PayerFact:
     kind: str  # coverage_ended_before_month | coverage_ended_mid_month | authorization_fewer_units | enrollment_ended
     payer_id: str  # the payer's ID (2010BB NM109), the sandbox config key
     payer: str  # the practice's payer code
-    account: str  # the patient's account number
-    claim: str  # the claim it bites (patient control number)
+    account: str  # the patients' account numbers, comma-separated
+    claims: tuple[str, ...]  # the claims it bites (patient control numbers)
     member_id: str
     expected: str  # the denial the payer should send: "CO-27", "CO-198 N54"
     what: str  # the fact in words
@@ -58,7 +59,7 @@ class PayerFact:
     enrollment_to: date | None = None  # ... and the payer's last day of the enrollment
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "payer": self.payer, "patient": self.account, "claim": self.claim,
+        return {"kind": self.kind, "payer": self.payer, "patients": self.account, "claims": list(self.claims),
                 "expected": self.expected, "what": self.what}
 
 
@@ -68,6 +69,10 @@ def _single_coverage_patients(session: Session) -> set[int]:
     for patient_id in session.scalars(select(Coverage.patient_id)):
         counts[patient_id] += 1
     return {p for p, n in counts.items() if n == 1}
+
+
+def _patients_with_secondary(session: Session) -> set[int]:
+    return set(session.scalars(select(Coverage.patient_id).where(Coverage.priority == "secondary")))
 
 
 def choose_payer_facts(session: Session, *, seed: int, month_start: date) -> list[PayerFact]:
@@ -92,7 +97,7 @@ def choose_payer_facts(session: Session, *, seed: int, month_start: date) -> lis
         end = month_start - timedelta(days=1)
         facts.append(PayerFact(
             "coverage_ended_before_month", claim.payer.payer_id, claim.payer.code, claim.patient.account_number,
-            claim.patient_control_number, claim.coverage.member_id, "CO-27",
+            (claim.patient_control_number,), claim.coverage.member_id, "CO-27",
             f"{claim.payer.name} disenrolled the member retroactively as of {end} (moved out of the service "
             f"area); the practice's coverage record has no end date", coverage_to=end))
 
@@ -106,7 +111,7 @@ def choose_payer_facts(session: Session, *, seed: int, month_start: date) -> lis
         end = days[len(days) // 2] - timedelta(days=1)
         facts.append(PayerFact(
             "coverage_ended_mid_month", claim.payer.payer_id, claim.payer.code, claim.patient.account_number,
-            claim.patient_control_number, claim.coverage.member_id, "CO-27",
+            (claim.patient_control_number,), claim.coverage.member_id, "CO-27",
             f"the employer ended the coverage on {end} and told {claim.payer.name} after the month; the "
             f"practice's coverage record has no end date", coverage_to=end))
 
@@ -120,28 +125,39 @@ def choose_payer_facts(session: Session, *, seed: int, month_start: date) -> lis
         number = lines[0].authorization.auth_number
         facts.append(PayerFact(
             "authorization_fewer_units", claim.payer.payer_id, claim.payer.code, claim.patient.account_number,
-            claim.patient_control_number, claim.coverage.member_id, "CO-198 N54",
+            (claim.patient_control_number,), claim.coverage.member_id, "CO-198 N54",
             f"{claim.payer.name} approved authorization {number} for {_plain(units)} units of {code} (one "
             "dose); the practice recorded it as approved for the whole plan", authorization=number, code=code,
             units=units))
 
-    # A provider with a single claim going to a commercial or Medicare Advantage payer (never a
-    # secondary payer in the demo, so no secondary claim is touched): few lines, one claim.
-    pairs: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    # Medicare deactivates a provider's billing privileges the day before the provider's last treatment
+    # day of the month. Picked where the claims with lines that day (at most two) are all of patients
+    # with a secondary and have earlier lines too: partly denied CO-B7, their paid lines go on to the
+    # secondary payer, which must never be billed the CO-B7 lines' money.
+    with_secondary = _patients_with_secondary(session)
+    by_doctor: dict[int, list[Claim]] = defaultdict(list)
     for c in ready:
-        if c.payer.kind in (PayerKind.COMMERCIAL, PayerKind.MEDICARE_ADVANTAGE):
-            pairs[(c.payer_id, c.rendering_provider_id)].append(c)
-    claim = pick([cs[0] for cs in pairs.values() if len(cs) == 1])
-    if claim is not None:
-        days = sorted({ln.service_date for ln in claim.lines})
-        end = days[len(days) // 2] - timedelta(days=1)
-        doctor = claim.rendering_provider
+        if c.payer.kind is PayerKind.MEDICARE:  # every claim the deactivation could reach
+            by_doctor[c.rendering_provider_id].append(c)
+    candidates = []
+    for doctor_id, claims in sorted(by_doctor.items()):
+        days = sorted({ln.service_date for c in claims for ln in c.lines})
+        hit = [c for c in claims if any(ln.service_date == days[-1] for ln in c.lines)]
+        if len(days) >= 2 and len(hit) <= 2 and all(
+                c.patient_id in with_secondary and c.patient_id not in used and c.service_from < days[-1]
+                for c in hit):
+            candidates.append((doctor_id, days[-2], hit))
+    if candidates:
+        doctor_id, end, hit = rng.choice(candidates)
+        used.update(c.patient_id for c in hit)
+        first = hit[0]
+        doctor = first.rendering_provider
         facts.append(PayerFact(
-            "enrollment_ended", claim.payer.payer_id, claim.payer.code, claim.patient.account_number,
-            claim.patient_control_number, claim.coverage.member_id, "CO-B7",
-            f"{claim.payer.name} ended {doctor.display_name}'s enrollment on {end} at revalidation (the notice "
-            "went to an old address); the practice's credentialing record says enrolled", npi=doctor.npi,
-            enrollment_to=end))
+            "enrollment_ended", first.payer.payer_id, first.payer.code,
+            ", ".join(c.patient.account_number for c in hit), tuple(c.patient_control_number for c in hit), "",
+            "CO-B7", f"{first.payer.name} deactivated {doctor.display_name}'s billing privileges after {end} (the "
+            "revalidation request went to an old address); the practice's credentialing record says enrolled",
+            npi=doctor.npi, enrollment_to=end))
     return facts
 
 
@@ -157,28 +173,28 @@ def _repeated_authorized_codes(claim: Claim) -> list[str]:
 def apply_payer_facts(config: dict, facts: list[PayerFact]) -> dict:
     """The sandbox configuration with the payers' own records changed by *facts* (in place, returned).
 
-    A fact that no longer matches the configuration (member or authorization absent) is an error: the
-    demo would silently lose a denial it promises."""
+    A fact that no longer matches the configuration (member, authorization or enrollment absent) is an
+    error: the demo would silently lose a denial it promises."""
     for fact in facts:
         payer = config["payers"].get(fact.payer_id)
         if payer is None:
-            raise OncoBillError(f"payer-side fact for {fact.claim}: payer {fact.payer_id} is not in the sandbox config")
+            raise OncoBillError(f"payer-side fact for {', '.join(fact.claims)}: payer {fact.payer_id} is not in the sandbox config")
         if fact.coverage_to is not None:
             member = next((m for m in payer["members"] if m["member_id"] == fact.member_id), None)
             if member is None:
-                raise OncoBillError(f"payer-side fact for {fact.claim}: member {fact.member_id} is not on "
+                raise OncoBillError(f"payer-side fact for {', '.join(fact.claims)}: member {fact.member_id} is not on "
                                  f"{fact.payer_id}'s roster")
             member["coverage_to"] = fact.coverage_to.isoformat()
         if fact.authorization:
             auth = next((a for a in payer["authorizations"] if a["number"] == fact.authorization), None)
             if auth is None or fact.code not in auth["units"]:
-                raise OncoBillError(f"payer-side fact for {fact.claim}: authorization {fact.authorization} for "
+                raise OncoBillError(f"payer-side fact for {', '.join(fact.claims)}: authorization {fact.authorization} for "
                                  f"{fact.code} is not on file with {fact.payer_id}")
             auth["units"][fact.code] = _plain(fact.units)
         if fact.npi:
             rows = [e for e in payer.get("enrollments") or [] if e["npi"] == fact.npi]
             if not rows:
-                raise OncoBillError(f"payer-side fact for {fact.claim}: NPI {fact.npi} is not enrolled with "
+                raise OncoBillError(f"payer-side fact for {', '.join(fact.claims)}: NPI {fact.npi} is not enrolled with "
                                     f"{fact.payer_id}")
             for row in rows:
                 row["to"] = fact.enrollment_to.isoformat()
