@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import ARRAY, any_, bindparam, cast, func, select, update
+from sqlalchemy import ARRAY, any_, bindparam, case, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -242,6 +242,9 @@ class _ClaimRow:
     payer_claim_number: str
     primary: bool  # billed to the patient's primary coverage
     lines: list[BilledLine] = field(default_factory=list)
+    # True on the view of a claim posted for another payer than the one billed: the primary
+    # forwarded it (crossover) and the next payer answers under our CLP01 (see _Poster.for_remit_payer).
+    forwarded: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +290,8 @@ class _Poster:
         # its payment, the claim line each SVC was matched to (None: unmatched or a reversal) and the claim.
         self.details: list[tuple[int, ClaimPayment, list[tuple[int | None, str]], _ClaimRow | None]] = []
         self.worklists = _Worklists(session, era, out, remit_date=self.effective, now=now)
+        self.remit_payer_id: int | None = session.scalar(
+            select(Payer.id).where(Payer.payer_id == payer_key(remit)).order_by(Payer.id).limit(1))
         self.copies: BackgroundCopies | None = None  # PostgreSQL: COPYs on a worker thread
         self.jobs: list[tuple] = []  # COPY jobs of the chunk, in the order of their foreign keys
 
@@ -380,7 +385,9 @@ class _Poster:
                     self.work("unmatched_claim", cp, f"no claim {cp.patient_control_number} and no claim with "
                                                      f"payer claim number {cp.payer_claim_control_number or '(none)'}")
                     continue
-                self.post_claim(claim, cp)
+                claim = self.for_remit_payer(claim, cp)
+                if claim is not None:
+                    self.post_claim(claim, cp)
             if k + 1 < len(chunks):  # the next chunk's claims are read before this one's rows are sent
                 claims = self.store_pending(next_chunk=chunks[k + 1])
             else:
@@ -474,11 +481,31 @@ class _Poster:
         self.details.clear()
         self.worklists.store(routed, self.bulk)
 
+    def for_remit_payer(self, claim: _ClaimRow, cp: ClaimPayment) -> _ClaimRow | None:
+        """The claim as this 835's payer holds it. A claim the primary forwarded (crossover, CLP02 19
+        + MA18) comes back in the next payer's own 835 under our CLP01: it is posted against that
+        payer's coverage and A/R as a secondary's answer (OA-23 moves nothing, PR goes on to the
+        next party), while the claim itself, the primary's, keeps its status and payer claim number.
+        A payer the patient has no coverage with on the date of service is left to a person."""
+        payer = self.remit_payer_id
+        if payer is None or payer == claim.payer_id:
+            return claim
+        on = claim.service_from
+        cov = next((c for c in sorted(self.coverages.get(claim.patient_id, []), key=lambda c: PRIORITY_ORDER[c.priority])
+                    if c.payer_id == payer and c.active_on(on)), None)
+        if cov is None:
+            self.work("not_postable", cp, f"this 835's payer ({self.remit.payer_name or payer_key(self.remit)}) is "
+                                          f"not the payer claim {claim.patient_control_number} was billed to, and the "
+                                          f"patient has no coverage with it on {on}", claim_id=claim.id)
+            return None
+        return replace(claim, payer_id=payer, coverage_id=cov.id, primary=cov.priority is CoveragePriority.PRIMARY,
+                       forwarded=True)
+
     def remember_payer_number(self, claim: _ClaimRow, number: str) -> None:
         if not number:
             return
         number = number[:50]
-        if claim.payer_claim_number != number:
+        if claim.payer_claim_number != number and not claim.forwarded:
             claim.payer_claim_number = number
             self.number_updates[claim.id] = number
         key = (claim.id, claim.payer_id, number)
@@ -575,6 +602,8 @@ class _Poster:
             target, why = S.PAID, f"paid {cp.paid}, patient responsibility {pr}"
         if target is S.DENIED:
             self.out.denials += 1
+        if claim.forwarded:  # the next payer's answer: the claim's status is the primary's decision
+            return
         if lifecycle.can_move(claim.status, target):
             self.moves.append(lifecycle.Move(claim.id, claim.patient_control_number, claim.status, target,
                                              f"{self.source}: CLP02 {cp.status}, {why}"))
@@ -585,8 +614,10 @@ class _Poster:
         self.store_pending()
         earlier = self.session.execute(
             select(RemitClaim.id, RemitClaim.paid)
+            .join(EraImport, EraImport.id == RemitClaim.era_import_id)
             .where(RemitClaim.claim_id == claim.id, RemitClaim.reversed_by_id.is_(None),
-                   RemitClaim.claim_status_code != "22", RemitClaim.id != remit_claim_id)
+                   RemitClaim.claim_status_code != "22", RemitClaim.id != remit_claim_id,
+                   EraImport.payer_key == self.era.payer_key)  # a payer reverses only its own payment
             .order_by(RemitClaim.id.desc()).limit(1)).first()
         if earlier is None:
             self.work("nothing_to_reverse", cp, "reversal of a payment we never posted", claim_id=claim.id)
@@ -606,10 +637,11 @@ class _Poster:
                              .values(reversed_by_id=remit_claim_id))
         self.session.execute(
             update(DenialWorkItem)
-            .where(DenialWorkItem.remit_claim_id == earlier_id, DenialWorkItem.status != "done")
+            .where(DenialWorkItem.remit_claim_id == earlier_id, DenialWorkItem.status == "open")
             .values(status="done", resolution="no_action", resolved_at=self.now, resolved_by=self.actor[:60],
-                    note=f"void: {self.source} reversed this payment (CLP02 22); "
-                         f"the corrected remit routes its own denials"[:2000]))
+                    note=func.substr(case((DenialWorkItem.note == "", ""), else_=DenialWorkItem.note + "; ")
+                                     + f"void: {self.source} reversed this payment (CLP02 22); the corrected "
+                                       "remit routes its own denials", 1, 2000)))
         for obj in list(self.session.identity_map.values()):  # loaded remit claims read the reversal anew
             if isinstance(obj, RemitClaim) and obj.id == earlier_id:
                 self.session.expire(obj)
