@@ -3,7 +3,6 @@ claims to the next payer after the primary's remit, where claims stand."""
 
 from __future__ import annotations
 
-import getpass
 from datetime import date
 
 import typer
@@ -11,30 +10,12 @@ from rich.table import Table
 
 from oncobill.claims import service
 from oncobill.claims.models import ClaimStatus
-from oncobill.cli.common import JSON_OPTION, console, fail, print_json, session_scope
+from oncobill.cli.common import JSON_OPTION, actor_name, console, fail, parse_date, print_json, session_scope
 
 app = typer.Typer(help="Build, scrub and list claims.", no_args_is_help=True)
 
 ACTOR_OPTION = typer.Option(None, "--actor", help="Who is doing this, recorded on every status change "
                                                    "(default: the login name).")
-
-
-def _actor(value: str | None) -> str:
-    if value:
-        return value
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"{option} {value!r} must be a date, YYYY-MM-DD") from None
 
 
 @app.command("build")
@@ -43,9 +24,9 @@ def build(through: str = typer.Option(None, "--through", help="Only charge lines
           actor: str = ACTOR_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Put every charge line not yet billed on a draft claim (grouped by patient, coverage, providers,
     location, form and month)."""
-    until = _date(through, "--through")
+    until = parse_date(through, "--through")
     with session_scope() as session:
-        result = service.build_claims(session, actor=_actor(actor), through=until)
+        result = service.build_claims(session, actor=actor_name(actor), through=until)
         data = {
             "claims": len(result.claims),
             "lines": result.lines_billed,
@@ -64,9 +45,9 @@ def build(through: str = typer.Option(None, "--through", help="Only charge lines
 def scrub(today: str = typer.Option(None, "--today", help="Scrub as of this date (timely filing); default today."),
           actor: str = ACTOR_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Scrub draft and held claims: hold those with errors, mark the clean ones ready; findings by edit."""
-    as_of = _date(today, "--today") or date.today()
+    as_of = parse_date(today, "--today") or date.today()
     with session_scope() as session:
-        result = service.scrub_claims(session, actor=_actor(actor), today=as_of)
+        result = service.scrub_claims(session, actor=actor_name(actor), today=as_of)
         held = service.list_claims(session, status=ClaimStatus.HELD)
         data = {
             "scrubbed": result.scrubbed,
@@ -104,9 +85,9 @@ def secondary(today: str = typer.Option(None, "--today", help="Scrub as of this 
     billed (crossed over, nothing left, a remit line matched to no claim line, no remit yet)."""
     from oncobill.claims.secondary import build_secondary_claims
 
-    as_of = _date(today, "--today") or date.today()
+    as_of = parse_date(today, "--today") or date.today()
     with session_scope() as session:
-        result = build_secondary_claims(session, actor=_actor(actor), today=as_of)
+        result = build_secondary_claims(session, actor=actor_name(actor), today=as_of)
         data = {
             "built": [_row(c) | {"follows": session.get(type(c), c.primary_claim_id).patient_control_number}
                       for c in result.built],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from collections.abc import Iterator
@@ -40,6 +41,26 @@ def print_json(data) -> None:
 def fail(message: str, code: int = 1) -> typer.Exit:
     err_console.print(f"[bold red]error:[/] {message}")
     return typer.Exit(code)
+
+
+def actor_name(value: str | None) -> str:
+    """Who is acting, as recorded on status changes, entries and work items: --actor, else the login."""
+    if value:
+        return value
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option, or a located error naming the option."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"{option} {value!r} must be a date, YYYY-MM-DD") from None
 
 
 @contextmanager

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import date, datetime
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from oncobill.cli.common import JSON_OPTION, console, fail, print_json, session_scope
+from oncobill.cli.common import JSON_OPTION, actor_name, console, fail, parse_date, print_json, session_scope
 
 app = typer.Typer(help="The denial work queue: list, show, assign and work denied lines.", no_args_is_help=True)
 
@@ -19,24 +18,6 @@ LETTER_OPTION = typer.Option(None, "--letter", dir_okay=False, help="Also write 
 ATTACH_OPTION = typer.Option([], "--attach", help="An attachment the appeal letter lists (repeatable).")
 ACTIONS = ("corrected_claim", "new_claim", "appeal", "write_off", "transfer_to_patient", "transfer_to_secondary",
            "no_action")
-
-
-def actor_name(value: str | None) -> str:
-    if value:
-        return value
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
-
-
-def parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"{option} {value!r} must be a date, YYYY-MM-DD") from None
 
 
 def _now() -> datetime:

@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from oncobill.cli.common import JSON_OPTION, console, fail, print_json, session_scope
-from oncobill.cli.denials import ACTOR_OPTION, actor_name
+from oncobill.cli.common import JSON_OPTION, actor_name, console, fail, print_json, session_scope
+from oncobill.cli.denials import ACTOR_OPTION
 
 FILE = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="The bank file (CSV or BAI2).")
 app = typer.Typer(help="Bank deposits: import or enter them, and reconcile them to ERAs.", no_args_is_help=True)

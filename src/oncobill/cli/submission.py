@@ -9,9 +9,9 @@ from pathlib import Path
 import typer
 
 from oncobill.claims import acknowledgments, submission
-from oncobill.cli.claims import ACTOR_OPTION, _actor
+from oncobill.cli.claims import ACTOR_OPTION
 from oncobill.cli.clearinghouse import ADAPTER_OPTION, TODAY_OPTION, _adapter
-from oncobill.cli.common import JSON_OPTION, console, fail, print_json, session_scope
+from oncobill.cli.common import JSON_OPTION, actor_name, console, fail, print_json, session_scope
 from oncobill.db import database_url, make_engine, unit_of_work
 from oncobill.errors import OncoBillError
 
@@ -30,7 +30,7 @@ def submit(adapter: str = ADAPTER_OPTION, today: str = TODAY_OPTION, actor: str 
     from oncobill.clearinghouse import ClearinghouseError
 
     chosen = _adapter(adapter, today)
-    who = _actor(actor)
+    who = actor_name(actor)
     engine = _engine()
     try:
         with unit_of_work(engine) as session:  # the batches and the claims' move to submitted, together
@@ -68,7 +68,7 @@ def receive(adapter: str = ADAPTER_OPTION, today: str = TODAY_OPTION, actor: str
     engine = _engine()
     try:
         with unit_of_work(engine) as session:
-            result = acknowledgments.receive(session, chosen, actor=_actor(actor))
+            result = acknowledgments.receive(session, chosen, actor=actor_name(actor))
     except (OncoBillError, ClearinghouseError) as exc:
         raise fail(str(exc)) from None
     finally:
@@ -104,7 +104,7 @@ def import_(file: Path = ACK_FILE,
     """Import one 999 or 277CA: claims move to accepted or rejected; importing it again changes nothing,
     and a malformed file changes nothing and names the segment and element at fault."""
     with session_scope(source=str(file)) as session:
-        result = acknowledgments.import_file(session, file, actor=_actor(actor),
+        result = acknowledgments.import_file(session, file, actor=actor_name(actor),
                                              now=datetime.now().replace(microsecond=0))
     if as_json:
         print_json(_import_row(result))

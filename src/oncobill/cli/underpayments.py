@@ -7,8 +7,8 @@ from datetime import datetime
 import typer
 from rich.table import Table
 
-from oncobill.cli.common import JSON_OPTION, console, fail, print_json, session_scope
-from oncobill.cli.denials import ACTOR_OPTION, actor_name
+from oncobill.cli.common import JSON_OPTION, actor_name, console, fail, print_json, session_scope
+from oncobill.cli.denials import ACTOR_OPTION
 
 app = typer.Typer(help="The underpayment queue: allowed amounts below the contract.", no_args_is_help=True)
 STATUSES = ("disputed", "recovered", "accepted")
