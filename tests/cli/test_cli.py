@@ -127,3 +127,26 @@ def test_every_command_group_loads_and_code_starts_without_the_database_layer():
              "get_command(app).get_command(None, 'code'); print('sqlalchemy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_the_top_level_help_lists_every_command_without_importing_any():
+    """`oncobill --help` prints each command's own first help line, from SUMMARIES, loading no stage."""
+    from typer.main import get_command
+
+    from oncobill.cli.main import COMMANDS, SUMMARIES
+
+    group = get_command(app)
+    assert set(SUMMARIES) == set(COMMANDS)
+    for name in COMMANDS:
+        own = group.get_command(None, name)
+        first = " ".join((own.help or "").strip().split("\n\n")[0].split())
+        assert SUMMARIES[name] == first, name
+    probe = ("import sys, contextlib, io\nfrom oncobill.cli.main import app\n"
+             "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+             "    try:\n        app(['--help'])\n    except SystemExit:\n        pass\n"
+             "text = out.getvalue()\n"
+             "print(all(n in text for n in ('demo', 'denials', 'underpayments')), "
+             "[m for m in sys.modules if m.startswith('oncobill.cli.') and m != 'oncobill.cli.main'], "
+             "'sqlalchemy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "True [] False", (out.stdout, out.stderr)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import typer
 import typer.main
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 
 def _module_attr(module: str, attr: str) -> Callable[[], object]:
@@ -50,13 +50,48 @@ COMMANDS: dict[str, Callable[[], object]] = {
 }
 
 
+# What `oncobill --help` prints per command, so listing them imports none of them
+# (tests/cli/test_cli.py keeps each line equal to the command's own help).
+SUMMARIES: dict[str, str] = {
+    "demo": "Reset the demo database, load the demo practice and run one month of its revenue cycle.",
+    "db": "Database schema.",
+    "patient": "Patients.",
+    "code": "Turn documented administrations or a radiation course into explained charge lines.",
+    "refdata": "Reference data (code sets): import CMS files, show loaded versions.",
+    "claims": "Build, scrub and list claims.",
+    "claim": "Claims.",
+    "clearinghouse": "Send 837 batches to the clearinghouse and receive 999, 277CA and 835 files.",
+    "acks": "Import 999 and 277CA acknowledgments.",
+    "ledger": "The double-entry ledger.",
+    "x12": "X12 5010: parse and validate EDI files.",
+    "era": "Remittance advice (835): show one, import and post it.",
+    "denials": "The denial work queue: list, show, assign and work denied lines.",
+    "deposits": "Bank deposits: import or enter them, and reconcile them to ERAs.",
+    "underpayments": "The underpayment queue: allowed amounts below the contract.",
+}
+
+
 class LazyCommands(TyperGroup):
     """A top-level group that builds each subcommand from its module only when it is asked for."""
 
     def list_commands(self, ctx) -> list[str]:
         return list(COMMANDS)
 
+    def format_help(self, ctx, formatter) -> None:
+        """The top-level help lists the commands from SUMMARIES: building them all to read their
+        help would import every stage (seconds) just to print one screen."""
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
     def get_command(self, ctx, name: str):
+        if getattr(self, "_listing", False) and name in COMMANDS:
+            return TyperCommand(name, help=SUMMARIES.get(name, ""))
+        return self._build(name)
+
+    def _build(self, name: str):
         loader = COMMANDS.get(name)
         if loader is None:
             return None
