@@ -22,7 +22,7 @@ import os
 from itertools import accumulate, count, repeat
 from operator import add
 
-from oncobill.x12.remit835 import _ADJUSTMENTS, _cas, _claim, _service
+from oncobill.x12.remit835 import _ADJUSTMENTS, Adjustment, _cas, _claim, _service
 from oncobill.x12.specs.x835 import SPEC
 from oncobill.x12.tokenizer import CHUNK, ISA_LENGTH, Delimiters, Segment, delimiters_from_isa
 from oncobill.x12.values import _AMOUNTS, _DATES, amount, parse_date
@@ -137,6 +137,10 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
     line = None  # the open service line
     adjustments = None  # its adjustments, once it has one
     shared_adjustments, dates, amounts = _ADJUSTMENTS, _DATES, _AMOUNTS
+    # A line's usual CAS (one pair) and DTM*472, by their whole text: a remittance repeats
+    # them thousands of times, and a hit skips splitting the segment. Only texts that
+    # passed the checks below in a 2110 are stored, so a hit takes exactly the same path.
+    known: dict = {}
     gs08 = ""
     number = 0  # segments numbered so far
     done = False  # IEA seen
@@ -157,6 +161,16 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
         # Where each piece starts in the file, computed at C speed; used only for Segments.
         starts = accumulate(map(add, map(len, pieces), repeat(1)), initial=skipped + chunk_start)
         for number, t, start in zip(count(first), texts, starts):
+            if mode == 2:
+                hit = known.get(t)
+                if hit is not None:
+                    if hit.__class__ is Adjustment:
+                        if adjustments is None:
+                            adjustments = line.adjustments = []
+                        adjustments.append(hit)
+                    else:
+                        line.service_date = hit
+                    continue
             parts = t.split(elem)
             sid = parts[0]
             if mode:
@@ -177,6 +191,7 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                                     adj = shared_adjustments.get((parts[1], parts[2], parts[3], ""))
                                     if adj is not None:
                                         adjustments.append(adj)
+                                        known[t] = adj
                                         continue
                                 _cas(parts, adjustments)
                             elif sid == "DTM":
@@ -184,6 +199,8 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                                 qual = parts[1]
                                 if qual == "472":
                                     line.service_date = d
+                                    if d is not None:
+                                        known[t] = d
                                 elif qual == "150":
                                     line.service_start = d
                                 else:  # 151: DTM is typed for 472, 150 and 151 only
