@@ -198,3 +198,45 @@ def test_a_short_clp_or_svc_is_a_located_error(old, new, element):
         read_remittances(_mutate(SMALL_835, old, new))
     assert err.value.segment_id == new[:3] and err.value.element == element
     assert err.value.segment_number == (12 if new.startswith("CLP") else 14)
+
+
+def _with_lines(extra: str) -> str:
+    """SMALL_835 with *extra* segments after its line (SE01 counts them)."""
+    text = _mutate(SMALL_835, "REF*6R*LINE0001~", "REF*6R*LINE0001~" + extra)
+    return _mutate(text, "SE*17*0001", f"SE*{17 + extra.count('~')}*0001")
+
+
+# Line segments the in-memory reader takes by their whole text or first seven characters
+# (a repeated CAS or DTM*472, REF*6R, AMT*B6), next to look-alikes it must not take that way.
+REPEATS = _with_lines(
+    "AMT*B6*180.00~"
+    "SVC*HC:96413*200.00*150.00**1~DTM*472*20260102~CAS*CO*45*30.00~CAS*PR*2*20.00~"
+    "REF*6R*LINE0002~AMT*B6*180.00~"
+    "SVC*HC:J9271*100.00*80.00**2~DTM*150*20260102~DTM*472*20260102~"
+    "CAS*CO*45*30.00*1~CAS*PR*2*20.00*1~CAS*CO*45*30.00~REF*6R*LINE0003*NOTE~AMT*B6*95.5~"
+    "CLP*PCN0002*1*200.00*150.00*20.00*12*PAYERICN0002~NM1*QC*1*TESTPATIENT*BETA****MI*MEMBER002~"
+    "CAS*CO*45*30.00~SVC*HC:96413*200.00*150.00**1~CAS*CO*45*30.00~DTM*472*20260102~REF*6R*LINE0004~"
+)
+
+
+def test_repeated_line_segments_read_the_same_both_ways():
+    want = general(REPEATS)
+    fast = fast_remittances(REPEATS)
+    assert fast is not None and same(fast, want)
+    lines = [line for c in fast[0].claims for line in c.services]
+    assert [line.line_control_number for line in lines] == ["LINE0001", "LINE0002", "LINE0003", "LINE0004"]
+    assert [str(line.allowed) for line in lines] == ["180.00", "180.00", "95.50", "None"]
+    assert [len(line.adjustments) for line in lines] == [2, 2, 3, 1]
+    assert lines[2].adjustments[0].quantity is not None and lines[2].adjustments[2].quantity is None
+    assert fast[0].claims[1].adjustments[0] is lines[3].adjustments[0]  # one shared Adjustment
+
+
+@pytest.mark.parametrize("bad", ["AMT*B6*180.001~", "REF*6R~AMT*B6*1O.00~", "DTM*472*20261302~"])
+def test_a_bad_repeated_line_segment_is_left_to_the_general_reader(bad):
+    text = _with_lines("AMT*B6*180.00~SVC*HC:96413*200.00*150.00**1~DTM*472*20260102~" + bad)
+    with pytest.raises(X12Error) as want:
+        general(text)
+    assert fast_remittances(text) is None
+    with pytest.raises(X12Error) as got:
+        read_remittances(text)
+    assert str(got.value) == str(want.value)

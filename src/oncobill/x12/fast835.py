@@ -141,6 +141,15 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
     # them thousands of times, and a hit skips splitting the segment. Only texts that
     # passed the checks below in a 2110 are stored, so a hit takes exactly the same path.
     known: dict = {}
+    # The other usual line segments, REF*6R and AMT*B6, by their first seven characters
+    # (ID, qualifier, two separators) when the 2110 takes and types them: True = REF*6R.
+    heads: dict = {}
+    rule = rules_2110.get("REF")
+    if rule and rule[0] == 1 and rule[1] is not None and "6R" in rule[1] and rule[2] and "6R" in rule[2]:
+        heads[f"REF{elem}6R{elem}"] = True
+    rule = rules_2110.get("AMT")
+    if rule and rule[0] == 0 and rule[1] is None and rule[2] and "B6" in rule[2]:
+        heads[f"AMT{elem}B6{elem}"] = False
     gs08 = ""
     number = 0  # segments numbered so far
     done = False  # IEA seen
@@ -171,6 +180,16 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                     else:
                         line.service_date = hit
                     continue
+                ref = heads.get(t[:7])
+                if ref is not None:
+                    rest = t[7:]
+                    if elem not in rest:
+                        if ref:
+                            line.line_control_number = rest
+                        else:
+                            allowed = amounts.get(rest)
+                            line.allowed = allowed if allowed is not None else amount(rest)
+                        continue
             parts = t.split(elem)
             sid = parts[0]
             if mode:
