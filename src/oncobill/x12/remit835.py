@@ -34,6 +34,8 @@ _PROCEDURES: dict = {}  # frozen Procedure objects, shared: a remit repeats the 
 # repeats the same few hundred CAS pairs, and every object kept alive is walked by the
 # garbage collector (at the latest when the interpreter exits), so equal ones are shared.
 _ADJUSTMENTS: dict = {}
+# Line segments whose qualifier (01) and value (02) the guide requires and _service reads.
+_QUALIFIED = frozenset(("DTM", "REF", "AMT", "LQ"))
 _set = object.__setattr__  # frozen records are built field by field, as dataclasses do
 
 
@@ -427,6 +429,8 @@ def _service(segs: list, comp: str) -> ServicePayment:
     for k in range(1, len(segs)):
         seg = segs[k]
         sid = seg[0]
+        if len(seg) < 3 and sid in _QUALIFIED:
+            _too_short(seg, f"{sid}01-{sid}02 (qualifier and value)")
         if sid == "CAS":
             if adjustments is None:
                 adjustments = line.adjustments = []
