@@ -114,6 +114,12 @@ def _rules(loop) -> dict:
     return rules
 
 
+def _ends(pieces: list[str], offset: int) -> list[int]:
+    """Where each piece of a chunk ends in the file (the terminator's offset), given where
+    the chunk starts."""
+    return list(accumulate(map(add, map(len, pieces), repeat(1)), initial=offset - 1))[1:]
+
+
 def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
     """The segments outside claims (as the tokenizer gives them) and the typed claims of each
     transaction set, in order."""
@@ -167,9 +173,10 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
         if "" in texts:
             raise _GiveUp  # an empty segment ("~~"): the tokenizer's numbering skips it
         first = number + 1
-        # Where each piece starts in the file, computed at C speed; used only for Segments.
-        starts = accumulate(map(add, map(len, pieces), repeat(1)), initial=skipped + chunk_start)
-        for number, t, start in zip(count(first), texts, starts):
+        # Where each piece ends in the file: used only for Segments, so computed (at C
+        # speed) only for a chunk that has one.
+        ends = None
+        for number, t in zip(count(first), texts):
             if mode == 2:
                 hit = known.get(t)
                 if hit is not None:
@@ -235,7 +242,9 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                         # kept verbatim in ``other``: a Segment with its place in the file
                         seg = Segment(parts)
                         seg.number = number
-                        seg.position = start + len(pieces[number - first]) - len(t)
+                        if ends is None:
+                            ends = _ends(pieces, skipped + chunk_start)
+                        seg.position = ends[number - first] - len(t)
                         (segs if mode == 1 else line.other).append(seg)
                         continue
                 if sid == "SVC":
@@ -264,7 +273,9 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                 continue
             seg = Segment(parts)
             seg.number = number
-            seg.position = start + len(pieces[number - first]) - len(t)
+            if ends is None:
+                ends = _ends(pieces, skipped + chunk_start)
+            seg.position = ends[number - first] - len(t)
             segments.append(seg)
             in_2000 = sid in _IN_2000
             if sid == "GS":
