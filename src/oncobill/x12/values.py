@@ -24,7 +24,13 @@ def amount(text: str, seg=None, element: str | None = None) -> Decimal:
     # The usual shape (ASCII digits, at most two decimals) straight to cents; anything else
     # (a sign, spaces, exponents, too many decimals) goes through money, which decides.
     whole, _, cents = text.partition(".")
-    if text.isascii() and whole.isdigit() and len(whole) <= 20 and len(cents) <= 2 and (cents.isdigit() or not cents):
+    if (
+        text.isascii()
+        and whole.isdigit()
+        and len(whole) <= 20
+        and len(cents) <= 2
+        and (cents.isdigit() or not cents)
+    ):
         value = Decimal(f"{whole}.{cents:0<2}")
         if len(_AMOUNTS) > 200_000:
             _AMOUNTS.clear()
