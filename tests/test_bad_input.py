@@ -160,3 +160,15 @@ def test_code_not_valid_on_date_of_service_is_refused(session, code, message):
     with pytest.raises(InvalidInput, match=message):
         charges.add_charge_line(session, encounter=encounter, code=code, units=1, charge="10.00", dx_pointers=[1],
                                 actor="test")
+
+
+def test_an_input_file_that_cannot_be_read_is_named(session, tmp_path):
+    from oncobill.claims import acknowledgments
+    from oncobill.remittance import deposits
+    from oncobill.remittance import service as remittance
+
+    missing = tmp_path / "nowhere.x12"
+    for load, what in ((remittance.import_file, "835 file"), (acknowledgments.import_file, "acknowledgment file"),
+                       (deposits.import_bank_file, "bank file")):
+        with pytest.raises(InvalidInput, match=f"{what} {missing}.*cannot be read"):
+            load(session, missing, actor="t", now=None)

@@ -1,10 +1,21 @@
-"""Files written so that a reader never sees half of one: temporary file, fsync, rename."""
+"""Files read with a located error, and written so that a reader never sees half of one
+(temporary file, fsync, rename)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from oncobill.errors import InvalidInput
+
+
+def read_input(path: Path, what: str) -> bytes:
+    """The bytes of an input file, or an InvalidInput naming the file and why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{what} {path}", f"cannot be read ({exc.strerror or exc})") from None
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

@@ -25,6 +25,7 @@ from oncobill.claims import lifecycle
 from oncobill.claims.models import Claim, ClaimStatus, ImportedFile, SubmissionBatch, SubmissionBatchClaim
 from oncobill.claims.submission import batch_for_set
 from oncobill.errors import InvalidInput
+from oncobill.fileio import read_input
 from oncobill.x12 import X12Error, read
 from oncobill.x12.acks import ClaimAcknowledgmentReport, ImplementationAck, read_277ca, read_999
 
@@ -91,11 +92,7 @@ class ImportResult:
 
 def import_file(session: Session, path: str | Path, *, actor: str, now: datetime | None = None) -> ImportResult:
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"acknowledgment file {path}", f"cannot be read ({exc.strerror or exc})") from None
-    return import_acknowledgment(session, path.name, data, actor=actor, now=now)
+    return import_acknowledgment(session, path.name, read_input(path, "acknowledgment file"), actor=actor, now=now)
 
 
 def import_acknowledgment(session: Session, name: str, data: bytes, *, actor: str,

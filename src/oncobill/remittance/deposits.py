@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from oncobill.errors import InvalidInput, NotFound
+from oncobill.fileio import read_input
 from oncobill.money import ZERO
 from oncobill.remittance import reconciliation
 from oncobill.remittance.models import Deposit, DepositMatch, EraImport, RemitWorkItem
@@ -58,9 +59,9 @@ def import_bank_file(session: Session, path: str | Path, *, actor: str, now: dat
                      format: str | None = None) -> DepositImport:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"bank file {path}", f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+        text = read_input(path, "bank file").decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"bank file {path}", f"cannot be read ({exc})") from None
     return import_bank_text(session, path.name, text, actor=actor, now=now, format=format)
 
 

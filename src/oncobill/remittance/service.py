@@ -26,6 +26,7 @@ from oncobill.denials.models import DenialWorkItem
 from oncobill.denials.playbook import NO_WORK, default_playbook
 from oncobill.denials.rules import ClaimFacts, DeniedLine, PayerTerms, WorkItem, route
 from oncobill.errors import InvalidInput
+from oncobill.fileio import read_input
 from oncobill.ledger import rules as ledger
 from oncobill.ledger.models import JournalEntry
 from oncobill.ledger.service import (
@@ -125,11 +126,7 @@ class EraImportResult:
 
 def import_file(session: Session, path: str | Path, *, actor: str, now: datetime | None = None) -> EraImportResult:
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"835 file {path}", f"cannot be read ({exc.strerror or exc})") from None
-    return import_era(session, path.name, data, actor=actor, now=now)
+    return import_era(session, path.name, read_input(path, "835 file"), actor=actor, now=now)
 
 
 def _read_sets(name: str, data: bytes) -> list[tuple[Remittance, list[str]]]:
