@@ -4,6 +4,7 @@ claims to the next payer after the primary's remit, where claims stand."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import typer
 from rich.table import Table
@@ -67,7 +68,7 @@ def scrub(today: str = typer.Option(None, "--today", help="Scrub as of this date
         print_json(data)
         return
     console.print(f"{data['scrubbed']} claim(s) scrubbed: {data['ready']} ready, {data['held']} held "
-                  f"(clean-claim rate {float(data['clean_claim_rate']):.1%}).")
+                  f"(clean-claim rate {Decimal(data['clean_claim_rate']):.1%}).")
     table = Table(title="Findings by edit")
     for column in ("Edit", "Findings", "Claims held"):
         table.add_column(column)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -126,7 +127,8 @@ def _print_denials(d: dict) -> None:
 
 
 def _pct(text: str) -> str:
-    return f"{float(text):.1%}"
+    """A rate kept as a decimal string, as a percentage (Decimal: no binary rounding on the way)."""
+    return f"{Decimal(text):.1%}"
 
 
 def _print_kpis(k: dict) -> None:
@@ -164,7 +166,7 @@ def _print_claims(c: dict) -> None:
     forms = ", ".join(f"{n} {form}" for form, n in c["by_form"].items())
     console.print(f"\n[bold]Claims[/]: {c['built']} built ({forms}) with {c['lines']} lines, "
                   f"${c['total_charge']}; scrubbed: {c['ready']} ready, {c['held']} held; "
-                  f"clean-claim rate {float(c['clean_claim_rate']):.1%}")
+                  f"clean-claim rate {_pct(c['clean_claim_rate'])}")
     if c["claims_held_by_edit"]:
         table = Table(title="Scrubber findings (errors hold the claim)")
         table.add_column("Edit")
@@ -181,9 +183,9 @@ def _print_submission(sub: dict) -> None:
     console.print(f"\n[bold]Submitted[/]: {sub['submitted']} claims (${sub['submitted_charge']}) in "
                   f"{sub['batches']} 837 batches through the sandbox clearinghouse")
     console.print(f"  999: {sub['ack_999_accepted']} accepted, {sub['ack_999_rejected']} rejected "
-                  f"(acceptance {float(sub['ack_999_acceptance_rate']):.1%})")
+                  f"(acceptance {_pct(sub['ack_999_acceptance_rate'])})")
     console.print(f"  277CA: {sub['payer_accepted']} accepted into adjudication, {sub['payer_rejected']} rejected "
-                  f"(acceptance {float(sub['ack_277ca_acceptance_rate']):.1%})")
+                  f"(acceptance {_pct(sub['ack_277ca_acceptance_rate'])})")
     for line in sub["rejections"]:
         console.print(f"  rejected {line}")
     for failure in sub["import_failures"]:
