@@ -33,7 +33,6 @@ from oncobill.remittance.models import EraImport, RemitAdjustment, RemitClaim, R
 from oncobill.x12.remit835 import Adjustment, Procedure
 
 ZERO = Decimal("0.00")
-PRIORITY_ORDER = {CoveragePriority.PRIMARY: 0, CoveragePriority.SECONDARY: 1, CoveragePriority.TERTIARY: 2}
 
 
 # -- the prior payer's adjudication, as facts ---------------------------------------------------------
@@ -203,10 +202,10 @@ class SecondaryResult:
 def next_coverage(coverages: list[Coverage], claim: Claim, payers_before: set[int]) -> Coverage | None:
     """The coverage after the claim's in payment order, in force on every date of service, with a payer
     that has not adjudicated this service yet."""
-    rank = PRIORITY_ORDER[claim.coverage.priority]
-    later = sorted((c for c in coverages if PRIORITY_ORDER[c.priority] > rank and c.active_on(claim.service_from)
+    rank = claim.coverage.priority.rank
+    later = sorted((c for c in coverages if c.priority.rank > rank and c.active_on(claim.service_from)
                     and c.active_on(claim.service_to) and c.payer_id not in payers_before),
-                   key=lambda c: PRIORITY_ORDER[c.priority])
+                   key=lambda c: c.priority.rank)
     return later[0] if later else None
 
 

@@ -18,6 +18,11 @@ class CoveragePriority(str, enum.Enum):
     TERTIARY = "tertiary"
 
     @property
+    def rank(self) -> int:
+        """Payment order: the primary pays first (0), then the secondary (1), then the tertiary (2)."""
+        return ("primary", "secondary", "tertiary").index(self.value)
+
+    @property
     def sbr01(self) -> str:
         """The payer responsibility sequence code of X12 SBR01."""
         return {"primary": "P", "secondary": "S", "tertiary": "T"}[self.value]

@@ -74,7 +74,6 @@ ZERO = Decimal("0.00")
 S = ClaimStatus
 CHUNK = 1000  # claims posted per flush
 BACKGROUND_COPIES = True  # PostgreSQL: a chunk's rows are sent on a worker thread while the next is built
-PRIORITY_ORDER = {CoveragePriority.PRIMARY: 0, CoveragePriority.SECONDARY: 1, CoveragePriority.TERTIARY: 2}
 
 
 @dataclass
@@ -488,7 +487,7 @@ class _Poster:
         if payer is None or payer == claim.payer_id:
             return claim
         on = claim.service_from
-        cov = next((c for c in sorted(self.coverages.get(claim.patient_id, []), key=lambda c: PRIORITY_ORDER[c.priority])
+        cov = next((c for c in sorted(self.coverages.get(claim.patient_id, []), key=lambda c: c.priority.rank)
                     if c.payer_id == payer and c.active_on(on)), None)
         if cov is None:
             self.work("not_postable", cp, f"this 835's payer ({self.remit.payer_name or payer_key(self.remit)}) is "
@@ -515,7 +514,7 @@ class _Poster:
         this payer is itself a secondary."""
         on = claim.service_from
         active = sorted((c for c in self.coverages.get(claim.patient_id, []) if c.active_on(on)),
-                        key=lambda c: PRIORITY_ORDER[c.priority])
+                        key=lambda c: c.priority.rank)
         ids = [c.id for c in active]
         after = active[ids.index(claim.coverage_id) + 1:] if claim.coverage_id in ids else []
         for cov in after:
