@@ -101,6 +101,46 @@ def adjudications(
     return LineAdjudication("PAYERA", paid, procedure, units, when, adjs)
 
 
+# 835 MOA elements (MOA01 rate, MOA02 HCPCS payable, MOA03-07 remarks, MOA08, MOA09) and MIA
+# (MIA01 covered days, MIA05 and MIA20-23 remarks, amounts elsewhere), as a Medicare 835 sends them.
+MOA_REMARKS = ["MA01", "MA18", "MA07", "N130", "N20", "MA130"]
+
+
+@st.composite
+def outpatient_adjudications(draw) -> tuple[str, ...]:
+    remarks = draw(st.lists(st.sampled_from(MOA_REMARKS), min_size=1, max_size=5, unique=True))
+    rate = draw(st.sampled_from(["", "0.8", "1"]))
+    payable = draw(st.sampled_from(["", "12.5", "104.37"]))
+    return (rate, payable, *remarks)
+
+
+@st.composite
+def inpatient_adjudications(draw) -> tuple[str, ...]:
+    mia = [str(draw(st.integers(0, 30))), "", "", draw(st.sampled_from(["", "1204.5"])),
+           draw(st.sampled_from(["", "MA01", "N130"]))]
+    while mia and not mia[-1]:
+        mia.pop()
+    return tuple(mia)
+
+
+@st.composite
+def prior_payers(draw, subscriber: Person, lines, charge: Decimal, institutional: bool = False) -> OtherPayer:
+    """The 2320 of a prior payer: adjudicated (AMT*D = the 2430s' paid, its claim number, sometimes its
+    MOA/MIA), or bypassed under the destination's cost-avoidance policy (AMT*A8 = CLM02, no AMT*D, no CAS
+    and no 2430 for it: *lines* then carry none)."""
+    who = Person(subscriber.last_name, subscriber.first_name, subscriber.member_id)
+    if not any(ln.adjudications for ln in lines):
+        return OtherPayer("P", Payer("PRIMARY PLAN", "PAYERA"), who, "18", "", "MB", non_covered=charge)
+    paid = sum((a.paid for ln in lines for a in ln.adjudications), Decimal("0.00"))
+    return OtherPayer(
+        "P", Payer("PRIMARY PLAN", "PAYERA"), who, "18", "", "MB", paid,
+        adjudication_date=lines[0].service_date or date(2026, 1, 2),
+        claim_control_number=draw(st.sampled_from(["", "ICN" + draw(ids)])),
+        outpatient_adjudication=draw(st.sampled_from([(), draw(outpatient_adjudications())])),
+        inpatient_adjudication=draw(st.sampled_from([(), draw(inpatient_adjudications())])) if institutional else (),
+    )  # fmt: skip
+
+
 @st.composite
 def service_lines(draw, n: int, cob: bool) -> ServiceLine:
     code = draw(st.sampled_from(HCPCS))
@@ -129,8 +169,9 @@ def professional_claims(draw) -> ProfessionalClaims:
     payer = draw(payers)
     claims = []
     for n in range(draw(st.integers(1, 5))):
-        cob = draw(st.booleans())
-        lines = [draw(service_lines(k, cob)) for k in range(draw(st.integers(1, 4)))]
+        mode = draw(st.sampled_from(["", "adjudicated", "bypassed"]))
+        cob = bool(mode)
+        lines = [draw(service_lines(k, mode == "adjudicated")) for k in range(draw(st.integers(1, 4)))]
         subscriber = draw(persons())
         dependent = draw(st.booleans())
         claim = ProfessionalClaim(
@@ -144,12 +185,7 @@ def professional_claims(draw) -> ProfessionalClaims:
             claim.frequency = "7"
             claim.payer_claim_control_number = draw(ids)
         if cob:
-            paid = sum((a.paid for ln in lines for a in ln.adjudications), Decimal("0.00"))
-            claim.other_payers.append(
-                OtherPayer("P", Payer("PRIMARY PLAN", "PAYERA"),
-                           Person(subscriber.last_name, subscriber.first_name, subscriber.member_id), "18", "", "MB", paid,
-                           adjudication_date=lines[0].service_date)
-            )  # fmt: skip
+            claim.other_payers.append(draw(prior_payers(subscriber, lines, claim.charge)))
         claims.append(claim)
     return ProfessionalClaims(
         "TEST ONCOLOGY GROUP", "TOG0001", "BILLING OFFICE", "2175550100", "SYNTHETIC CLEARINGHOUSE", "CLEAR01",
@@ -175,14 +211,21 @@ def institutional_claims(draw) -> ProfessionalClaims:
             )
             lines.append(RevenueLine(rev, draw(cents), Decimal(draw(st.integers(1, 10))), Procedure("HC", code),
                                      start, f"R{n}{k}", drug))  # fmt: skip
-        claims.append(
-            InstitutionalClaim(
-                f"IPCN{n}{draw(ids)}"[:20], sum((ln.charge for ln in lines), Decimal("0.00")), "13", start, start,
-                draw(st.sampled_from(ICD10)), lines, bp, draw(persons()), payer,
-                other_diagnoses=draw(st.lists(st.sampled_from(ICD10), max_size=3, unique=True)),
-                prior_authorization=draw(st.sampled_from(["", "AUTH12345", "PA2026-0042"])),
-            )
+        mode = draw(st.sampled_from(["", "adjudicated", "bypassed"]))
+        if mode == "adjudicated":
+            for ln in lines:
+                ln.adjudications.append(draw(adjudications(ln.procedure, ln.charge, ln.units, start)))
+        subscriber = draw(persons())
+        claim = InstitutionalClaim(
+            f"IPCN{n}{draw(ids)}"[:20], sum((ln.charge for ln in lines), Decimal("0.00")), "13", start, start,
+            draw(st.sampled_from(ICD10)), lines, bp, subscriber, payer,
+            coverage=Coverage("S" if mode else "P", "18", "", "CI"),
+            other_diagnoses=draw(st.lists(st.sampled_from(ICD10), max_size=3, unique=True)),
+            prior_authorization=draw(st.sampled_from(["", "AUTH12345", "PA2026-0042"])),
         )  # fmt: skip
+        if mode:
+            claim.other_payers.append(draw(prior_payers(subscriber, lines, claim.charge, institutional=True)))
+        claims.append(claim)
     return ProfessionalClaims("TEST HOSPITAL", "HOSP0001", "PATIENT ACCOUNTS", "2175550199", "SYNTHETIC CLEARINGHOUSE",
                               "CLEAR01", claims, reference=draw(ids), created=datetime(2026, 11, 2, 9, 30))  # fmt: skip
 

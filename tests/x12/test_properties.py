@@ -55,6 +55,7 @@ def test_837p_we_write_passes_pyx12_and_reads_back(doc):
     assert [c.patient_control_number for c in _claims_by_pcn(back)] == [
         c.patient_control_number for c in _claims_by_pcn(doc)
     ]
+    assert write(read(text)) == text  # parse, write, parse: the same text (COB loops included)
     for got, want in zip(_claims_by_pcn(back), _claims_by_pcn(doc)):
         assert got.lines == want.lines
         assert got.charge == want.charge and got.diagnoses == want.diagnoses
@@ -68,10 +69,13 @@ def test_837p_we_write_passes_pyx12_and_reads_back(doc):
 def test_837i_we_write_passes_pyx12_and_reads_back(doc):
     text = _interchange(build_837i(doc))
     assert pyx12_errors(text) == []
+    assert validate(text).errors() == []
     back = read_837i(_only(text))
-    assert [(c.patient_control_number, c.lines, c.prior_authorization) for c in _claims_by_pcn(back)] == [
-        (c.patient_control_number, c.lines, c.prior_authorization) for c in _claims_by_pcn(doc)
+    assert [(c.patient_control_number, c.lines, c.prior_authorization, c.other_payers)
+            for c in _claims_by_pcn(back)] == [
+        (c.patient_control_number, c.lines, c.prior_authorization, c.other_payers) for c in _claims_by_pcn(doc)
     ]
+    assert write(read(text)) == text  # parse, write, parse: the same text (COB loops included)
 
 
 @PROPERTY
@@ -115,8 +119,9 @@ def test_specs_are_registered_for_every_transaction():
 
 
 def test_generators_reach_the_cases_the_issue_names():
-    """The 837P strategy does produce drug lines, COB, several providers and dependents; the
-    835 strategy reversals and PLB (so the pyx12 properties above cover them)."""
+    """The 837P strategy does produce drug lines, COB (with MOA, 2330B REF*F8, and a bypassed payer's
+    AMT*A8), several providers and dependents; the 835 strategy reversals and PLB (so the pyx12
+    properties above cover them)."""
     seen: set[str] = set()
 
     @settings(max_examples=40, deadline=None, database=None, phases=[Phase.generate])
@@ -128,6 +133,9 @@ def test_generators_reach_the_cases_the_issue_names():
             for name, hit in (
                 ("drug", any(ln.drug for c in claims for ln in c.lines)),
                 ("cob", any(c.other_payers and c.lines[0].adjudications for c in claims)),
+                ("moa", any(op.outpatient_adjudication for c in claims for op in c.other_payers)),
+                ("f8", any(op.claim_control_number for c in claims for op in c.other_payers)),
+                ("a8", any(op.non_covered is not None for c in claims for op in c.other_payers)),
                 ("providers", len({c.billing_provider.npi for c in claims}) > 1),
                 ("dependent", any(c.patient for c in claims)),
                 ("reversal", any(c.status == "22" for c in remit.claims)),
@@ -137,4 +145,4 @@ def test_generators_reach_the_cases_the_issue_names():
         )
 
     sample()
-    assert seen == {"drug", "cob", "providers", "dependent", "reversal", "plb"}
+    assert seen == {"drug", "cob", "moa", "f8", "a8", "providers", "dependent", "reversal", "plb"}

@@ -69,6 +69,9 @@ class PriorAdjudication:
     unmatched_lines: tuple[str, ...] = ()  # SVCs matched to no claim line (procedure as sent)
     crossed_over: bool = False
     next_payer_claim_number: str = ""  # the next payer's own CLP on this claim (it came by crossover)
+    # The CLP's MOA (MOA01..09) and MIA (MIA01..24) elements as the 835 sent them -> 2320 MOA / MIA.
+    outpatient_adjudication: tuple[str, ...] = ()
+    inpatient_adjudication: tuple[str, ...] = ()
 
     @property
     def patient_responsibility(self) -> Decimal:
@@ -155,10 +158,30 @@ def prior_adjudication(session: Session, claim: Claim) -> PriorAdjudication | No
             continue
         lines.append(PriorLine(numbers[svc.claim_line_id], proc, svc.charge, svc.paid, svc.units,
                                tuple(by_line.get(svc.id, ()))))
+    moa, mia = stored_claim_adjudication(remit)
     return PriorAdjudication(claim.id, remit.claim_status_code, remit.payer_claim_number, when, remit.charge,
                              remit.paid, tuple(by_line.get(None, ())), tuple(lines), tuple(unmatched),
                              bool(remit.crossed_over) or forwarded is not None,
-                             forwarded.payer_claim_number if forwarded is not None else "")
+                             forwarded.payer_claim_number if forwarded is not None else "", moa, mia)
+
+
+def stored_claim_adjudication(remit: RemitClaim) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The CLP's MOA and MIA elements (claim-level remark codes and amounts), trailing empties dropped.
+
+    They are kept in ``remit_claims.outpatient_adjudication`` / ``inpatient_adjudication`` (JSON lists of
+    the segment's elements after its ID, verbatim; migration 0007, filled at posting). Read through
+    ``getattr`` so this module also works on a schema without them: a remit row that has none carries
+    nothing and no 2320 MOA/MIA is written (the lines' LQ*HE remarks are not the claim's, and the 837
+    has no place for them)."""
+    return (_elements(getattr(remit, "outpatient_adjudication", None)),
+            _elements(getattr(remit, "inpatient_adjudication", None)))
+
+
+def _elements(values) -> tuple[str, ...]:
+    out = [str(v) for v in values or ()]
+    while out and not out[-1]:
+        out.pop()
+    return tuple(out)
 
 
 def prior_chain(session: Session, claim: Claim) -> list[tuple[Claim, PriorAdjudication]]:

@@ -204,7 +204,9 @@ def _priors(claim: Claim, priors: list | None) -> list:
 
 def other_payers(priors: list) -> list[OtherPayer]:
     """2320/2330A/2330B per prior payer: its SBR01 (P for the primary), subscriber and member ID, payer
-    ID, AMT*D (CLP04), AMT*EAF (what it left the patient), claim-level CAS verbatim, DTP*573."""
+    ID, AMT*D (CLP04), AMT*EAF (what it left the patient), claim-level CAS verbatim, its MOA/MIA as its
+    835 sent them, DTP*573 and REF*F8 (its claim number, CLP07). No AMT*A8: that is only for a payer
+    the destination lets the provider bypass, and every prior payer here adjudicated the claim."""
     out = []
     for prior_claim, facts in priors:
         cov = prior_claim.coverage
@@ -214,7 +216,9 @@ def other_payers(priors: list) -> list[OtherPayer]:
             relationship="18" if dependent is None else cov.relationship_to_subscriber.value,
             group_number=cov.group_number or "", filing_indicator=prior_claim.payer.claim_filing_indicator,
             paid=facts.paid, remaining_patient_liability=facts.patient_responsibility,
-            adjustments=list(facts.claim_adjustments), adjudication_date=facts.adjudication_date))
+            adjustments=list(facts.claim_adjustments), adjudication_date=facts.adjudication_date,
+            claim_control_number=facts.payer_claim_number, outpatient_adjudication=facts.outpatient_adjudication,
+            inpatient_adjudication=facts.inpatient_adjudication))
     return out
 
 

@@ -128,6 +128,14 @@ class OtherPayer:
     benefits_assigned: str = "Y"  # OI03
     release: str = "Y"  # OI06
     adjudication_date: date | None = None  # DTP*573 in 2330B
+    claim_control_number: str = ""  # 2330B REF*F8: this payer's claim number (its CLP07)
+    # AMT*A8: only when the destination payer lets the provider bypass this payer (cost avoidance): then it
+    # equals CLM02, and neither AMT*D nor CAS is sent, since this payer never adjudicated the claim (TR3).
+    non_covered: Decimal | None = None
+    # 2320 MOA (MOA01..MOA09) and, on the 837I only, MIA (MIA01..MIA24): this payer's claim-level
+    # adjudication information (remark codes MA.., N.., amounts), element for element as its 835 sent them.
+    outpatient_adjudication: tuple[str, ...] = ()
+    inpatient_adjudication: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -232,24 +240,34 @@ def _line_segments(n: int, line: ServiceLine, comp: str) -> list[Segment]:
 # -- coordination of benefits (2320/2330A/2330B and 2430), shared by the 837P and 837I writers ------
 
 
-def other_payer_segments(other_payers: list[OtherPayer]) -> list[Segment]:
-    """2320 (SBR of the other payer, its claim-level CAS verbatim, AMT*D paid, AMT*EAF remaining patient
-    liability, OI), 2330A (its subscriber) and 2330B (the payer, DTP*573 its adjudication date)."""
+def other_payer_segments(other_payers: list[OtherPayer], institutional: bool = False) -> list[Segment]:
+    """2320 (SBR of the other payer, its claim-level CAS verbatim, AMT*D paid, AMT*A8 non-covered, AMT*EAF
+    remaining patient liability, OI, on the 837I MIA, then MOA), 2330A (its subscriber) and 2330B (the payer,
+    DTP*573 its adjudication date, REF*F8 its claim number). The guides order the AMTs D, A8, EAF (837P)
+    and D, EAF, A8 (837I); the 837P has no MIA, so an inpatient adjudication is never written on it."""
     out: list[Segment] = []
     for op in other_payers:
         out.append(_seg("SBR", op.responsibility, op.relationship, op.group_number, "", "", "", "", "",
                         op.filing_indicator))  # fmt: skip
         out.extend(_cas_segments(op.adjustments))
-        if op.paid is not None:
-            out.append(_seg("AMT", "D", fmt_amount(op.paid)))
-        if op.remaining_patient_liability is not None:
-            out.append(_seg("AMT", "EAF", fmt_amount(op.remaining_patient_liability)))
+        amounts = [("D", op.paid), ("A8", op.non_covered), ("EAF", op.remaining_patient_liability)]
+        if institutional:
+            amounts[1], amounts[2] = amounts[2], amounts[1]
+        for qualifier, value in amounts:
+            if value is not None:
+                out.append(_seg("AMT", qualifier, fmt_amount(value)))
         out.append(_seg("OI", "", "", op.benefits_assigned, "", "", op.release))
+        if institutional and op.inpatient_adjudication:
+            out.append(_seg("MIA", *op.inpatient_adjudication))
+        if op.outpatient_adjudication:
+            out.append(_seg("MOA", *op.outpatient_adjudication))
         s = op.subscriber
         out += _name_segments("IL", "1", s.last_name, s.first_name, "MI", s.member_id, s.address)
         out += _name_segments("PR", "2", op.payer.name, "", "PI", op.payer.payer_id, op.payer.address)
         if op.adjudication_date:
             out.append(_seg("DTP", "573", "D8", fmt_date(op.adjudication_date)))
+        if op.claim_control_number:
+            out.append(_seg("REF", "F8", op.claim_control_number))
     return out
 
 
@@ -271,8 +289,8 @@ def read_other_payer(lp: Loop) -> OtherPayer:
     sbr = lp.segments[0]
     sub = lp.child("2330A")
     pay = lp.child("2330B")
-    amt_d, amt_eaf = lp.segment("AMT", "D"), lp.segment("AMT", "EAF")
-    oi = lp.segment("OI")
+    amt_d, amt_eaf, amt_a8 = lp.segment("AMT", "D"), lp.segment("AMT", "EAF"), lp.segment("AMT", "A8")
+    oi, moa, mia = lp.segment("OI"), lp.segment("MOA"), lp.segment("MIA")
     op = OtherPayer(
         sbr.get(1),
         _payer(pay) if pay else Payer("", ""),
@@ -284,6 +302,9 @@ def read_other_payer(lp: Loop) -> OtherPayer:
         amount(amt_eaf[2], amt_eaf, "AMT02") if amt_eaf else None,
         benefits_assigned=oi.get(3) if oi else "",
         release=oi.get(6) if oi else "",
+        non_covered=amount(amt_a8[2], amt_a8, "AMT02") if amt_a8 else None,
+        outpatient_adjudication=tuple(moa[1:]) if moa is not None else (),
+        inpatient_adjudication=tuple(mia[1:]) if mia is not None else (),
     )
     for seg in lp.all("CAS"):
         _cas(seg, op.adjustments)
@@ -291,6 +312,9 @@ def read_other_payer(lp: Loop) -> OtherPayer:
         d = pay.segment("DTP", "573")
         if d is not None:
             op.adjudication_date = parse_date(d.get(3), d, "DTP03")
+        f8 = pay.segment("REF", "F8")
+        if f8 is not None:
+            op.claim_control_number = f8.get(2)
     return op
 
 

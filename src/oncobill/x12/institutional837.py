@@ -102,7 +102,7 @@ def _claim_segments(claim: InstitutionalClaim, comp: str) -> list[Segment]:
     if claim.attending_provider is not None:
         a = claim.attending_provider
         out += _name_segments("71", "1", a.name, a.first_name, "XX", a.npi, None)
-    out.extend(other_payer_segments(claim.other_payers))
+    out.extend(other_payer_segments(claim.other_payers, institutional=True))
     for n, line in enumerate(claim.lines, 1):
         out.append(_seg("LX", n))
         out.append(
