@@ -36,6 +36,9 @@ class Member:
     crossover_to: str = ""  # payer ID of a supplemental payer Medicare crosses the claim to
     last_name: str = ""
     first_name: str = ""
+    # A supplemental plan's member: the Medicare ID its crossover (COBA) eligibility file gives Medicare,
+    # by which a claim Medicare forwards finds the member under the plan's own member ID.
+    medicare_id: str = ""
 
     def covered_on(self, day: date) -> bool:
         return self.coverage_from <= day and (self.coverage_to is None or day <= self.coverage_to)
@@ -122,6 +125,14 @@ class PayerConfig:
     filing_indicator_835: str = ""
     originator_id: str = "1999999999"  # TRN03: 1 + the payer's TIN
     address: tuple[str, str, str, str] = ("1 SANDBOX WAY", "SPRINGFIELD", "IL", "627010001")
+
+    def crossover_member(self, member_id: str) -> Member | None:
+        """The member a claim Medicare forwards under *member_id* (the Medicare ID) is for: the member
+        listed under that ID, else the one whose crossover eligibility record carries it."""
+        found = self.members.get(member_id)
+        if found is None and member_id:
+            found = next((m for m in self.members.values() if m.medicare_id == member_id), None)
+        return found
 
     def needs_authorization(self, code: str) -> bool:
         for pattern in self.auth_required_codes:
@@ -219,6 +230,7 @@ def _member(d: dict, where: str) -> Member:
         crossover_to=str(d.get("crossover_to", "")),
         last_name=str(d.get("last_name", "")),
         first_name=str(d.get("first_name", "")),
+        medicare_id=str(d.get("medicare_id") or ""),
     )
 
 
@@ -258,6 +270,8 @@ def _payer(payer_id: str, d: dict, where: str) -> PayerConfig:
         member = _member(_obj(m, f"{where}.members[{i}]"), f"{where}.members[{i}]")
         if member.member_id in members:
             raise ConfigError(f"{where}.members[{i}].member_id: {member.member_id} is listed twice")
+        if member.medicare_id and any(m.medicare_id == member.medicare_id for m in members.values()):
+            raise ConfigError(f"{where}.members[{i}].medicare_id: {member.medicare_id} is listed twice")
         members[member.member_id] = member
     codes = {}
     for rule, c in _obj(d.get("denial_codes", {}), f"{where}.denial_codes").items():

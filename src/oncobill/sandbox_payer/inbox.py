@@ -388,7 +388,8 @@ def _adjudicate(accepted: list[tuple[BilledClaim, str]], config: SandboxConfig, 
                 if partner_record is not None and not partner_record["reversed"]:
                     partner, pps = config.payers[partner_id], state.payer(partner_id)
                     out.append(reversal(partner_record, partner, partner_icn))
-                    undo(partner_record, pps.accumulators.setdefault(claim.member_id, {}), pps.history, partner)
+                    undo(partner_record, pps.accumulators.setdefault(partner_record["claim"]["member_id"], {}),
+                         pps.history, partner)  # fmt: skip
             if claim.frequency == "8":
                 continue
         review = Review(claim, payer, payer.members[claim.member_id], today, codes, fees, ps.history)
@@ -403,14 +404,17 @@ def _adjudicate(accepted: list[tuple[BilledClaim, str]], config: SandboxConfig, 
         out.append(result)
         if result.crossover_to:
             partner = config.payers[result.crossover_to]
-            if claim.member_id not in partner.members:
+            xmember = partner.crossover_member(claim.member_id)
+            if xmember is None:
                 result.status, result.claim_remarks, result.crossover_to = "1", [], ""
                 ps.claims[icn]["status"] = "1"
                 continue
             result.crossover_name = partner.name
-            xclaim = replace(claim, payer_id=partner.payer_id, payer_name=partner.name, responsibility="S")
+            # The partner files the claim under its own member ID (its 835's NM1*QC), found by the Medicare ID.
+            xclaim = replace(claim, payer_id=partner.payer_id, payer_name=partner.name, responsibility="S",
+                             member_id=xmember.member_id)
             xps = state.payer(partner.payer_id)
-            xreview = Review(xclaim, partner, partner.members[claim.member_id], today, codes, fees, xps.history,
+            xreview = Review(xclaim, partner, xmember, today, codes, fees, xps.history,
                              priors_from_result(result))  # fmt: skip
             xicn = f"SBX{today:%y%j}{state.next('claim'):07d}"
             xresult = adjudicate_secondary(xreview, xicn)
