@@ -8,10 +8,13 @@ forwarded the claim itself (CLP02 19 + MA18: a second claim would be a duplicate
 it left nothing for the next payer (paid in full, or only CO/PI/OA), or when a line of the claim has no
 adjudication of its own in the remit (an unmatched SVC is a work item, never an invented 2430).
 
-``PriorAdjudication`` and ``why_not_billable`` are pure; ``prior_adjudication`` reads the stored remit
-(the latest CLP that no reversal undid); ``build_secondary_claims`` is the use case (it flushes, the
-caller commits): it builds the claims, scrubs them like any other claim, and the normal submission
-batches the ready ones.
+``PriorAdjudication``, ``why_not_billable`` and ``correction_for`` are pure; ``prior_adjudication`` reads
+the stored remit (the latest CLP that no reversal undid); ``build_secondary_claims`` is the use case (it
+flushes, the caller commits): it builds the claims, scrubs them like any other claim, and the normal
+submission batches the ready ones. Before that, ``correct_secondary_claims`` looks at the claims already
+built for a next payer whose prior payer has since reversed (CLP02 22): what the sent 837 carried is
+compared with the adjudication that stands now, and a stale claim is replaced (frequency 7) or voided (8)
+through ``claims.service.create_replacement`` / ``create_void``, withdrawn if never sent, or left waiting.
 """
 
 from __future__ import annotations
@@ -24,12 +27,31 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from oncobill.claims import lifecycle
-from oncobill.claims.models import Authorization, Claim, ClaimDiagnosis, ClaimLine, ClaimStatus
-from oncobill.claims.service import ScrubResult, _authorization_for, _number, scrub_claims
+from oncobill.claims.models import (
+    Authorization,
+    Claim,
+    ClaimDiagnosis,
+    ClaimForm,
+    ClaimLine,
+    ClaimStatus,
+    SubmissionBatch,
+    SubmissionBatchClaim,
+)
+from oncobill.claims.service import (
+    ScrubResult,
+    _authorization_for,
+    _number,
+    create_replacement,
+    create_void,
+    scrub_claims,
+)
 from oncobill.codes import CodeSets
 from oncobill.errors import InvalidInput
 from oncobill.patients.models import Coverage, CoveragePriority
 from oncobill.remittance.models import EraImport, RemitAdjustment, RemitClaim, RemitServiceLine
+from oncobill.x12.claims837 import read_837p
+from oncobill.x12.institutional837 import read_837i
+from oncobill.x12.reader import read
 from oncobill.x12.remit835 import Adjustment, Procedure
 
 ZERO = Decimal("0.00")
@@ -86,30 +108,42 @@ class PriorAdjudication:
 def why_not_billable(prior: PriorAdjudication | None, lines: list[tuple[int, Decimal]]) -> str | None:
     """Why the next payer must not be billed from this adjudication (None: bill it). *lines* are the
     claim's (line number, charge)."""
+    refusal = _refusal(prior, lines)
+    return refusal[1] if refusal is not None else None
+
+
+def _refusal(prior: PriorAdjudication | None, lines: list[tuple[int, Decimal]]) -> tuple[str, str] | None:
+    """(kind, why) the next payer must not be billed: kind is no_remit, crossed_over, unmatched, line or
+    nothing_left."""
     if prior is None:
-        return "no posted remit for it yet: the next payer is billed after the primary's 835 is posted"
+        return "no_remit", "no posted remit for it yet: the next payer is billed after the primary's 835 is posted"
     if prior.crossed_over and prior.next_payer_claim_number:
-        return (f"crossed over: the next payer already adjudicated this claim (its claim "
-                f"{prior.next_payer_claim_number}); a claim from us would be a duplicate (CARC 18, N522)")
+        return "crossed_over", (
+            f"crossed over: the next payer already adjudicated this claim (its claim "
+            f"{prior.next_payer_claim_number}); a claim from us would be a duplicate (CARC 18, N522)")
     if prior.crossed_over:
-        return (f"crossed over (CLP02 {prior.status} + MA18): the payer forwarded the claim to the next payer "
-                "itself; a claim from us would be a duplicate (CARC 18, N522)")
+        return "crossed_over", (
+            f"crossed over (CLP02 {prior.status} + MA18): the payer forwarded the claim to the next payer "
+            "itself; a claim from us would be a duplicate (CARC 18, N522)")
     if prior.unmatched_lines:
-        return (f"the remit has {len(prior.unmatched_lines)} service line(s) matched to no claim line "
-                f"({', '.join(prior.unmatched_lines)}): work them in the remit queue first; no adjudication "
-                "is invented for the 2430")
+        return "unmatched", (
+            f"the remit has {len(prior.unmatched_lines)} service line(s) matched to no claim line "
+            f"({', '.join(prior.unmatched_lines)}): work them in the remit queue first; no adjudication "
+            "is invented for the 2430")
     for number, charge in lines:
         found = prior.line(number)
         if found is None:
-            return f"line {number} has no adjudication in the remit {prior.payer_claim_number}"
+            return "line", f"line {number} has no adjudication in the remit {prior.payer_claim_number}"
         if found.charge != charge:
-            return (f"line {number}: the remit's charge {found.charge} is not the billed {charge}, so the "
-                    "2430 cannot balance")
+            return "line", (f"line {number}: the remit's charge {found.charge} is not the billed {charge}, so the "
+                            "2430 cannot balance")
         if not found.balances:
-            return f"line {number}: paid + adjustments is not the charge in the remit {prior.payer_claim_number}"
+            return "line", (f"line {number}: paid + adjustments is not the charge in the remit "
+                            f"{prior.payer_claim_number}")
     if prior.patient_responsibility <= ZERO:
-        return (f"nothing left for the next payer: the remit {prior.payer_claim_number} paid {prior.paid} and "
-                "left no patient responsibility (paid in full, or only CO/PI/OA adjustments)")
+        return "nothing_left", (
+            f"nothing left for the next payer: the remit {prior.payer_claim_number} paid {prior.paid} and "
+            "left no patient responsibility (paid in full, or only CO/PI/OA adjustments)")
     return None
 
 
@@ -220,6 +254,25 @@ class SecondaryResult:
     skipped: list[Skipped] = field(default_factory=list)
     no_next_payer: int = 0  # adjudicated claims whose patient has no other coverage on the dates
     scrub: ScrubResult | None = None
+    corrections: list[Correction] = field(default_factory=list)  # after a prior payer's reversal
+
+    def _made(self, action: str) -> list[Claim]:
+        return [c.new if c.new is not None else c.claim for c in self.corrections if c.action == action]
+
+    @property
+    def replaced(self) -> list[Claim]:
+        """The replacements (frequency 7) built."""
+        return self._made(REPLACE)
+
+    @property
+    def voided(self) -> list[Claim]:
+        """The voids (frequency 8) built."""
+        return self._made(VOID)
+
+    @property
+    def withdrawn(self) -> list[Claim]:
+        """Claims never sent that the new adjudication left nothing to bill: closed."""
+        return self._made(WITHDRAW)
 
 
 def next_coverage(coverages: list[Coverage], claim: Claim, payers_before: set[int]) -> Coverage | None:
@@ -246,9 +299,13 @@ def _candidates(session: Session, claims: list[Claim] | None) -> list[Claim]:
 def build_secondary_claims(session: Session, *, actor: str, now: datetime | None = None, today: date | None = None,
                            codes: CodeSets | None = None, claims: list[Claim] | None = None) -> SecondaryResult:
     """Bill the next payer of every adjudicated claim (or the ones given) that one is owed: a new claim
-    naming the claim it follows (``primary_claim_id``), scrubbed. Running it again builds nothing twice."""
+    naming the claim it follows (``primary_claim_id``), scrubbed. Without *claims*, first correct the
+    claims a prior payer's reversal made stale (``correct_secondary_claims``). Running it again builds
+    nothing twice."""
     now = now or datetime.now().replace(microsecond=0)
     result = SecondaryResult()
+    if claims is None:
+        result.corrections = correct_secondary_claims(session, actor=actor, now=now, codes=codes, today=today)
     candidates = _candidates(session, claims)
     coverages: dict[int, list[Coverage]] = {}
     patients = list({c.patient_id for c in candidates})
@@ -319,3 +376,161 @@ def _secondary(session: Session, claim: Claim, coverage: Coverage, facts: PriorA
     session.flush()
     _number(new)
     return new
+
+
+# -- the prior payer changed its mind: a corrected claim to the next payer -----------------------------
+
+# What a claim told the next payer about one prior payer's adjudication: AMT*D, the claim-level CAS, and per
+# line (by line number) the SVD paid, procedure, units and the line's CAS. The adjudication date and the
+# prior payer's claim number are left out: a payer that reverses and pays again the same amounts changes
+# nothing the next payer adjudicated on.
+Carried = tuple
+
+
+def _triplets(adjustments) -> tuple:
+    return tuple((a.group, a.reason, a.amount) for a in adjustments)
+
+
+def carried_from_facts(facts: PriorAdjudication) -> Carried:
+    lines = tuple(sorted((ln.line_number, ln.paid, ln.procedure.code, tuple(ln.procedure.modifiers), ln.units,
+                          _triplets(ln.adjustments)) for ln in facts.lines))
+    return (facts.paid, _triplets(facts.claim_adjustments), lines)
+
+
+def carried_from_837(sent, payer_id: str, line_numbers: list[int]) -> Carried | None:
+    """The same facts read back from the typed claim we sent (837P or 837I): the 2320 of the payer whose
+    2330B NM109 is *payer_id* and its 2430 on each line. None when the claim carried no such payer."""
+    op = next((o for o in sent.other_payers if o.payer.payer_id == payer_id), None)
+    if op is None or op.paid is None or len(sent.lines) != len(line_numbers):
+        return None
+    lines = []
+    for number, line in zip(line_numbers, sent.lines):
+        adj = next((a for a in line.adjudications if a.payer_id == payer_id), None)
+        if adj is None:
+            return None
+        lines.append((number, adj.paid, adj.procedure.code, tuple(adj.procedure.modifiers), adj.units,
+                      _triplets(adj.adjustments)))
+    return (op.paid, _triplets(op.adjustments), tuple(sorted(lines)))
+
+
+REPLACE, VOID, WITHDRAW, WAIT = "replacement", "void", "withdrawn", "waiting"
+
+
+def correction_for(status: ClaimStatus, sent: Carried | None, current: Carried | None,
+                   refusal: tuple[str, str] | None) -> tuple[str, str] | None:
+    """What a claim already built for the next payer needs after its prior payer reversed (CLP02 22): None
+    (nothing), or (action, why). *sent* is what its last 837 carried of that payer's adjudication (None:
+    not sent, or not stored); *current* the standing adjudication now (None: none stands); *refusal* why
+    the next payer could not be billed from it now (``_refusal``). Pure.
+
+    - Not at the payer yet (draft, held, ready, or rejected at 999/277CA): its 837 is written from the
+      standing adjudication when it goes out, so nothing unless that now leaves nothing: withdrawn.
+    - At the payer, not adjudicated yet: a replacement or void needs REF*F8 = the next payer's claim
+      number of a claim it adjudicated (TR3 2300 REF*F8), so it waits for that payer's 835.
+    - Adjudicated on what no longer stands: a replacement (frequency 7) carrying the new adjudication, or,
+      when that leaves the next payer nothing, a void (frequency 8); any other refusal (no adjudication
+      stands yet, crossover, an unmatched line) waits for a person or the next 835."""
+    if status in lifecycle.EDITABLE:
+        if refusal is None:
+            return None
+        return (WITHDRAW, refusal[1]) if refusal[0] == "nothing_left" else (WAIT, refusal[1])
+    if current is not None and sent == current:
+        return None
+    if status not in lifecycle.ADJUDICATED:
+        return WAIT, ("the prior payer's adjudication changed and the next payer has not adjudicated this claim "
+                      "yet: its replacement or void (REF*F8 = that payer's claim number) follows that payer's 835")
+    if sent is None:
+        return WAIT, ("the 837 this claim went out in is not stored, so what the next payer was told cannot be "
+                      "compared with the prior payer's new adjudication")
+    if refusal is None:
+        return (REPLACE, "the prior payer reversed the adjudication this claim carried and adjudicated again")
+    if refusal[0] == "nothing_left":
+        return (VOID, f"the prior payer reversed the adjudication this claim carried; {refusal[1]}")
+    return (WAIT, f"the prior payer reversed the adjudication this claim carried; {refusal[1]}")
+
+
+@dataclass
+class Correction:
+    """A claim to the next payer that a prior payer's reversal made stale, and what was done about it."""
+
+    claim: Claim  # the claim as built (and perhaps sent and adjudicated)
+    action: str  # replacement | void | withdrawn | waiting
+    reason: str
+    new: Claim | None = None  # the replacement (7) or void (8)
+
+
+def _sent_837(session: Session, claim: Claim, cache: dict) -> object | None:
+    """The typed claim as it went out in its latest stored batch (None if never batched)."""
+    batch_id = session.scalar(select(SubmissionBatchClaim.batch_id).where(SubmissionBatchClaim.claim_id == claim.id)
+                              .order_by(SubmissionBatchClaim.batch_id.desc()).limit(1))
+    if batch_id is None:
+        return None
+    if batch_id not in cache:
+        batch = session.get(SubmissionBatch, batch_id)
+        typed = read_837i if batch.form is ClaimForm.INSTITUTIONAL else read_837p
+        cache[batch_id] = {c.patient_control_number: c for txn in read(batch.content).transactions()
+                           for c in typed(txn).claims}
+    return cache[batch_id].get(claim.patient_control_number)
+
+
+def correct_secondary_claims(session: Session, *, actor: str, now: datetime, codes: CodeSets | None = None,
+                             today: date | None = None) -> list[Correction]:
+    """Every claim to a next payer whose prior payer has reversed an adjudication (a ``remit_claims`` row
+    with ``reversed_by_id``) is checked against the adjudication that stands now, and replaced, voided,
+    withdrawn or left waiting (``correction_for``). Replacements and voids are made by
+    ``claims.service.create_replacement`` / ``create_void`` (REF*F8 = the next payer's claim number, the
+    stale claim closed), follow the same prior claim (``primary_claim_id``), so their 837 carries the new
+    2320/2430, and are scrubbed. Running it again changes nothing."""
+    reversed_priors = select(RemitClaim.claim_id).where(RemitClaim.reversed_by_id.is_not(None))
+    latest: dict[int, Claim] = {}
+    for follower in session.scalars(select(Claim).where(Claim.primary_claim_id.in_(reversed_priors))
+                                    .order_by(Claim.id)):
+        latest[follower.primary_claim_id] = follower  # a replacement follows the same prior claim
+    out: list[Correction] = []
+    cache: dict = {}
+    for prior_id, claim in latest.items():
+        # The claim's row is the lock: two runs at once correct it once.
+        claim = session.scalars(select(Claim).where(Claim.id == claim.id).with_for_update()
+                                .execution_options(populate_existing=True)).one()
+        if claim.status is ClaimStatus.CLOSED or claim.frequency_code == "8":
+            continue
+        prior_claim = session.get(Claim, prior_id)
+        facts = prior_adjudication(session, prior_claim)
+        refusal = _refusal(facts, [(ln.line_number, ln.charge) for ln in prior_claim.lines])
+        sent_claim = _sent_837(session, claim, cache) if claim.status not in lifecycle.EDITABLE else None
+        sent = (carried_from_837(sent_claim, prior_claim.payer.payer_id, [ln.line_number for ln in claim.lines])
+                if sent_claim is not None else None)
+        decision = correction_for(claim.status, sent, carried_from_facts(facts) if facts else None, refusal)
+        if decision is None:
+            continue
+        action, why = decision
+        if action in (REPLACE, VOID) and not claim.payer_claim_number:
+            action, why = WAIT, f"{why}; but the next payer's claim number (for REF*F8) is not known"
+        out.append(_correct(session, claim, prior_claim, facts, action, why, actor=actor, now=now))
+    made = [c.new for c in out if c.new is not None]
+    if made:
+        scrub_claims(session, actor=actor, today=today or now.date(), claims=made, codes=codes, now=now)
+    return out
+
+
+def _correct(session: Session, claim: Claim, prior_claim: Claim, facts: PriorAdjudication | None, action: str,
+             why: str, *, actor: str, now: datetime) -> Correction:
+    done = Correction(claim, action, why)
+    if action == WAIT:
+        return done
+    stands = (f"{prior_claim.patient_control_number} now stands as payer claim {facts.payer_claim_number} "
+              f"(CLP02 {facts.status}): paid {facts.paid}, patient responsibility {facts.patient_responsibility}"
+              if facts else "")
+    reason = f"{why}; {stands}" if stands else why
+    if action == WITHDRAW:
+        if claim.status is ClaimStatus.READY:
+            lifecycle.transition(claim, ClaimStatus.HELD, actor=actor, at=now, reason=f"withdrawn before sending: {reason}")
+        lifecycle.transition(claim, ClaimStatus.CLOSED, actor=actor, at=now, reason=f"withdrawn before sending: {reason}")
+        session.flush()
+        return done
+    make = create_replacement if action == REPLACE else create_void
+    new = make(session, claim, actor=actor, reason=reason, now=now)
+    new.primary_claim_id = prior_claim.id  # it follows the same prior payer: its 837 carries the new 2320/2430
+    session.flush()
+    done.new = new
+    return done

@@ -83,20 +83,40 @@ def secondary(today: str = typer.Option(None, "--today", help="Scrub as of this 
               actor: str = ACTOR_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Bill the next payer (secondary, then tertiary) of every adjudicated claim whose posted remit left a
     patient share: build the claims (2320/2430 from the remit), scrub them; say why the others are not
-    billed (crossed over, nothing left, a remit line matched to no claim line, no remit yet)."""
-    from oncobill.claims.secondary import build_secondary_claims
+    billed (crossed over, nothing left, a remit line matched to no claim line, no remit yet). A claim
+    already built for the next payer whose prior payer then reversed (CLP02 22) and adjudicated again is
+    replaced (frequency 7), voided (8, nothing left for it) or withdrawn (never sent), or waits (the next
+    payer has not adjudicated it yet)."""
+    from oncobill.claims.secondary import REPLACE, VOID, WAIT, WITHDRAW, build_secondary_claims
 
     as_of = parse_date(today, "--today") or date.today()
     with session_scope() as session:
         result = build_secondary_claims(session, actor=actor_name(actor), today=as_of)
+
+        def follows(claim) -> str:
+            return session.get(type(claim), claim.primary_claim_id).patient_control_number
+
+        def made(action: str) -> list[dict]:
+            return [_row(c.new) | {"follows": follows(c.new), "replaces": c.claim.patient_control_number,
+                                   "payer_claim_number": c.new.payer_claim_number or "", "reason": c.reason}
+                    for c in result.corrections if c.action == action]
+
+        def left(action: str) -> list[dict]:
+            return [{"patient_control_number": c.claim.patient_control_number, "payer": c.claim.payer.code,
+                     "status": c.claim.status.value, "follows": follows(c.claim), "reason": c.reason}
+                    for c in result.corrections if c.action == action]
+
         data = {
-            "built": [_row(c) | {"follows": session.get(type(c), c.primary_claim_id).patient_control_number}
-                      for c in result.built],
+            "built": [_row(c) | {"follows": follows(c)} for c in result.built],
             "skipped": [{"patient_control_number": s.patient_control_number, "next_payer": s.next_payer,
                          "reason": s.reason} for s in result.skipped],
             "without_another_payer": result.no_next_payer,
             "ready": result.scrub.ready if result.scrub else 0,
             "held": result.scrub.held if result.scrub else 0,
+            "replacements": made(REPLACE),
+            "voids": made(VOID),
+            "withdrawn": left(WITHDRAW),
+            "waiting": left(WAIT),
         }
     if as_json:
         print_json(data)
@@ -112,6 +132,22 @@ def secondary(today: str = typer.Option(None, "--today", help="Scrub as of this 
             table.add_column(column)
         for s in data["skipped"]:
             table.add_row(s["patient_control_number"], s["next_payer"], s["reason"])
+        console.print(table)
+    corrections = [(r["replaces"], f"{verb} {r['patient_control_number']} (frequency {r['frequency_code']}, REF*F8 "
+                                   + f"{r['payer_claim_number']}, {r['status']})", r["reason"])
+                   for verb, rows in (("replaced by", data["replacements"]), ("voided by", data["voids"]))
+                   for r in rows]
+    corrections += [(r["patient_control_number"], "withdrawn (never sent)", r["reason"]) for r in data["withdrawn"]]
+    corrections += [(r["patient_control_number"], f"waiting ({r['status']})", r["reason"]) for r in data["waiting"]]
+    if corrections:
+        console.print(f"After a prior payer's reversal: {len(data['replacements'])} replacement(s), "
+                      f"{len(data['voids'])} void(s), {len(data['withdrawn'])} withdrawn, "
+                      f"{len(data['waiting'])} waiting.")
+        table = Table(title="Claims to the next payer corrected after the prior payer reversed")
+        for column in ("Claim", "What", "Why"):
+            table.add_column(column)
+        for row in corrections:
+            table.add_row(*row)
         console.print(table)
 
 
