@@ -7,6 +7,8 @@ the same located error for bad input (read_remittances then reads with the gener
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,9 @@ from hypothesis import strategies as st
 from oncobill.x12 import X12Error, write
 from oncobill.x12.fast835 import fast_remittances
 from oncobill.x12.reader import _Parser
-from oncobill.x12.remit835 import _remittances, build_remittance, read_remittances
+from oncobill.x12.remit835 import _amt, _remittances, build_remittance, read_remittances
 from oncobill.x12.tokenizer import Delimiters, Segment
+from oncobill.x12.values import _AMOUNTS, amount
 from oncobill.x12.writer import build_interchange
 
 from . import strategies as s
@@ -239,4 +242,65 @@ def test_a_bad_repeated_line_segment_is_left_to_the_general_reader(bad):
     assert fast_remittances(text) is None
     with pytest.raises(X12Error) as got:
         read_remittances(text)
+    assert str(got.value) == str(want.value)
+
+
+# Service lines the in-memory reader types from one pattern match (SVC, DTM*472, CAS..., REF*6R,
+# AMT*B6 in that order) and from its caches of SVC texts and CAS runs, next to lines that share
+# those texts but carry other segments, which it must not carry over from the cache.
+CACHED_LINES = _with_lines(
+    "SVC*HC:96413*200.00*150.00**1~DTM*150*20260102~REF*1S*APC01~"  # same SVC text, other segments
+    "SVC*HC:96413*200.00*150.00**1~"  # same SVC text alone
+    "SVC*HC:J9271*100.00*80.00**2~DTM*472*20260103~CAS*CO*45*30.00~CAS*PR*2*20.00~REF*6R*LINE0004~"
+    "CAS*OA*23*5.00~LQ*HE*N130~"  # a CAS after the REF, then a remark: segment by segment
+    "SVC*HC:J9271*100.00*80.00**2~DTM*472*20260103~CAS*CO*45*30.00~CAS*PR*2*20.00~AMT*B6*95.5~"
+    "SVC*HC:96415*50.00*40.00~CAS*CO*45*10.00*1*PR*2*0.5~REF*6R*LINE0007~"  # a CAS with two triplets
+)
+
+
+@pytest.mark.parametrize("odd", [False, True])
+def test_lines_typed_from_one_match_and_cached_texts_read_the_same_both_ways(odd):
+    text = CACHED_LINES
+    if odd:  # separators that are special in a regular expression
+        text = text.replace("*", "+").replace("~", "]").replace(":", "\\").replace("^", "|")
+    fast = fast_remittances(text)
+    assert fast is not None and same(fast, general(text))
+    lines = fast[0].claims[0].services
+    dates = [str(x.service_date) for x in lines]
+    assert dates == ["2026-01-02", "None", "None", "2026-01-03", "2026-01-03", "None"]
+    assert [x.line_control_number for x in lines] == ["LINE0001", "", "", "LINE0004", "", "LINE0007"]
+    assert [len(x.adjustments) for x in lines] == [2, 0, 0, 3, 2, 2]
+    assert [len(x.other) for x in lines] == [0, 1, 0, 0, 0, 0]  # REF*1S
+    assert lines[1].service_start == date(2026, 1, 2)
+    assert lines[3].remarks == ["N130"] and lines[4].allowed == Decimal("95.50")
+
+
+def test_a_bad_date_in_a_matched_line_is_the_general_readers_error():
+    text = _with_lines("SVC*HC:96413*200.00*150.00**1~DTM*472*20261302~CAS*CO*45*30.00~REF*6R*LINE0002~")
+    with pytest.raises(X12Error) as want:
+        general(text)
+    assert fast_remittances(text) is None
+    with pytest.raises(X12Error) as got:
+        read_remittances(text)
+    assert str(got.value) == str(want.value)
+
+
+PLAIN_AND_ODD = ["792", "506.88", "60.8", "007", "1.", "0", ".5", "-5", " 5", "1e3", "9" * 26]
+
+
+@pytest.mark.parametrize("text", PLAIN_AND_ODD)
+def test_claim_amounts_convert_exactly_as_amount_does(text):
+    _AMOUNTS.pop(text, None)
+    got = _amt(text, None, "CLP03")
+    _AMOUNTS.pop(text, None)
+    assert repr(got) == repr(amount(text))
+
+
+@pytest.mark.parametrize("text", ["1.001", "²", "1.2.3", "12.5x"])
+def test_a_bad_claim_amount_is_amounts_error(text):
+    _AMOUNTS.pop(text, None)
+    with pytest.raises(X12Error) as want:
+        amount(text, None, "CLP03")
+    with pytest.raises(X12Error) as got:
+        _amt(text, None, "CLP03")
     assert str(got.value) == str(want.value)

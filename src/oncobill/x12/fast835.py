@@ -2,12 +2,17 @@
 
 Why: in the general reader every segment becomes a ``Segment`` (a list subclass carrying its
 number and position, slower to build and to index than a list) and is placed by the spec
-walk before the claim readers look at it again. Here the text is split a chunk at a time,
-and the segments of each claim payment loop (2100 and its 2110 lines) go straight to the
-same typing code as plain lists; only the segments outside claims and the unusual segments a claim keeps verbatim (``other``) become ``Segment`` objects, numbered
-and positioned as the tokenizer numbers them. The envelope and the header then go through the
-general reader (placement, counts, control numbers: the segments kept out of it still count,
-by their numbers); a CLP is accepted only where the general reader would open a claim loop.
+walk before the claim readers look at it again. Here the text is read segment by segment
+from where the last one ended, and the segments of each claim payment loop (2100 and its 2110
+lines) go straight to the same typing code as plain lists. A service line as payers usually
+send it (SVC, then DTM*472, CAS..., REF*6R, AMT*B6 in that order, each with exactly the
+elements the typed view reads) is typed from one regular-expression match, with no string per
+segment, and a remittance's repeated SVC texts and CAS runs are typed once each (their values
+are shared, immutable). Only the segments outside claims and the unusual segments a claim keeps
+verbatim (``other``) become ``Segment`` objects, numbered and positioned as the tokenizer numbers
+them. The envelope and the header then go through the general reader (placement, counts,
+control numbers: the segments kept out of it still count, by their numbers); a CLP is accepted
+only where the general reader would open a claim loop.
 
 Anything this path does not handle exactly as the general reader would (a second
 interchange, line breaks as terminators, a segment a claim loop takes only by the fallback
@@ -19,12 +24,11 @@ the general reader's, located as always.
 from __future__ import annotations
 
 import os
-from itertools import accumulate, count, repeat
-from operator import add
+from operator import attrgetter
 
-from oncobill.x12.remit835 import _ADJUSTMENTS, Adjustment, _cas, _claim, _service
+from oncobill.x12.remit835 import _ADJUSTMENTS, ServicePayment, _cas, _claim, _service
 from oncobill.x12.specs.x835 import SPEC
-from oncobill.x12.tokenizer import CHUNK, ISA_LENGTH, Delimiters, Segment, delimiters_from_isa
+from oncobill.x12.tokenizer import ISA_LENGTH, Delimiters, Segment, delimiters_from_isa
 from oncobill.x12.values import _AMOUNTS, _DATES, amount, parse_date
 
 _L2100 = SPEC.root.find_loop("2100")
@@ -47,6 +51,15 @@ _LINE_TYPED = {
 
 # fast835 types these line segments inline (see _split); keep the two in step.
 assert set(_LINE_TYPED) == {"CAS", "DTM", "REF", "AMT", "LQ"}
+
+
+# What remit835._service sets on a line from its SVC segment alone (its other fields are
+# set from the line's other segments, or left unset: the lazy lists).
+_SVC_FIELDS = attrgetter(
+    "procedure", "charge", "paid", "revenue_code", "units_paid", "submitted_procedure", "units_billed",
+    "service_date", "service_start", "service_end", "line_control_number", "allowed",
+)  # fmt: skip
+_new = object.__new__
 
 
 class _GiveUp(Exception):
@@ -114,10 +127,27 @@ def _rules(loop) -> dict:
     return rules
 
 
-def _ends(pieces: list[str], offset: int) -> list[int]:
-    """Where each piece of a chunk ends in the file (the terminator's offset), given where
-    the chunk starts."""
-    return list(accumulate(map(add, map(len, pieces), repeat(1)), initial=offset - 1))[1:]
+def _line_pattern(rules: dict, elem: str, term: str):
+    """``match`` of a compiled pattern for a service line as payers usually send it: SVC, then
+    optionally DTM*472, any CAS, REF*6R and AMT*B6, in that order, each with exactly the
+    elements the typed view reads (None when this 2110 does not take and type them all)."""
+    dtm, cas, ref, amt = (rules.get(sid) for sid in ("DTM", "CAS", "REF", "AMT"))
+    if not (
+        "SVC" not in rules
+        and dtm and dtm[0] == 1 and dtm[1] is not None and "472" in dtm[1] and dtm[2] and "472" in dtm[2]
+        and cas == (0, None, None)
+        and ref and ref[0] == 1 and ref[1] is not None and "6R" in ref[1] and ref[2] and "6R" in ref[2]
+        and amt and amt[0] == 0 and amt[1] is None and amt[2] and "B6" in amt[2]
+    ):  # fmt: skip
+        return None
+    import re
+
+    e, s = re.escape(elem), re.escape(term)
+    seg, value = f"[^{s}]*+", f"([^{e}{s}]*+)"
+    return re.compile(
+        f"(SVC{e}{seg}){s}(?:DTM{e}472{e}{value}{s})?((?:CAS{e}{seg}{s})*+)"
+        f"(?:REF{e}6R{e}{value}{s})?(?:AMT{e}B6{e}{value}{s})?"
+    ).match
 
 
 def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
@@ -131,6 +161,9 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
         raise _GiveUp
     clean = "\n" not in stripped and "\r" not in stripped
     rules_2100, rules_2110 = _rules(_L2100), _rules(_L2110)
+    # A usual service line is typed from one match (no segment strings, no loop turn per
+    # segment); anything else, and any text with line breaks, goes segment by segment.
+    line_match = _line_pattern(rules_2110, elem, term) if clean else None
 
     segments: list[Segment] = []
     claims: list[list] = []  # typed claims of each transaction set
@@ -143,158 +176,164 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
     line = None  # the open service line
     adjustments = None  # its adjustments, once it has one
     shared_adjustments, dates, amounts = _ADJUSTMENTS, _DATES, _AMOUNTS
-    # A line's usual CAS (one pair) and DTM*472, by their whole text: a remittance repeats
-    # them thousands of times, and a hit skips splitting the segment. Only texts that
-    # passed the checks below in a 2110 are stored, so a hit takes exactly the same path.
-    known: dict = {}
-    # The other usual line segments, REF*6R and AMT*B6, by their first seven characters
-    # (ID, qualifier, two separators) when the 2110 takes and types them: True = REF*6R.
-    heads: dict = {}
-    rule = rules_2110.get("REF")
-    if rule and rule[0] == 1 and rule[1] is not None and "6R" in rule[1] and rule[2] and "6R" in rule[2]:
-        heads[f"REF{elem}6R{elem}"] = True
-    rule = rules_2110.get("AMT")
-    if rule and rule[0] == 0 and rule[1] is None and rule[2] and "B6" in rule[2]:
-        heads[f"AMT{elem}B6{elem}"] = False
+    cas_blocks: dict = {}  # a line's CAS segments (their whole text) -> its adjustments
+    svc_typed: dict = {}  # SVC text -> what _service sets from it (remittances repeat them)
     gs08 = ""
-    number = 0  # segments numbered so far
-    done = False  # IEA seen
-    pos, end_text = 0, len(stripped)
-    tail = ""
-    while pos < end_text and not done:
-        cut = stripped.find(term, pos + CHUNK)
-        if cut < 0:
-            chunk, chunk_start, pos = stripped[pos:], pos, end_text
-        else:
-            chunk, chunk_start, pos = stripped[pos : cut + 1], pos, cut + 1
-        pieces = chunk.split(term)
-        tail = pieces.pop()  # "" unless the text ends without a terminator
-        texts = pieces if clean else [p.lstrip("\r\n") for p in pieces]
-        if "" in texts:
-            raise _GiveUp  # an empty segment ("~~"): the tokenizer's numbering skips it
-        first = number + 1
-        # Where each piece ends in the file: used only for Segments, so computed (at C
-        # speed) only for a chunk that has one.
-        ends = None
-        for number, t in zip(count(first), texts):
-            if mode == 2:
-                hit = known.get(t)
-                if hit is not None:
-                    if hit.__class__ is Adjustment:
-                        if adjustments is None:
-                            adjustments = line.adjustments = []
-                        adjustments.append(hit)
+    number = 0  # segments numbered so far (the tokenizer's numbering)
+    find, end_text = stripped.find, len(stripped)
+    pos = 0  # where the next segment starts in stripped
+    while True:
+        if mode and line_match is not None and pos < end_text and stripped[pos] == "S":
+            m = line_match(stripped, pos)
+            if m is not None:
+                svc, date_text, block, control, allowed = m.groups()
+                typed = svc_typed.get(svc)
+                if typed is None:
+                    line = _service([svc.split(elem)], comp)
+                    if len(svc_typed) < 10_000:
+                        svc_typed[svc] = _SVC_FIELDS(line)
+                else:  # the same SVC text types to the same (shared, immutable) values
+                    line = _new(ServicePayment)
+                    (line.procedure, line.charge, line.paid, line.revenue_code, line.units_paid,
+                     line.submitted_procedure, line.units_billed, line.service_date, line.service_start,
+                     line.service_end, line.line_control_number, line.allowed) = typed  # fmt: skip
+                services.append(line)
+                n = 1  # segments matched
+                if date_text is not None:  # DTM*472
+                    line.service_date = dates.get(date_text) or parse_date(date_text)
+                    n += 1
+                adjustments = None
+                if block:
+                    found = cas_blocks.get(block)
+                    if found is None:
+                        adjustments = []
+                        cases = block[:-1].split(term)
+                        for cas in cases:
+                            parts = cas.split(elem)
+                            if len(parts) == 4:  # one reason/amount pair, the usual CAS
+                                adj = shared_adjustments.get((parts[1], parts[2], parts[3], ""))
+                                if adj is not None:
+                                    adjustments.append(adj)
+                                    continue
+                            _cas(parts, adjustments)
+                        found = (tuple(adjustments), len(cases))
+                        if len(cas_blocks) < 10_000:
+                            cas_blocks[block] = found
                     else:
-                        line.service_date = hit
-                    continue
-                ref = heads.get(t[:7])
-                if ref is not None:
-                    rest = t[7:]
-                    if elem not in rest:
-                        if ref:
-                            line.line_control_number = rest
-                        else:
-                            allowed = amounts.get(rest)
-                            line.allowed = allowed if allowed is not None else amount(rest)
-                        continue
-            parts = t.split(elem)
-            sid = parts[0]
-            if mode:
-                rule = rules.get(sid)
-                if rule is not None:
-                    qi, codes, kind = rule
-                    if codes is None or (qi < len(parts) and parts[qi] in codes):
-                        if kind is None or (kind and len(parts) > 1 and parts[1] in kind):
-                            if mode == 1:
-                                segs.append(parts)
-                                continue
-                            # A line's typed segments go straight onto its ServicePayment,
-                            # as remit835._service reads them.
-                            if sid == "CAS":
-                                if adjustments is None:
-                                    adjustments = line.adjustments = []
-                                if len(parts) == 4:  # one reason/amount pair, the usual CAS
-                                    adj = shared_adjustments.get((parts[1], parts[2], parts[3], ""))
-                                    if adj is not None:
-                                        adjustments.append(adj)
-                                        known[t] = adj
-                                        continue
-                                _cas(parts, adjustments)
-                            elif sid == "DTM":
-                                d = dates.get(parts[2]) or parse_date(parts[2])
-                                qual = parts[1]
-                                if qual == "472":
-                                    line.service_date = d
-                                    if d is not None:
-                                        known[t] = d
-                                elif qual == "150":
-                                    line.service_start = d
-                                else:  # 151: DTM is typed for 472, 150 and 151 only
-                                    line.service_end = d
-                            elif sid == "REF":  # 6R
-                                line.line_control_number = parts[2]
-                            elif sid == "AMT":  # B6
-                                allowed = amounts.get(parts[2])
-                                line.allowed = allowed if allowed is not None else amount(parts[2])
-                            else:  # LQ*HE
-                                line.remarks.append(parts[2])
-                            continue
-                        # kept verbatim in ``other``: a Segment with its place in the file
-                        seg = Segment(parts)
-                        seg.number = number
-                        if ends is None:
-                            ends = _ends(pieces, skipped + chunk_start)
-                        seg.position = ends[number - first] - len(t)
-                        (segs if mode == 1 else line.other).append(seg)
-                        continue
-                if sid == "SVC":
-                    line = _service([parts], comp)
-                    services.append(line)
-                    adjustments = None
-                    rules = rules_2110
-                    mode = 2
-                    continue
-                # Anything else closes the claim: it must be what the general reader would
-                # read outside it (a 2100 segment after a line, a fallback placement: give up).
-                if sid not in _ENDS_CLAIM:
-                    raise _GiveUp
-                claim = _claim(segs, (), comp)
-                if services:
-                    claim.services = services
-                txn_claims.append(claim)
-                mode = 0
-            if sid == "CLP":
-                if not in_2000:
-                    raise _GiveUp  # a CLP outside a 2000 loop: the general reader reports it
-                segs = [parts]
-                services = []
-                rules = rules_2100
-                mode = 1
+                        adjustments = list(found[0])
+                    line.adjustments = adjustments
+                    n += found[1]
+                if control is not None:  # REF*6R
+                    line.line_control_number = control
+                    n += 1
+                if allowed is not None:  # AMT*B6
+                    value = amounts.get(allowed)
+                    line.allowed = value if value is not None else amount(allowed)
+                    n += 1
+                rules = rules_2110
+                mode = 2
+                number += n
+                pos = m.end()
                 continue
-            seg = Segment(parts)
-            seg.number = number
-            if ends is None:
-                ends = _ends(pieces, skipped + chunk_start)
-            seg.position = ends[number - first] - len(t)
-            segments.append(seg)
-            in_2000 = sid in _IN_2000
-            if sid == "GS":
-                gs08 = parts[8] if len(parts) > 8 else ""
-            elif sid == "ST":
-                from oncobill.x12.specs import spec_for
+        cut = find(term, pos)
+        if cut < 0:
+            break
+        t = stripped[pos:cut]
+        start = pos
+        pos = cut + 1
+        number += 1
+        if not clean:
+            kept = t.lstrip("\r\n")
+            start += len(t) - len(kept)
+            t = kept
+        if not t:
+            raise _GiveUp  # an empty segment ("~~"): the tokenizer's numbering skips it
+        parts = t.split(elem)
+        sid = parts[0]
+        if mode:
+            rule = rules.get(sid)
+            if rule is not None:
+                qi, codes, kind = rule
+                if codes is None or (qi < len(parts) and parts[qi] in codes):
+                    if kind is None or (kind and len(parts) > 1 and parts[1] in kind):
+                        if mode == 1:
+                            segs.append(parts)
+                            continue
+                        # A line's typed segments go straight onto its ServicePayment,
+                        # as remit835._service reads them.
+                        if sid == "CAS":
+                            if adjustments is None:
+                                adjustments = line.adjustments = []
+                            if len(parts) == 4:  # one reason/amount pair, the usual CAS
+                                adj = shared_adjustments.get((parts[1], parts[2], parts[3], ""))
+                                if adj is not None:
+                                    adjustments.append(adj)
+                                    continue
+                            _cas(parts, adjustments)
+                        elif sid == "DTM":
+                            d = dates.get(parts[2]) or parse_date(parts[2])
+                            qual = parts[1]
+                            if qual == "472":
+                                line.service_date = d
+                            elif qual == "150":
+                                line.service_start = d
+                            else:  # 151: DTM is typed for 472, 150 and 151 only
+                                line.service_end = d
+                        elif sid == "REF":  # 6R
+                            line.line_control_number = parts[2]
+                        elif sid == "AMT":  # B6
+                            value = amounts.get(parts[2])
+                            line.allowed = value if value is not None else amount(parts[2])
+                        else:  # LQ*HE
+                            line.remarks.append(parts[2])
+                        continue
+                    # kept verbatim in ``other``: a Segment with its place in the file
+                    seg = Segment(parts)
+                    seg.number = number
+                    seg.position = skipped + start
+                    (segs if mode == 1 else line.other).append(seg)
+                    continue
+            if sid == "SVC":
+                line = _service([parts], comp)
+                services.append(line)
+                adjustments = None
+                rules = rules_2110
+                mode = 2
+                continue
+            # Anything else closes the claim: it must be what the general reader would
+            # read outside it (a 2100 segment after a line, a fallback placement: give up).
+            if sid not in _ENDS_CLAIM:
+                raise _GiveUp
+            claim = _claim(segs, (), comp)
+            if services:
+                claim.services = services
+            txn_claims.append(claim)
+            mode = 0
+        if sid == "CLP":
+            if not in_2000:
+                raise _GiveUp  # a CLP outside a 2000 loop: the general reader reports it
+            segs = [parts]
+            services = []
+            rules = rules_2100
+            mode = 1
+            continue
+        seg = Segment(parts)
+        seg.number = number
+        seg.position = skipped + start
+        segments.append(seg)
+        in_2000 = sid in _IN_2000
+        if sid == "GS":
+            gs08 = parts[8] if len(parts) > 8 else ""
+        elif sid == "ST":
+            from oncobill.x12.specs import spec_for
 
-                version = parts[3] if len(parts) > 3 and parts[3] else gs08
-                if len(parts) < 2 or parts[1] != "835" or spec_for("835", version, gs08) is not SPEC:
-                    raise _GiveUp
-                txn_claims = []
-                claims.append(txn_claims)
-            elif sid == "IEA":
-                done = True
-                if number != first + len(texts) - 1 or pos < end_text:
-                    raise _GiveUp  # more after the IEA: another interchange
-                break
-        else:
-            number = first + len(texts) - 1
-    if mode or not done or tail.strip():
-        raise _GiveUp  # truncated, or more than one interchange: the general reader reports it
-    return segments, claims, delims
+            version = parts[3] if len(parts) > 3 and parts[3] else gs08
+            if len(parts) < 2 or parts[1] != "835" or spec_for("835", version, gs08) is not SPEC:
+                raise _GiveUp
+            txn_claims = []
+            claims.append(txn_claims)
+        elif sid == "IEA":
+            if mode or term in stripped[pos:] or stripped[pos:].strip():
+                raise _GiveUp  # more after the IEA: another interchange, or stray text
+            return segments, claims, delims
+    raise _GiveUp  # truncated (no IEA): the general reader reports it
