@@ -4,12 +4,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from tests.x12.oracle import pyx12_errors
 
 from oncobill.codes import default_code_sets
-from oncobill.db import make_engine, session_factory
 from oncobill.demo.regimens import REGIMENS, treatment_days
 from oncobill.demo.run import run_demo
 from oncobill.ledger import service as ledger
@@ -27,17 +25,6 @@ from oncobill.models import (
 )
 from oncobill.patients.service import coverages_on
 from oncobill.practice.npi import npi_is_valid
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def demo_db(request, new_database, tmp_path_factory):
-    url = new_database(request.param)
-    run = run_demo(url, mailbox=tmp_path_factory.mktemp("clearinghouse") / "sandbox")
-    engine = make_engine(url)
-    session = session_factory(engine)()
-    yield url, run, session
-    session.close()
-    engine.dispose()
 
 
 def test_practice_shape(demo_db):
@@ -242,7 +229,7 @@ def test_every_837_the_demo_writes_passes_pyx12_and_our_validator(demo_db):
 
 def test_the_sandbox_sees_the_practice_s_own_world_but_for_the_payer_side_facts(demo_db):
     """The sandbox config the demo writes: every coverage's member under its payer (Medigap behind
-    Medicare as the crossover), every enrolled rendering NPI with its date (the NP pending with Prairie
+    Medicare as the crossover where Medicare's crossover file lists the member), every enrolled rendering NPI with its date (the NP pending with Prairie
     Blue absent there only), every usable authorization; it differs from the practice's records only
     where a payer-side fact says so (a coverage end, an authorization's units, an enrollment end)."""
     import json
@@ -254,15 +241,23 @@ def test_the_sandbox_sees_the_practice_s_own_world_but_for_the_payer_side_facts(
     payers = config["payers"]
     facts = run.month.payer_facts
     ends = {(f.payer_id, f.member_id): f.coverage_to.isoformat() for f in facts if f.coverage_to}
+    on_files = {m for f in run.month.crossover_files for m in f.members}
+    assert on_files
     for coverage in session.scalars(select(Coverage)):
         members = {m["member_id"]: m for m in payers[coverage.payer.payer_id]["members"]}
         assert coverage.member_id in members
         practice_end = coverage.end_date.isoformat() if coverage.end_date else None
         payer_end = members[coverage.member_id]["coverage_to"]
         assert payer_end == ends.get((coverage.payer.payer_id, coverage.member_id), practice_end)
-        if coverage.payer.code == "MEDIGAP":
+        if coverage.payer.code == "MEDIGAP":  # crossover only for the members on Medicare's crossover file
             medicare = next(c for c in coverage.patient.coverages if c.payer.code == "MCR")
-            assert {m["member_id"]: m for m in payers["SBMCR"]["members"]}[medicare.member_id]["crossover_to"] == "SBKMG"
+            on_file = (coverage.patient.account_number, medicare.member_id, coverage.member_id) in on_files
+            assert members[coverage.member_id].get("medicare_id") == (medicare.member_id if on_file else None)
+            mcr_member = {m["member_id"]: m for m in payers["SBMCR"]["members"]}[medicare.member_id]
+            assert mcr_member.get("crossover_to") == ("SBKMG" if on_file else None)
+        elif coverage.payer.code == "MCR" and not any(c.payer.code == "MEDIGAP" for c in coverage.patient.coverages):
+            # Medicaid behind Medicare is not a crossover partner in the demo: the practice bills it.
+            assert "crossover_to" not in members[coverage.member_id]
     assert len(ends) == 2 and all(end is not None for end in ends.values())
     np = session.scalars(select(Provider).where(Provider.credential == "NP")).one()
     enrolled = {code: {e["npi"] for e in p["enrollments"]} for code, p in payers.items()}
@@ -291,12 +286,16 @@ def test_the_sandbox_835s_are_posted_once_and_add_up(demo_db):
     from oncobill.remittance.models import EraImport
 
     _, run, session = demo_db
-    r, sub = run.summary["remittance"], run.summary["submission"]
-    assert r["sets_quarantined"] == 0 and r["files"] == sub["batches"] == r["sets_posted"]
-    assert r["claims_posted"] == sub["payer_accepted"]
+    r, sub, x = run.summary["remittance"], run.summary["submission"], run.summary["crossover"]
+    # One 835 per batch, each with Medicare's set followed by the Medigap plan's own for the crossovers.
+    assert r["sets_quarantined"] == 0 and r["files"] == sub["batches"]
+    assert r["sets_posted"] == sub["batches"] + x["partner_sets"] and x["partner_sets"] >= 1
+    assert r["claims_posted"] == sub["payer_accepted"] + x["partner_answered"]
     accounted = Decimal(r["payments"]) + Decimal(r["adjustments"]) + Decimal(r["patient_responsibility"])
-    # Every clean claim is adjudicated: the denied lines are in the adjustments (CO-27, CO-198, CO-B7).
-    assert accounted == Decimal(sub["submitted_charge"])
+    # Every clean claim is adjudicated: the denied lines are in the adjustments (CO-27, CO-198, CO-B7). The
+    # partner's answers add its payment and the share it left to the patient (its OA-23 moves nothing).
+    partner = Decimal(x["partner_payments"]) + Decimal(x["left_to_patient"])
+    assert accounted - partner == Decimal(sub["submitted_charge"])
     assert ledger.is_balanced(session)
     before = session.scalar(select(func.count()).select_from(EraImport))
     for path in sorted(Path(sub["inbound"]).glob("*.835")):
@@ -317,10 +316,12 @@ def test_secondary_claims_close_the_loop(demo_db):
     _, run, session = demo_db
     sec = run.summary["secondary"]
     secondaries = session.scalars(select(Claim).where(Claim.primary_claim_id.is_not(None))).all()
-    assert sec["built"] == len(secondaries) >= 10
+    assert sec["built"] == len(secondaries) >= 5
+    # Both paths: Medigap members not yet on Medicare's crossover file are billed by the practice.
     assert set(sec["by_payer"]) == {"MEDIGAP", "MEDICAID"} and sec["by_form"].get("837I", 0) >= 1
     assert sec["built"] == sec["held"] + sec["sent"] and sec["paid"] + sec["partial"] + sec["denied"] == sec["sent"]
-    assert sec["paid"] >= 10 and Decimal(sec["remittance"]["payments"]) > 0
+    assert sec["paid"] >= 3 and Decimal(sec["remittance"]["payments"]) > 0
+    assert sec["not_billed"].get("crossed over") == run.summary["crossover"]["crossed_over"] > 0
     for claim in secondaries:
         primary = session.get(Claim, claim.primary_claim_id)
         assert claim.coverage.priority.value == "secondary" and claim.patient_id == primary.patient_id
@@ -336,8 +337,7 @@ def test_secondary_claims_close_the_loop(demo_db):
                                    .where(JournalLine.charge_line_id == line.charge_line_id)).all()
             open_payer = sum((a for acc, a in rows if Account(acc) is Account.AR_PAYER), Decimal("0.00"))
             assert open_payer == 0
-    # Medigap is billed only by us here (its roster lacks the Medicare ID, so nothing crosses over):
-    # once it has paid, it owes nothing more.
+    # Medigap answered both the claims we billed it and the claims Medicare crossed over: it owes nothing more.
     assert run.summary["ledger"]["ar_by_payer"]["MEDIGAP"] == "0.00"
     assert ledger.is_balanced(session)
 
@@ -364,10 +364,11 @@ def test_denials_and_kpis_in_the_summary(demo_db):
     assert gross == Decimal(run.summary["month"]["gross_charges"])  # every charge of the month is in the period
     assert Decimal(k["days_in_ar"]) == (ar / (gross / 90)).quantize(Decimal("0.1"))
     payments, contractual = Decimal(k["payments"]), Decimal(k["contractual_adjustments"])
-    assert payments == Decimal(run.summary["remittance"]["payments"]) + Decimal(
+    assert payments == Decimal(run.summary["remittance"]["payments"]) + Decimal(  # the partner's are in the first
         run.summary["secondary"]["remittance"]["payments"])
     assert Decimal(k["net_collection_rate"]) == (payments / (gross - contractual)).quantize(Decimal("0.0001"))
-    assert k["claims_adjudicated"] == run.summary["remittance"]["claims_posted"] + run.summary["secondary"]["sent"]
+    # Claims adjudicated: the month's claims and the secondary claims (a crossover is answered on the same claim).
+    assert k["claims_adjudicated"] == run.summary["submission"]["payer_accepted"] + run.summary["secondary"]["sent"]
     # The denials: one claim per payer-side fact, every denied line a work item, a realistic 3-8% of claims.
     denied_claims = {i.claim_id for i in items}
     assert k["claims_with_denial"] == len(denied_claims) == sum(len(f.claims) for f in run.month.payer_facts) == 5

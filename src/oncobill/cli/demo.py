@@ -81,13 +81,32 @@ def _print_summary(result) -> None:
     if s.get("submission"):
         _print_submission(s["submission"])
     if s.get("remittance"):
-        _print_remittance(s["remittance"])
+        _print_remittance(s["remittance"], s.get("crossover") or {})
+    if s.get("crossover"):
+        _print_crossover(s["crossover"])
     if s.get("secondary"):
         _print_secondary(s["secondary"])
     if "denials" in s:
         _print_denials(s["denials"])
     if s.get("kpis"):
         _print_kpis(s["kpis"])
+
+
+def _print_crossover(x: dict) -> None:
+    partners = ", ".join(x["partners"])
+    console.print(f"\n[bold]Crossovers[/]: {x['crossed_over']} Medicare claims crossed over to {partners} "
+                  f"(CLP02 19 + MA18); {partners}'s own 835s answered {x['partner_answered']}, paid "
+                  f"{x['partner_paid']}: payments ${x['partner_payments']}, left to the patient "
+                  f"${x['left_to_patient']}; {x['waiting_for_partner']} still waiting for the partner's 835")
+    duplicates = x["secondary_claims_billed"]
+    console.print(f"  secondary claims billed for crossed-over claims: {duplicates}"
+                  + (" (no duplicate of the crossover)" if not duplicates else f" [red]DUPLICATES {x['duplicates']}"))
+    console.print(f"  A/R on the crossed-over claims: {partners} ${x['partner_ar']}, patients ${x['patient_ar']}")
+    for f in x["files"]:
+        missing = ", ".join(f"{m['patient']} (joined {m['joined']})" for m in f["not_on_file"])
+        console.print(f"  payer-side fact: Medicare's crossover file from {f['partner_name']} (as of {f['as_of']}) "
+                      f"lists {f['members_on_file']} of its members"
+                      + (f"; not yet on it, so billed by the practice: {missing}" if missing else ""))
 
 
 def _print_secondary(sec: dict) -> None:
@@ -152,9 +171,13 @@ def _print_kpis(k: dict) -> None:
     console.print(table)
 
 
-def _print_remittance(r: dict) -> None:
-    console.print(f"\n[bold]Remittances posted[/]: {r['sets_posted']} 835s ({r['sets_quarantined']} quarantined), "
-                  f"{r['claims_posted']} claims: payments ${r['payments']}, contractual adjustments "
+def _print_remittance(r: dict, crossover: dict) -> None:
+    partner = ""
+    if crossover.get("partner_sets"):
+        partner = (f"; {crossover['partner_sets']} of them {', '.join(crossover['partners'])}'s own, for "
+                   f"{crossover['partner_answered']} crossed-over claims")
+    console.print(f"\n[bold]Remittances posted[/]: {r['sets_posted']} 835s ({r['sets_quarantined']} quarantined"
+                  f"{partner}), {r['claims_posted']} claims: payments ${r['payments']}, contractual adjustments "
                   f"${r['adjustments']}, patient responsibility ${r['patient_responsibility']}, "
                   f"provider-level ${r['provider_adjustments']}; {r['denials']} denied, {r['reversals']} reversals, "
                   f"{r['crossovers']} crossovers")

@@ -62,6 +62,7 @@ class MonthResult:
     secondary_received: ReceiveResult | None = None
     secondary_remittances: list = field(default_factory=list)
     payer_facts: list = field(default_factory=list)  # PayerFact: what the sandbox payers know and we do not
+    crossover_files: list = field(default_factory=list)  # CrossoverFile: whom Medicare forwards claims for
     worked: list = field(default_factory=list)  # denials.service.ActResult of the work items the demo worked
 
 
@@ -280,16 +281,21 @@ def bill_month(session: Session, result: MonthResult, *, billed_on: date, codes:
 SANDBOX = Receiver("ONCOBILL SANDBOX CLEARINGHOUSE", "SANDBOXCH")
 
 
-def submit_month(session: Session, result: MonthResult, *, mailbox: Path, billed_on: date, facts=()) -> None:
+def submit_month(session: Session, result: MonthResult, *, mailbox: Path, billed_on: date, facts=(),
+                 crossovers=()) -> None:
     """Send the ready claims as 837 batches into the sandbox mailbox, let the sandbox payer answer, and
     import its 999s and 277CAs; the 835s stay in the mailbox for remittance posting. The sandbox's
     configuration is written first from the practice's own payers, coverages, enrollments and
-    authorizations, then changed by the payer-side *facts* (what the payers know and the practice does not)."""
+    authorizations, then changed by the payer-side *facts* (what the payers know and the practice does not)
+    and given Medicare's crossover eligibility files (*crossovers*: the Medigap members whose claims
+    Medicare forwards to the plan, which then sends its own 835)."""
     from oncobill.clearinghouse.sandbox import SandboxAdapter
 
     when = datetime.combine(billed_on, time(9, 0))
     result.payer_facts = list(facts)
-    write_sandbox_config(session, mailbox, on=billed_on, facts=result.payer_facts)
+    result.crossover_files = list(crossovers)
+    write_sandbox_config(session, mailbox, on=billed_on, facts=result.payer_facts,
+                         crossovers=result.crossover_files)
     adapter = SandboxAdapter(mailbox, today=billed_on)
     result.mailbox = mailbox
     result.submission = create_batches(session, actor=ACTOR, now=when, receiver=SANDBOX)
@@ -299,7 +305,8 @@ def submit_month(session: Session, result: MonthResult, *, mailbox: Path, billed
 
 def post_remittances(session: Session, result: MonthResult, *, posted_on: date) -> None:
     """Import and post the 835s the sandbox payer left in the mailbox (in file order, so a reversal
-    finds the payment it undoes)."""
+    finds the payment it undoes; within a file a crossover partner's set follows Medicare's, so the
+    patient share Medicare's posting moved to the partner is there when the partner's payment posts)."""
     from oncobill.remittance import service as remittance
 
     when = datetime.combine(posted_on, time(11, 0))

@@ -204,3 +204,86 @@ def apply_payer_facts(config: dict, facts: list[PayerFact]) -> dict:
 def _plain(units: Decimal) -> str:
     """Units as written in the config and in words: 10, 2.5 (never 1E+1)."""
     return format(units.normalize(), "f")
+
+
+# -- crossovers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CrossoverFile:
+    """Medicare's copy of a supplemental plan's crossover (COBA) eligibility file: the plan's members
+    for whom Medicare forwards each claim to the plan itself (CLP02 19 + MA18 in Medicare's 835, then
+    the plan's own 835), by Medicare ID. A payer-side fact: the practice sees that a claim crossed over
+    in Medicare's 835, not beforehand. Members who joined the plan after the file Medicare last loaded
+    are not on it; for them Medicare answers CLP02 1 and the practice bills the plan itself."""
+
+    medicare_payer_id: str  # the Medicare payer's ID (SBMCR)
+    partner_payer_id: str  # the supplemental plan's payer ID (SBKMG)
+    partner: str  # its practice payer code
+    partner_name: str
+    as_of: date  # the file Medicare last loaded: members who joined on or after this date are not on it
+    members: tuple[tuple[str, str, str], ...]  # (account, Medicare ID, the plan's member ID) on the file
+    not_on_file: tuple[tuple[str, str, date], ...]  # (account, the plan's member ID, joined the plan)
+
+    def as_dict(self) -> dict:
+        return {"partner": self.partner, "partner_name": self.partner_name, "as_of": self.as_of.isoformat(),
+                "members_on_file": len(self.members), "patients_on_file": [a for a, _, _ in self.members],
+                "not_on_file": [{"patient": a, "joined": joined.isoformat()} for a, _, joined in self.not_on_file]}
+
+
+def crossover_file_date(month_start: date) -> date:
+    """The demo's crossover file date: the first of the third month before the demo month (July 1 for October)."""
+    index = month_start.year * 12 + month_start.month - 1 - 3
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def choose_crossover_files(session: Session, *, month_start: date) -> list[CrossoverFile]:
+    """One file per supplemental plan set up as Medicare's crossover partner (payer setting
+    ``crossover_from`` naming a Medicare payer whose setting ``crossover`` is on): its members whose
+    coverage began before the file date, each with the Medicare ID of the patient's Medicare coverage."""
+    from oncobill.practice.models import Payer
+    from oncobill.practice.service import payer_setting
+
+    as_of = crossover_file_date(month_start)
+    payers = session.scalars(select(Payer).order_by(Payer.id)).all()
+    by_code = {p.code: p for p in payers}
+    files = []
+    for partner in payers:
+        code = payer_setting(session, payer_id=partner.id, key="crossover_from", on=month_start)
+        medicare = by_code.get(code) if code else None
+        if medicare is None or medicare.kind is not PayerKind.MEDICARE or not payer_setting(
+                session, payer_id=medicare.id, key="crossover", on=month_start, default=False):
+            continue
+        members, missing = [], []
+        for cov in session.scalars(select(Coverage).where(Coverage.payer_id == partner.id)
+                                   .order_by(Coverage.patient_id, Coverage.effective_date)):
+            mcr = next((c for c in cov.patient.coverages if c.payer_id == medicare.id and _overlap(c, cov)), None)
+            if mcr is None:
+                continue
+            if cov.effective_date < as_of:
+                members.append((cov.patient.account_number, mcr.member_id, cov.member_id))
+            else:
+                missing.append((cov.patient.account_number, cov.member_id, cov.effective_date))
+        files.append(CrossoverFile(medicare.payer_id, partner.payer_id, partner.code, partner.name, as_of,
+                                   tuple(members), tuple(missing)))
+    return files
+
+
+def _overlap(a: Coverage, b: Coverage) -> bool:
+    return (a.end_date is None or a.end_date >= b.effective_date) and (b.end_date is None or b.end_date >= a.effective_date)
+
+
+def apply_crossover_files(config: dict, files: list[CrossoverFile]) -> dict:
+    """The sandbox configuration with each crossover file loaded (in place, returned): the plan's member
+    carries the Medicare ID (``medicare_id``), Medicare's member the partner (``crossover_to``). A member
+    missing from either roster is an error: the demo would silently lose a crossover it promises."""
+    for f in files:
+        medicare = {m["member_id"]: m for m in config["payers"].get(f.medicare_payer_id, {}).get("members", [])}
+        partner = {m["member_id"]: m for m in config["payers"].get(f.partner_payer_id, {}).get("members", [])}
+        for account, medicare_id, member_id in f.members:
+            if medicare_id not in medicare or member_id not in partner:
+                raise OncoBillError(f"crossover file of {f.partner_payer_id} for {account}: member {medicare_id} or "
+                                    f"{member_id} is not on the sandbox rosters")
+            partner[member_id]["medicare_id"] = medicare_id
+            medicare[medicare_id]["crossover_to"] = f.partner_payer_id
+    return config

@@ -28,7 +28,7 @@ from oncobill.demo.month import (
     submit_month,
     work_denials,
 )
-from oncobill.demo.payer_facts import choose_payer_facts
+from oncobill.demo.payer_facts import choose_crossover_files, choose_payer_facts
 from oncobill.demo.population import build_population
 from oncobill.demo.practice import build_practice
 from oncobill.errors import OncoBillError
@@ -106,7 +106,8 @@ def run_demo(url: str, *, seed: int = DEFAULT_SEED, month_start: date = DEFAULT_
                           progress=advance)
         bill_month(session, month, billed_on=billing_day(end), codes=codes)
         facts = choose_payer_facts(session, seed=seed, month_start=month_start)
-        submit_month(session, month, mailbox=mailbox, billed_on=billing_day(end), facts=facts)
+        crossovers = choose_crossover_files(session, month_start=month_start)
+        submit_month(session, month, mailbox=mailbox, billed_on=billing_day(end), facts=facts, crossovers=crossovers)
         post_remittances(session, month, posted_on=billing_day(end))
         bill_secondaries(session, month, mailbox=mailbox, billed_on=billing_day(end), codes=codes)
         work_denials(session, month, worked_on=billing_day(end))
@@ -224,6 +225,7 @@ def summarize(session, month: MonthResult, people, *, as_of: date | None = None)
         "submission": _submission_summary(month),
         "remittance": _remittance_summary(session, month),
         "secondary": _secondary_summary(session, month),
+        "crossover": _crossover_summary(session, month),
         "denials": _denials_summary(session, month),
         "kpis": kpis(session, as_of=as_of or billing_day(month.month_end), period_days=KPI_PERIOD_DAYS).as_dict(),
     }
@@ -263,6 +265,63 @@ def _secondary_summary(session, month: MonthResult) -> dict:
         "denied": statuses.get("denied", 0),
         "claims_by_status": dict(sorted(statuses.items())),
         "remittance": _posted_totals(month.secondary_remittances),
+    }
+
+
+def _crossover_summary(session, month: MonthResult) -> dict:
+    """The month's claims Medicare forwarded to the patient's Medigap plan (CLP02 19 + MA18 in Medicare's
+    835): how many, what the plan's own 835s paid on them, that none was billed to the plan again by us
+    (a secondary claim following a crossed-over claim would be a duplicate, CARC 18 + N522), and what the
+    plan still owes on them in the ledger (nothing once it has paid; the deductible it does not cover goes
+    on to the patient). Counted from the posted remit rows and the ledger, not from the sandbox."""
+    from oncobill.claims.models import ClaimLine
+    from oncobill.ledger.models import JournalLine
+    from oncobill.ledger.rules import Account
+    from oncobill.remittance.models import EraImport, RemitClaim
+
+    files = month.crossover_files
+    if not files:
+        return {}
+    partners = {p.payer_id: p for p in session.scalars(select(Payer).where(
+        Payer.payer_id.in_([f.partner_payer_id for f in files])))}
+    month_claims = {c.id for c in month.claims}
+    crossed = sorted({cid for cid in session.scalars(select(RemitClaim.claim_id).where(
+        RemitClaim.crossed_over.is_(True), RemitClaim.reversed_by_id.is_(None))) if cid in month_claims})
+    answers = session.execute(
+        select(RemitClaim.claim_id, RemitClaim.claim_status_code, RemitClaim.paid, RemitClaim.patient_responsibility,
+               EraImport.payer_key)
+        .join(EraImport, EraImport.id == RemitClaim.era_import_id)
+        .where(RemitClaim.claim_id.in_(crossed), EraImport.payer_key.in_(list(partners)),
+               RemitClaim.claim_status_code != "22", RemitClaim.reversed_by_id.is_(None))).all() if crossed else []
+    answered = {a.claim_id for a in answers}
+    files_posted = [r.file_name for r in month.remittances]
+    partner_sets = session.scalar(select(func.count()).select_from(EraImport).where(
+        EraImport.payer_key.in_(list(partners)), EraImport.file_name.in_(files_posted))) if files_posted else 0
+    billed_again = session.scalars(select(Claim.patient_control_number).where(
+        Claim.primary_claim_id.in_(crossed))).all() if crossed else []
+    charge_lines = select(ClaimLine.charge_line_id).where(ClaimLine.claim_id.in_(crossed))
+    open_rows = session.execute(select(JournalLine.account, JournalLine.payer_id, JournalLine.amount).where(
+        JournalLine.charge_line_id.in_(charge_lines))).all() if crossed else []
+    partner_ids = {p.id for p in partners.values()}
+
+    def owed(account: Account, ids: set[int] | None = None) -> str:
+        return str(sum((amount for acc, payer, amount in open_rows
+                        if Account(acc) is account and (ids is None or payer in ids)), Decimal("0.00")))
+
+    return {
+        "files": [f.as_dict() for f in files],
+        "partners": sorted(p.code for p in partners.values()),
+        "crossed_over": len(crossed),
+        "partner_sets": partner_sets,
+        "partner_answered": len(answered),
+        "partner_paid": len({a.claim_id for a in answers if a.paid > 0}),
+        "partner_payments": str(sum((a.paid for a in answers), Decimal("0.00"))),
+        "left_to_patient": str(sum((a.patient_responsibility for a in answers), Decimal("0.00"))),
+        "waiting_for_partner": len(set(crossed) - answered),
+        "secondary_claims_billed": len(billed_again),
+        "duplicates": sorted(billed_again),
+        "partner_ar": owed(Account.AR_PAYER, partner_ids),
+        "patient_ar": owed(Account.AR_PATIENT),
     }
 
 

@@ -1,8 +1,9 @@
 """The sandbox payer's configuration written from the practice's own data, so the sandbox sees the same
-world the practice does: each payer's members (from the coverages, with crossover to the Medigap or
-Medicaid plan behind Medicare), the rendering providers enrolled with it and their dates (a pending
-enrollment is simply absent, as at a real payer), the authorizations it approved, and its contract
-and cost sharing from the payer settings. Format: docs/sandbox-payer.md."""
+world the practice does: each payer's members (from the coverages), the rendering providers enrolled
+with it and their dates (a pending enrollment is simply absent, as at a real payer), the authorizations
+it approved, and its contract and cost sharing from the payer settings. Which Medigap members Medicare
+crosses over is the payers' business (the crossover eligibility file, ``demo/payer_facts.py``), loaded
+on top with the payer-side facts. Format: docs/sandbox-payer.md."""
 
 from __future__ import annotations
 
@@ -41,7 +42,6 @@ def _text(value) -> str:
 def sandbox_config(session: Session, *, on: date, clearinghouse: tuple[str, str] | None = None) -> dict:
     """The sandbox_config.json content for every payer of the practice, with settings as of *on*."""
     payers = [p for p in session.scalars(select(Payer).order_by(Payer.id)) if p.kind is not PayerKind.SELF_PAY]
-    by_id = {p.id: p for p in payers}
     coverages = list(session.scalars(select(Coverage).order_by(Coverage.patient_id, Coverage.effective_date)))
     out: dict = {"payers": {}}
     if clearinghouse:
@@ -80,13 +80,13 @@ def sandbox_config(session: Session, *, on: date, clearinghouse: tuple[str, str]
         entry["enrollments"] = [{"npi": e.provider.npi, "from": e.effective_date.isoformat(),
                                  "to": e.end_date.isoformat() if e.end_date else None}
                                 for e in enrollments if e.effective_date]
-        entry["members"] = _members(payer, coverages, by_id, settings)
+        entry["members"] = _members(payer, coverages)
         entry["authorizations"] = _authorizations(session, payer, coverages)
         out["payers"][payer.payer_id] = entry
     return out
 
 
-def _members(payer: Payer, coverages: list[Coverage], payers: dict, settings: dict) -> list[dict]:
+def _members(payer: Payer, coverages: list[Coverage]) -> list[dict]:
     members: dict[str, dict] = {}
     for cov in coverages:
         if cov.payer_id != payer.id:
@@ -104,21 +104,7 @@ def _members(payer: Payer, coverages: list[Coverage], payers: dict, settings: di
             member["coverage_from"] = min(member["coverage_from"], cov.effective_date.isoformat())
             ends = [member["coverage_to"], cov.end_date.isoformat() if cov.end_date else None]
             member["coverage_to"] = None if None in ends else max(ends)
-        if payer.kind is PayerKind.MEDICARE and settings[payer.id].get("crossover") and cov.priority.value == "primary":
-            partner = _crossover_partner(cov, coverages, payers)
-            if partner is not None:
-                member["crossover_to"] = partner.payer_id
     return list(members.values())
-
-
-def _crossover_partner(primary: Coverage, coverages: list[Coverage], payers: dict) -> Payer | None:
-    """Medicare crosses a claim over (COBA) to the patient's Medigap or Medicaid plan behind it."""
-    for cov in coverages:
-        if cov.patient_id == primary.patient_id and cov.priority.value == "secondary" and cov.payer_id in payers:
-            partner = payers[cov.payer_id]
-            if partner.kind in (PayerKind.MEDIGAP, PayerKind.MEDICAID):
-                return partner
-    return None
 
 
 def _authorizations(session: Session, payer: Payer, coverages: list[Coverage]) -> list[dict]:
@@ -138,12 +124,14 @@ def _authorizations(session: Session, payer: Payer, coverages: list[Coverage]) -
     return out
 
 
-def write_sandbox_config(session: Session, mailbox: Path, *, on: date, facts=()) -> Path:
-    """The practice's world as the payers see it, changed by the payer-side facts (``demo/payer_facts.py``)."""
-    from oncobill.demo.payer_facts import apply_payer_facts
+def write_sandbox_config(session: Session, mailbox: Path, *, on: date, facts=(), crossovers=()) -> Path:
+    """The practice's world as the payers see it, changed by the payer-side facts and with Medicare's
+    crossover eligibility files loaded (``demo/payer_facts.py``)."""
+    from oncobill.demo.payer_facts import apply_crossover_files, apply_payer_facts
 
     path = Path(mailbox) / "sandbox_config.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    config = apply_payer_facts(sandbox_config(session, on=on), list(facts))
+    config = apply_crossover_files(sandbox_config(session, on=on), list(crossovers))
+    config = apply_payer_facts(config, list(facts))
     path.write_text(json.dumps(config, indent=2) + "\n")
     return path
