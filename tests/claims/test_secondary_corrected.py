@@ -316,3 +316,50 @@ def test_the_cli_reports_the_replacement_it_built_and_the_claim_left_waiting(new
     words = " ".join(again.stdout.split())  # the console wraps long lines
     assert "0 replacement(s), 0 void(s), 0 withdrawn, 1 waiting" in words
     assert pcns["pending"] in words
+
+
+# -- the sandbox payer takes the replacement: reverses its first answer and pays on the new 2430s ------
+
+
+def test_the_sandbox_secondary_payer_replaces_its_answer_and_both_835s_post_balanced(session, p, tmp_path):
+    import json
+
+    from tests.claims.submission_helpers import payer_config
+
+    from oncobill.sandbox_payer import process_inbox
+    from oncobill.x12.remit835 import remittances
+
+    primary = _primary_paid(session, p)
+    (sec,) = build_secondary_claims(session, actor="biller", now=LATER, today=TODAY).built
+    mailbox = tmp_path / "mailbox"
+    (mailbox / "outbound").mkdir(parents=True)
+    comm = payer_config(p["commercial"], members=[{"member_id": sec.coverage.member_id,
+                                                   "coverage_from": "2026-01-01"}], covers=["1", "2"])
+    (mailbox / "sandbox_config.json").write_text(json.dumps({"payers": {"60054": comm}}))
+
+    def adjudicated_by_sandbox(claim, name):
+        batch = _sent(session, claim)
+        _accepted(claim)
+        (mailbox / "outbound" / batch.file_name).write_text(batch.content)
+        (answer,) = [a for a in process_inbox(mailbox, today=TODAY).files if a.remittance is not None]
+        assert answer.ack_999_status == "A", answer.problems
+        text = answer.remittance.read_text()
+        post(session, text, name)
+        return remittances(read(text))[0].claims
+
+    (first,) = adjudicated_by_sandbox(sec, "secondary-1.835")
+    assert first.status == "2" and sec.status is S.PAID and sec.payer_claim_number == first.payer_claim_control_number
+    corrected = [("96413", "350.00", "100.00", [("CO", "45", "150.00"), ("PR", "1", "100.00")], (), "1"), FIRST[1]]
+    _medicare_again(session, primary, corrected)
+    (fix,) = build_secondary_claims(session, actor="biller", now=LATEST, today=TODAY).corrections
+    new = fix.new
+    assert fix.action == REPLACE and new.payer_claim_number == first.payer_claim_control_number
+
+    answered = adjudicated_by_sandbox(new, "secondary-2.835")
+    assert [c.status for c in answered] == ["22", "2"]  # its first answer reversed, the replacement paid
+    assert answered[1].patient_control_number == new.patient_control_number
+    assert new.status in (S.PAID, S.PARTIAL)
+    assert ledger.is_balanced(session)
+    assert ledger.payer_balance(session, primary.payer_id) == 0 and ledger.payer_balance(session, sec.payer_id) == 0
+    left = sum((a.amount for s in answered[1].services for a in s.adjustments if a.group == "PR"), D("0.00"))
+    assert ledger.patient_balance(session, primary.patient_id) == left
