@@ -71,6 +71,15 @@ def test_ledger_balance_json(demo_url):
     assert one["accounts_receivable"] == data["ar_by_payer"]["MCR"]
 
 
+def test_ledger_check_on_the_demo_month(demo_url):
+    """The whole demo ledger (charges, remits, secondaries, crossovers, denial acts) passes the audit
+    that stands in for the postings' foreign keys; a broken reference makes it exit 1, named."""
+    result = invoke(demo_url, "ledger", "check", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data == {"unbalanced_entries": [], "trial_balance_total": "0.00", "broken_references": [], "ok": True}
+
+
 def test_claim_show(demo_url):
     """Claims arrive with the claims issue; a stored claim already shows with lines, balance and history."""
     engine = make_engine(demo_url)

@@ -124,3 +124,40 @@ def test_charge_goes_to_primary_payer_on_date_of_service(session):
     assert ledger.payer_balance(session, payer_ids[0]) == Decimal("24900.00")
     assert ledger.accounts_receivable(session) == Decimal("24900.00")
     assert ledger.trial_balance(session)[L.Account.GROSS_CHARGES] == Decimal("-24900.00")
+
+
+def test_ledger_check_finds_postings_whose_references_are_wrong(session):
+    """Payer, patient, claim and claim line carry no foreign key on a posting: the check is their audit."""
+    lines, payer_ids = _setup(session)
+    refs = L.Refs(patient_id=lines[0].encounter.patient_id, charge_line_id=lines[0].id)
+    entry = ledger.post(session, L.payer_payment(refs, payer_ids[0], "100.00"), effective_date=DOS, actor="t")
+    assert ledger.broken_references(session) == []
+    other_patient = lines[2].encounter.patient_id
+    cash, ar = entry.lines
+    nested = session.begin_nested()
+    try:
+        ar.patient_id = other_patient  # names another patient than its charge line's
+        cash.payer_id = 987654  # a payer that does not exist
+        session.flush()
+        found = {(b["posting"], b["problem"]) for b in ledger.broken_references(session)}
+        assert found == {(ar.id, "patient differs from the charge line's"), (cash.id, "no such payer")}
+        ar.payer_id = None
+        cash.payer_id, ar.patient_id, ar.claim_id, ar.claim_line_id = payer_ids[0], lines[0].encounter.patient_id, 424242, 434343
+        session.flush()
+        found = {(b["posting"], b["problem"]) for b in ledger.broken_references(session)}
+        assert found == {(ar.id, "no such claim"), (ar.id, "no such claim line"),
+                         (ar.id, "an A/R-with-payer posting names no payer")}
+    finally:
+        nested.rollback()
+    assert ledger.broken_references(session) == []
+
+
+def test_every_posting_keeps_its_reason(session):
+    """A reason given to an event is on both of its postings (the query by CARC reads postings)."""
+    lines, payer_ids = _setup(session)
+    refs = L.Refs(patient_id=lines[0].encounter.patient_id, charge_line_id=lines[0].id)
+    entry = ledger.post(session, L.transfer(refs, L.Party.payer(payer_ids[0]), L.Party.patient(), "30.00",
+                                            reason_code="PR-1"), effective_date=DOS, actor="t")
+    assert [line.reason_code for line in entry.lines] == ["PR-1", "PR-1"]
+    back = ledger.reverse(session, entry.id, effective_date=DOS, actor="t")
+    assert [line.reason_code for line in back.lines] == ["PR-1", "PR-1"]

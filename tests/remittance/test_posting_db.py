@@ -35,10 +35,12 @@ def imp(session, text: str, name: str = "remit.835"):
     return service.import_era(session, name, text.encode(), actor="poster", now=NOW)
 
 
-def by_reason(session, claim_id: int) -> dict[str, Decimal]:
-    rows = session.execute(select(JournalEntry.reason_code, JournalEntry.kind, func.count(func.distinct(JournalEntry.id)))
-                           .join(JournalLine).where(JournalLine.claim_id == claim_id)
-                           .group_by(JournalEntry.reason_code, JournalEntry.kind))
+def by_reason(session, claim_id: int) -> dict[str, int]:
+    """How many entries of the claim carry postings under each reason (or, without one, of each kind):
+    a remit line is one entry whose posting pairs keep their CARCs apart."""
+    rows = session.execute(select(JournalLine.reason_code, JournalEntry.kind, func.count(func.distinct(JournalEntry.id)))
+                           .join(JournalEntry).where(JournalLine.claim_id == claim_id)
+                           .group_by(JournalLine.reason_code, JournalEntry.kind))
     return {(r or k.value): n for r, k, n in rows}
 
 

@@ -66,9 +66,9 @@ def test_posting_in_chunks_of_two(session, p, monkeypatch):
     assert s.payments == D("250.00") * 3 + D("260.00") + D("250.00") - D("250.00") + D("0.00")
     assert count(session, RemitClaim) == 7
     assert count(session, RemitServiceLine) == 7 and count(session, RemitAdjustment) == 13
-    # every entry of the file is linked to its remit claim: 4 paid CLPs x 3, the reversal's 3, the new CLP's 3
-    # and the denial's adjustment
-    assert count(session, RemitClaimEntry) == count(session, JournalEntry) - charges == 4 * 3 + 3 + 3 + 1
+    # every entry of the file is linked to its remit claim, one per remit line: 4 paid CLPs, the reversal
+    # (the earlier line's entry mirrored), the new CLP and the denial's adjustment
+    assert count(session, RemitClaimEntry) == count(session, JournalEntry) - charges == 4 + 1 + 1 + 1
     earlier = session.scalar(select(RemitClaim).where(RemitClaim.claim_id == claims[0].id,
                                                      RemitClaim.claim_status_code == "1").order_by(RemitClaim.id))
     reversal = session.scalar(select(RemitClaim.id).where(RemitClaim.claim_status_code == "22"))

@@ -59,7 +59,8 @@ def test_random_remits_keep_the_ledger_balanced_and_line_balances_exact(case):
         assert m.billed.code == m.remit_line.procedure.code
         target = posting.LinePosting(Refs(patient_id=7, charge_line_id=m.billed.charge_line_id,
                                           claim_line_id=m.billed.claim_line_id), PAYER, next_party, secondary_remit)
-        drafts += posting.line_entries(target, m.remit_line.paid, m.remit_line.adjustments, "test")
+        entry = posting.line_entry(target, m.remit_line.paid, m.remit_line.adjustments, "test")
+        drafts += [entry] if entry is not None else []
         written_off = sum((a.amount for a in m.remit_line.adjustments if a.group != "PR"
                            and not (a.group == "OA" and a.reason == "23" and secondary_remit)), ZERO)
         moved += sum((a.amount for a in m.remit_line.adjustments if a.group == "PR"), ZERO)
@@ -81,3 +82,25 @@ def test_claim_level_adjustment_is_spread_to_the_cent(amount_cents, weights):
     amount = Decimal(amount_cents).scaleb(-2)
     shares = posting.allocate(amount, [Decimal(w).scaleb(-2) for w in weights])
     assert sum(shares, ZERO) == amount and all(s == s.quantize(Decimal("0.01")) for s in shares)
+
+
+def test_a_remit_line_is_one_entry_relieving_the_payer_once():
+    """Payment, CO and PR of one line: one entry, each debit under its reason, one credit to the payer's
+    A/R for everything the line adjudicated (the 835 poster's 4 postings a line instead of 6)."""
+    refs = Refs(patient_id=7, charge_line_id=11, claim_line_id=12, claim_id=13)
+    target = posting.LinePosting(refs, PAYER, Party.payer(SECONDARY), False)
+    entry = posting.line_entry(target, Decimal("200.00"), [Adjustment("CO", "45", Decimal("100.00")),
+                                                            Adjustment("PR", "2", Decimal("50.00")),
+                                                            Adjustment("CO", "253", Decimal("-4.00"))], "m")
+    assert entry.kind is ledger.EntryKind.REMITTANCE and "given back" in entry.memo
+    shape = [(p.account, p.amount, p.payer_id, p.reason_code) for p in entry.postings]
+    assert shape == [(Account.CASH, Decimal("200.00"), PAYER, None),
+                     (Account.CONTRACTUAL_ADJUSTMENTS, Decimal("100.00"), None, "CO-45"),
+                     (Account.AR_PAYER, Decimal("50.00"), SECONDARY, "PR-2"),
+                     (Account.CONTRACTUAL_ADJUSTMENTS, Decimal("-4.00"), None, "CO-253"),
+                     (Account.AR_PAYER, Decimal("-346.00"), PAYER, None)]
+    assert all((p.patient_id, p.charge_line_id, p.claim_line_id, p.claim_id) == (7, 11, 12, 13) for p in entry.postings)
+    assert posting.line_entry(target, Decimal("0.00"), [Adjustment("CO", "45", Decimal("0.00"))], "m") is None
+    secondary = posting.LinePosting(refs, SECONDARY, Party.patient(), True)
+    only_oa23 = posting.line_entry(secondary, Decimal("0.00"), [Adjustment("OA", "23", Decimal("80.00"))], "m")
+    assert only_oa23 is None  # the prior payer's share moves nothing on a secondary's remit

@@ -65,3 +65,20 @@ def test_a_reversal_keeps_its_lines_unmatched(session, p):
                            .join(RemitServiceLine).where(RemitClaim.claim_id == claim.id)
                            .order_by(RemitClaim.id)).all()
     assert [tuple(r) for r in rows] == [("1", D("250.00"), claim.lines[0].id), ("22", D("-250.00"), None)]
+
+
+def test_moa_and_mia_are_kept_verbatim_for_the_secondary_claim(session, p):
+    """2320 MOA/MIA of the secondary claim repeat the primary's: the poster keeps their elements as sent."""
+    from oncobill.x12.tokenizer import make_segment
+
+    outpatient, inpatient, plain = (billed_claim(session, p, [("96413", "350.00", (), 1)]) for _ in range(3))
+    payments = [clp(c, "1", [svc("96413", "350.00", "200.00", [("CO", "45", "100.00"), ("PR", "2", "50.00")])],
+                    icn=f"ICN-M{c.id}") for c in (outpatient, inpatient, plain)]
+    payments[0].other = [make_segment(["MOA", "", "12.5", "MA01", "", "", "", "", ""])]
+    payments[1].other = [make_segment(["MIA", "0", "", "", "3.75", "MA07"])]
+    imp(session, era_text(payments))
+    kept = {rc.claim_id: (rc.outpatient_adjudication, rc.inpatient_adjudication)
+            for rc in session.scalars(select(RemitClaim))}
+    assert kept[outpatient.id] == (["", "12.5", "MA01"], None)
+    assert kept[inpatient.id] == (None, ["0", "", "", "3.75", "MA07"])
+    assert kept[plain.id] == (None, None)

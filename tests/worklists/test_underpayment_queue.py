@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from oncobill.claims.models import Claim
 from oncobill.denials import service as queues
 from oncobill.denials.actions import Refused
 from oncobill.errors import InvalidInput, NotFound
@@ -97,3 +98,25 @@ def test_show(session, p):
     assert (shown["allowed"], shown["shortfall"], shown["paid"]) == (D("100.00"), item.shortfall, D("80.00"))
     assert shown["expected"] - shown["allowed"] == shown["shortfall"] > 0
     assert shown["next"] == ["disputed", "accepted"] and shown["basis"]
+
+
+def test_a_reversed_payment_voids_its_underpayment(session, p):
+    """CLP02 22 takes the short payment back: its queue row is void (kept, with why), not left to chase;
+    one already recovered or accepted is history and stays as it was."""
+    item = short_paid(session, p, allowed="100.00", expected="145.00")
+    done = short_paid(session, p, allowed="110.00", expected="145.00")
+    done.status = "accepted"
+    session.flush()
+    reversals = []
+    for row in (item, done):
+        claim = session.get(Claim, row.claim_id)
+        reversals.append(clp(claim, "22", [svc("96413", "-350.00", f"-{row.allowed * D('0.8')}", [
+            ("CO", "45", f"-{D('350.00') - row.allowed}"), ("PR", "2", f"-{row.allowed * D('0.2')}")],
+            control=claim.lines[0].line_control_number)], icn=f"ICN-U{claim.id}"))
+    post(session, reversals)
+    session.refresh(item)
+    session.refresh(done)
+    assert item.status == "void" and "reversed this payment" in item.note and item.resolved_by == "poster"
+    assert done.status == "accepted"
+    assert [r["id"] for r in queues.list_underpayments(session, status="void").items] == [item.id]
+    assert item.id not in [r["id"] for r in queues.list_underpayments(session).items]

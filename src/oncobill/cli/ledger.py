@@ -65,3 +65,28 @@ def balance(
         trial.add_row(account, f"${amount}")
     console.print(trial)
     console.print(f"Balanced: {'yes' if data['balanced'] else '[red]NO'}")
+
+
+@app.command("check")
+def check(as_json: bool = JSON_OPTION) -> None:
+    """Audit the journal: every entry balances, the trial balance sums to zero, and every posting's
+    payer, patient, claim and claim line exist and agree with its charge line. Exits 1 on a finding."""
+    with session_scope() as session:
+        data = {
+            "unbalanced_entries": [{"entry": e, "difference": d} for e, d in ledger.unbalanced_entries(session)],
+            "trial_balance_total": sum(ledger.trial_balance(session).values(), ZERO),
+            "broken_references": ledger.broken_references(session),
+        }
+    data["ok"] = not data["unbalanced_entries"] and data["trial_balance_total"] == ZERO and not data["broken_references"]
+    if as_json:
+        print_json(data)
+    else:
+        for e in data["unbalanced_entries"]:
+            console.print(f"[red]entry {e['entry']} does not balance: off by ${e['difference']}")
+        if data["trial_balance_total"] != ZERO:
+            console.print(f"[red]the trial balance sums to ${data['trial_balance_total']}, not zero")
+        for b in data["broken_references"]:
+            console.print(f"[red]posting {b['posting']} (entry {b['entry']}): {b['problem']}")
+        console.print("Ledger check: " + ("[green]ok" if data["ok"] else "[red]problems found"))
+    if not data["ok"]:
+        raise typer.Exit(1)

@@ -16,7 +16,7 @@ STATUSES = ("disputed", "recovered", "accepted")
 
 @app.command("list")
 def list_(payer: str = typer.Option(None, "--payer", help="Only this payer (its code)."),
-          status: str = typer.Option(None, "--status", help="open, disputed, recovered or accepted "
+          status: str = typer.Option(None, "--status", help="open, disputed, recovered, accepted or void (the payment was reversed) "
                                                             "(default: open and disputed)."),
           as_json: bool = JSON_OPTION) -> None:
     """Short payments, largest first, with totals per payer."""

@@ -191,7 +191,7 @@ def write_off_entry(w: WriteOff, refs: Refs, payer_id: int, *, from_adjustment: 
     code = f"{w.group}-{w.carc}"
     if from_adjustment:
         common = {"payer_id": payer_id, "patient_id": refs.patient_id, "charge_line_id": refs.charge_line_id,
-                  "claim_line_id": refs.claim_line_id, "claim_id": refs.claim_id}
+                  "claim_line_id": refs.claim_line_id, "claim_id": refs.claim_id, "reason_code": code}
         return EntryDraft(kind=EntryKind.WRITE_OFF,
                           postings=(Posting(Account.WRITE_OFFS, w.amount, **common),
                                     Posting(Account.CONTRACTUAL_ADJUSTMENTS, -w.amount, **common)),

@@ -34,7 +34,7 @@ from oncobill.denials.rules import ClaimFacts, Clock, PayerTerms, WorkItem, cloc
 from oncobill.errors import InvalidInput, NotFound
 from oncobill.fileio import write_atomic
 from oncobill.ledger import service as ledger_service
-from oncobill.ledger.models import JournalEntry, JournalLine
+from oncobill.ledger.models import JournalLine
 from oncobill.ledger.rules import AR_ACCOUNTS, Account, Party, Refs
 from oncobill.money import ZERO, MoneyError, from_cents, money
 from oncobill.patients.models import Coverage, CoveragePriority, Patient
@@ -434,12 +434,12 @@ def _held(session: Session, item: DenialWorkItem, claim: Claim, accounts: set[Ac
     by_charge = {cl.charge_line_id: cl for cl in lines}
     conditions = [JournalLine.charge_line_id.in_(list(by_charge)), JournalLine.account.in_([a.value for a in accounts])]
     if reason_code is not None:
-        conditions.append(JournalEntry.reason_code == reason_code)
+        conditions.append(JournalLine.reason_code == reason_code)
         conditions.append(JournalLine.claim_line_id == item.claim_line_id if item.claim_line_id
                           else JournalLine.claim_id == item.claim_id)
     rows = session.execute(
         select(JournalLine.account, JournalLine.payer_id, JournalLine.charge_line_id, func.sum(_CENTS))
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id).where(and_(*conditions))
+        .where(and_(*conditions))
         .group_by(JournalLine.account, JournalLine.payer_id, JournalLine.charge_line_id))
     out = []
     for account, payer_id, charge_line_id, cents in sorted(rows, key=lambda r: (
@@ -619,8 +619,8 @@ def list_underpayments(session: Session, *, payer: str | None = None, status: st
         ClaimLine, ClaimLine.id == UnderpaymentItem.claim_line_id)
     if status is None:
         query = query.where(UnderpaymentItem.status.in_(("open", "disputed")))
-    elif status not in ("open", "disputed", "recovered", "accepted"):
-        raise InvalidInput("status", f"{status!r} is not open, disputed, recovered or accepted")
+    elif status not in ("open", "disputed", "recovered", "accepted", "void"):
+        raise InvalidInput("status", f"{status!r} is not open, disputed, recovered, accepted or void")
     else:
         query = query.where(UnderpaymentItem.status == status)
     if payer:

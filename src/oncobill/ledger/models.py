@@ -22,7 +22,7 @@ class JournalEntry(Base):
     posted_at: Mapped[datetime] = mapped_column(DateTime)
     actor: Mapped[str] = mapped_column(String(60))
     memo: Mapped[str] = mapped_column(String(500), default="")
-    reason_code: Mapped[str | None] = mapped_column(String(30))
+    reason_code: Mapped[str | None] = mapped_column(String(30))  # one reason for the whole entry, if it has one
     source: Mapped[str | None] = mapped_column(String(120))  # e.g. "835 trace 12345 set 0001"
     # A reversal names the entry it undoes; unique, so an entry is reversed at most once.
     reverses_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"), unique=True)
@@ -33,7 +33,11 @@ class JournalEntry(Base):
 
 
 class JournalLine(Base):
-    """One posting: an account, a signed amount (debit positive), and what it concerns."""
+    """One posting: an account, a signed amount (debit positive), its reason, and what it concerns.
+
+    Only the entry and the charge line are foreign keys; payer, patient, claim and claim line repeat
+    what the charge line and the entry already say and are checked by ``ledger.service.broken_references``
+    (``oncobill ledger check``) instead of once per row: an 835 writes a million postings."""
 
     __tablename__ = "journal_lines"
 
@@ -41,10 +45,11 @@ class JournalLine(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), index=True)
     account: Mapped[Account] = mapped_column(str_enum(Account, "ledger_account"))
     amount: Mapped[Decimal] = mapped_column(Money)
-    payer_id: Mapped[int | None] = mapped_column(ForeignKey("payers.id"), index=True)
-    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    reason_code: Mapped[str | None] = mapped_column(String(30))  # e.g. "CO-45", "PR-2": per posting
+    payer_id: Mapped[int | None] = mapped_column(index=True)
+    patient_id: Mapped[int | None] = mapped_column(index=True)
     charge_line_id: Mapped[int | None] = mapped_column(ForeignKey("charge_lines.id"), index=True)
-    claim_line_id: Mapped[int | None] = mapped_column(ForeignKey("claim_lines.id"), index=True)
-    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"), index=True)
+    claim_line_id: Mapped[int | None]
+    claim_id: Mapped[int | None]
 
     entry: Mapped[JournalEntry] = relationship(back_populates="lines")

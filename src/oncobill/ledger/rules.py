@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from oncobill.errors import InvalidInput
-from oncobill.money import ZERO, MoneyError, money
+from oncobill.money import CENT, ZERO, MoneyError, money
 
 
 class Account(str, enum.Enum):
@@ -42,6 +42,7 @@ class EntryKind(str, enum.Enum):
     REFUND = "refund"
     REVERSAL = "reversal"
     PROVIDER_ADJUSTMENT = "provider_adjustment"  # 835 PLB: money withheld or added at payer level
+    REMITTANCE = "remittance"  # one 835 service line: its payment, adjustments and transfers, reasons per posting
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,7 @@ class Posting:
     charge_line_id: int | None = None
     claim_line_id: int | None = None
     claim_id: int | None = None
+    reason_code: str | None = None  # why this posting (e.g. "CO-45"): an entry may carry several reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +109,22 @@ class EntryDraft:
         if len(self.postings) < 2:
             raise InvalidInput(f"{self.kind.value} entry", "needs at least two postings")
         for p in self.postings:
-            if p.amount != money(p.amount):
+            if not _whole_cents(p.amount):
                 raise InvalidInput(f"{self.kind.value} entry", f"posting amount {p.amount} is not whole cents")
         imbalance = sum((p.amount for p in self.postings), ZERO)
         if imbalance != ZERO:
             raise InvalidInput(f"{self.kind.value} entry", f"debits and credits differ by {imbalance}")
+
+
+def _whole_cents(amount) -> bool:
+    """Whether an amount is whole cents: a Decimal compared with itself quantized (cheap: the 835
+    poster checks millions), anything else through :func:`money`."""
+    try:
+        if type(amount) is Decimal and amount.is_finite():
+            return amount == amount.quantize(CENT)
+        return amount == money(amount)
+    except (MoneyError, ArithmeticError):
+        return False
 
 
 def positive_amount(amount: Decimal | int | str, what: str) -> Decimal:
@@ -125,20 +138,58 @@ def positive_amount(amount: Decimal | int | str, what: str) -> Decimal:
     return value
 
 
+def _postings(debit: Account, credit: Account, amount: Decimal, refs: Refs, debit_payer: int | None,
+              credit_payer: int | None, reason_code: str | None) -> tuple[Posting, Posting]:
+    """A debit and its credit of one amount, both naming what the money concerns and why."""
+    return (Posting(debit, amount, debit_payer, refs.patient_id, refs.charge_line_id, refs.claim_line_id,
+                    refs.claim_id, reason_code),
+            Posting(credit, -amount, credit_payer, refs.patient_id, refs.charge_line_id, refs.claim_line_id,
+                    refs.claim_id, reason_code))
+
+
 def _pair(kind: EntryKind, debit: Account, credit: Account, amount: Decimal, refs: Refs, *,
           debit_payer: int | None = None, credit_payer: int | None = None, memo: str = "",
           reason_code: str | None = None) -> EntryDraft:
-    common = {"patient_id": refs.patient_id, "charge_line_id": refs.charge_line_id,
-                  "claim_line_id": refs.claim_line_id, "claim_id": refs.claim_id}
-    return EntryDraft(
-        kind=kind,
-        postings=(
-            Posting(debit, amount, payer_id=debit_payer, **common),
-            Posting(credit, -amount, payer_id=credit_payer, **common),
-        ),
-        memo=memo,
-        reason_code=reason_code,
-    )
+    return EntryDraft(kind=kind, postings=_postings(debit, credit, amount, refs, debit_payer, credit_payer,
+                                                    reason_code), memo=memo, reason_code=reason_code)
+
+
+# -- the moves of one event that happens with others (an 835 service line): signed amounts, a negative
+# one mirrored (a payer giving back an earlier reduction); checked when :func:`combined` makes the entry.
+
+def payment_move(refs: Refs, payer_id: int, amount: Decimal) -> tuple[Posting, Posting]:
+    """The payer's money: cash in, the payer's A/R down."""
+    return _postings(Account.CASH, Account.AR_PAYER, amount, refs, payer_id, payer_id, None)
+
+
+def adjustment_move(refs: Refs, payer_id: int, amount: Decimal, reason_code: str) -> tuple[Posting, Posting]:
+    """A contractual reduction of the payer's A/R (CO, PI, OA), under its reason."""
+    return _postings(Account.CONTRACTUAL_ADJUSTMENTS, Account.AR_PAYER, amount, refs, None, payer_id, reason_code)
+
+
+def transfer_move(refs: Refs, source: Party, target: Party, amount: Decimal,
+                  reason_code: str | None) -> tuple[Posting, Posting]:
+    """Responsibility moved from one party to another (PR to the next payer or the patient)."""
+    if source == target:
+        raise InvalidInput("transfer", f"source and target are both {source}")
+    return _postings(target.account, source.account, amount, refs, target.payer_id, source.payer_id, reason_code)
+
+
+def combined(kind: EntryKind, moves: Iterable[tuple[Posting, ...]], *, memo: str = "",
+             relieve: Party | None = None) -> EntryDraft | None:
+    """Moves that happened together as one entry (an 835 service line's payment, adjustments and
+    transfers), each posting keeping its own reason. With *relieve*, that party's A/R postings are
+    netted into one posting without a reason: what the 835 line took off the payer's A/R in all
+    (the entry's other postings say why, reason by reason). None when nothing moves."""
+    postings = [p for move in moves for p in move]
+    if relieve is not None:
+        account, payer_id = relieve.account, relieve.payer_id
+        kept = [p for p in postings if p.account is not account or p.payer_id != payer_id]
+        if len(kept) < len(postings) - 1:
+            first = next(p for p in postings if p.account is account and p.payer_id == payer_id)
+            total = sum((p.amount for p in postings if p.account is account and p.payer_id == payer_id), ZERO)
+            postings = kept + ([replace(first, amount=total, reason_code=None)] if total else [])
+    return EntryDraft(kind=kind, postings=tuple(postings), memo=memo) if postings else None
 
 
 def charge(refs: Refs, amount, responsible: Party, *, memo: str = "") -> EntryDraft:
@@ -150,27 +201,24 @@ def charge(refs: Refs, amount, responsible: Party, *, memo: str = "") -> EntryDr
 
 def payer_payment(refs: Refs, payer_id: int, amount, *, memo: str = "") -> EntryDraft:
     value = positive_amount(amount, "payer payment")
-    return _pair(EntryKind.PAYER_PAYMENT, Account.CASH, Account.AR_PAYER, value, refs,
-                 debit_payer=payer_id, credit_payer=payer_id, memo=memo)
+    return EntryDraft(EntryKind.PAYER_PAYMENT, payment_move(refs, payer_id, value), memo=memo)
 
 
 def contractual_adjustment(refs: Refs, payer_id: int, amount, *, reason_code: str = "CO-45",
                            memo: str = "") -> EntryDraft:
     """The part of a charge above what the contract allows: the practice absorbs it."""
     value = positive_amount(amount, "contractual adjustment")
-    return _pair(EntryKind.CONTRACTUAL_ADJUSTMENT, Account.CONTRACTUAL_ADJUSTMENTS, Account.AR_PAYER, value,
-                 refs, credit_payer=payer_id, memo=memo, reason_code=reason_code)
+    return EntryDraft(EntryKind.CONTRACTUAL_ADJUSTMENT, adjustment_move(refs, payer_id, value, reason_code),
+                      memo=memo, reason_code=reason_code)
 
 
 def transfer(refs: Refs, source: Party, target: Party, amount, *, reason_code: str | None = None,
              memo: str = "") -> EntryDraft:
     """Move responsibility for part of a balance from one party to another."""
-    if source == target:
-        raise InvalidInput("transfer", f"source and target are both {source}")
     value = positive_amount(amount, "transfer")
     kind = EntryKind.TRANSFER_TO_PATIENT if target.is_patient else EntryKind.TRANSFER_TO_PAYER
-    return _pair(kind, target.account, source.account, value, refs, debit_payer=target.payer_id,
-                 credit_payer=source.payer_id, memo=memo, reason_code=reason_code)
+    return EntryDraft(kind, transfer_move(refs, source, target, value, reason_code), memo=memo,
+                      reason_code=reason_code)
 
 
 def patient_payment(refs: Refs, amount, *, memo: str = "") -> EntryDraft:
@@ -205,8 +253,8 @@ def provider_adjustment(payer_id: int, amount, *, reason_code: str, memo: str = 
         raise InvalidInput("provider adjustment", "amount must not be zero")
     return EntryDraft(
         kind=EntryKind.PROVIDER_ADJUSTMENT,
-        postings=(Posting(Account.PROVIDER_ADJUSTMENTS, value, payer_id=payer_id),
-                  Posting(Account.CASH, -value, payer_id=payer_id)),
+        postings=(Posting(Account.PROVIDER_ADJUSTMENTS, value, payer_id=payer_id, reason_code=reason_code),
+                  Posting(Account.CASH, -value, payer_id=payer_id, reason_code=reason_code)),
         memo=memo,
         reason_code=reason_code,
     )

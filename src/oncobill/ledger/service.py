@@ -38,8 +38,9 @@ def post(session: Session, draft: EntryDraft, *, effective_date: date, actor: st
         source=source,
         reverses_entry_id=draft.reverses_entry_id,
         lines=[
-            JournalLine(account=p.account, amount=p.amount, payer_id=p.payer_id, patient_id=p.patient_id,
-                        charge_line_id=p.charge_line_id, claim_line_id=p.claim_line_id, claim_id=p.claim_id)
+            JournalLine(account=p.account, amount=p.amount, reason_code=p.reason_code, payer_id=p.payer_id,
+                        patient_id=p.patient_id, charge_line_id=p.charge_line_id, claim_line_id=p.claim_line_id,
+                        claim_id=p.claim_id)
             for p in draft.postings
         ],
     )
@@ -55,7 +56,7 @@ def draft_of(entry: JournalEntry) -> EntryDraft:
         kind=entry.kind,
         postings=tuple(
             Posting(line.account, line.amount, line.payer_id, line.patient_id, line.charge_line_id,
-                    line.claim_line_id, line.claim_id)
+                    line.claim_line_id, line.claim_id, line.reason_code)
             for line in entry.lines
         ),
         memo=entry.memo,
@@ -153,6 +154,43 @@ def unbalanced_entries(session: Session) -> list[tuple[int, Decimal]]:
     return [(entry_id, from_cents(cents)) for entry_id, cents in rows]
 
 
+def broken_references(session: Session) -> list[dict]:
+    """Postings whose payer, patient, claim or claim line do not exist or do not agree with their charge
+    line (those columns carry no foreign key, so that an 835 can post a million rows; this is their
+    check, run by ``oncobill ledger check``). Empty unless someone wrote around the ledger."""
+    from sqlalchemy import and_, exists, literal, or_, union_all
+
+    from oncobill.charges.models import ChargeLine, Encounter
+    from oncobill.claims.models import Claim, ClaimLine
+    from oncobill.patients.models import Patient
+    from oncobill.practice.models import Payer
+
+    JL = JournalLine
+
+    def missing(column, table, what: str):
+        return (select(JL.id, JL.entry_id, literal(what))
+                .where(column.is_not(None), ~exists().where(table.id == column)))
+
+    checks = [
+        missing(JL.payer_id, Payer, "no such payer"),
+        missing(JL.patient_id, Patient, "no such patient"),
+        missing(JL.claim_id, Claim, "no such claim"),
+        missing(JL.claim_line_id, ClaimLine, "no such claim line"),
+        select(JL.id, JL.entry_id, literal("patient differs from the charge line's"))
+        .join(ChargeLine, ChargeLine.id == JL.charge_line_id).join(Encounter, Encounter.id == ChargeLine.encounter_id)
+        .where(JL.patient_id.is_not(None), Encounter.patient_id != JL.patient_id),
+        select(JL.id, JL.entry_id, literal("claim line is not on the claim, or bills another charge line"))
+        .join(ClaimLine, ClaimLine.id == JL.claim_line_id)
+        .where(or_(and_(JL.claim_id.is_not(None), ClaimLine.claim_id != JL.claim_id),
+                   and_(JL.charge_line_id.is_not(None), ClaimLine.charge_line_id.is_not(None),
+                        ClaimLine.charge_line_id != JL.charge_line_id))),
+        select(JL.id, JL.entry_id, literal("an A/R-with-payer posting names no payer"))
+        .where(JL.account == Account.AR_PAYER, JL.payer_id.is_(None)),
+    ]
+    rows = session.execute(union_all(*checks).order_by("id"))
+    return [{"posting": posting, "entry": entry, "problem": problem} for posting, entry, problem in rows]
+
+
 def is_balanced(session: Session) -> bool:
     return not unbalanced_entries(session) and sum(trial_balance(session).values(), ZERO) == ZERO
 
@@ -191,7 +229,8 @@ def post_many(session: Session, drafts: list[EntryDraft], *, effective_date: dat
                         "actor": actor, "memo": d.memo, "reason_code": d.reason_code, "source": source,
                         "reverses_entry_id": d.reverses_entry_id})
         for p in d.postings:
-            lines.append({"entry_id": entry_id, "account": p.account, "amount": p.amount, "payer_id": p.payer_id,
+            lines.append({"entry_id": entry_id, "account": p.account, "amount": p.amount,
+                          "reason_code": p.reason_code, "payer_id": p.payer_id,
                           "patient_id": p.patient_id, "charge_line_id": p.charge_line_id,
                           "claim_line_id": p.claim_line_id, "claim_id": p.claim_id})
     insert_rows(session, JournalEntry.__table__, entries)
@@ -213,14 +252,16 @@ def entry_copies(ids: list[int], drafts: list[EntryDraft], *, effective_date: da
                        f"{n if d.reason_code is None else _text(d.reason_code)}\t"
                        f"{n if d.reverses_entry_id is None else d.reverses_entry_id}\t{common}")
         for p in d.postings:
-            lines.append(f"{entry_id}\t{p.account.value}\t{_cents(p.amount)}\t{n if p.payer_id is None else p.payer_id}\t"
+            lines.append(f"{entry_id}\t{p.account.value}\t{_cents(p.amount)}\t"
+                         f"{n if p.reason_code is None else _text(p.reason_code)}\t"
+                         f"{n if p.payer_id is None else p.payer_id}\t"
                          f"{n if p.patient_id is None else p.patient_id}\t"
                          f"{n if p.charge_line_id is None else p.charge_line_id}\t"
                          f"{n if p.claim_line_id is None else p.claim_line_id}\t{n if p.claim_id is None else p.claim_id}")
     return [(JournalEntry.__table__, ["id", "kind", "memo", "reason_code", "reverses_entry_id", "effective_date",
                                       "posted_at", "actor", "source"], entries),
-            (JournalLine.__table__, ["entry_id", "account", "amount", "payer_id", "patient_id", "charge_line_id",
-                                     "claim_line_id", "claim_id"], lines)]
+            (JournalLine.__table__, ["entry_id", "account", "amount", "reason_code", "payer_id", "patient_id",
+                                     "charge_line_id", "claim_line_id", "claim_id"], lines)]
 
 
 def copy_text(session: Session, table, columns: list[str], lines: list[str]) -> None:

@@ -85,6 +85,9 @@ class RemitClaim(Base):
     patient_responsibility: Mapped[Decimal] = mapped_column(Money)
     crossed_over: Mapped[bool] = mapped_column(Boolean, default=False)  # CLP02 19 + MA18: no secondary claim
     reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("remit_claims.id"))
+    # MOA / MIA elements (after the segment ID) as the payer sent them: the secondary claim's 2320 repeats them.
+    outpatient_adjudication: Mapped[list[str] | None] = mapped_column(JSON)
+    inpatient_adjudication: Mapped[list[str] | None] = mapped_column(JSON)
 
     entries: Mapped[list[RemitClaimEntry]] = relationship(cascade="all, delete-orphan")
 
@@ -220,7 +223,7 @@ class UnderpaymentItem(Base):
 
     __table_args__ = (
         CheckConstraint("shortfall > 0", name="shortfall"),
-        CheckConstraint("status IN ('open', 'disputed', 'recovered', 'accepted')", name="status"),
+        CheckConstraint("status IN ('open', 'disputed', 'recovered', 'accepted', 'void')", name="status"),
     )
 
 

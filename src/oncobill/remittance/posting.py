@@ -1,25 +1,25 @@
-"""An adjudicated remit line as balanced ledger entries (domain 7.3, 7.5, 8.1), pure.
+"""An adjudicated remit line as one balanced ledger entry (domain 7.3, 7.5, 8.1), pure.
 
-Per line: the payment (SVC03); each CAS triplet one entry, its reason kept as "GROUP-CARC":
-CO and PI are contractual adjustments; OA too, except OA-23 on a secondary's remit (the prior
-payer's share, already settled in our ledger by the primary's remit); PR moves responsibility
-to the next payer when the patient has one that day, else to the patient, one entry per CARC so
-deductible (PR-1), coinsurance (PR-2) and copay (PR-3) stay apart. A negative amount (a payer
-giving back an earlier reduction) is the same entry mirrored.
+Per line, one entry of kind ``remittance``: a posting for the payment (SVC03, to cash) and one for
+each CAS triplet, each carrying its reason as "GROUP-CARC", against one credit to the payer's A/R for
+all of it (one entry per line, not per triplet, and one A/R posting per line: a 100k-claim 835 makes
+200k entries and 800k postings, not 600k and 1.2M). CO and PI are contractual adjustments;
+OA too, except OA-23 on a secondary's remit (the prior payer's share, already settled in our
+ledger by the primary's remit); PR moves responsibility to the next payer when the patient has one
+that day, else to the patient, one pair per CARC so deductible (PR-1), coinsurance (PR-2) and copay
+(PR-3) stay apart. A negative amount (a payer giving back an earlier reduction) is its pair mirrored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from oncobill.ledger import rules as ledger
-from oncobill.ledger.rules import EntryDraft, Party, Refs
+from oncobill.ledger.rules import EntryDraft, EntryKind, Party, Posting, Refs
 from oncobill.x12.remit835 import Adjustment
 
 ZERO = Decimal("0.00")
-CONTRACTUAL_GROUPS = frozenset({"CO", "PI", "OA"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,41 +32,30 @@ class LinePosting:
     secondary_remit: bool = False  # this payer is not the primary: OA-23 is the prior payer's share
 
 
-def _signed(build: Callable[[Decimal], EntryDraft], amount: Decimal, memo: str) -> EntryDraft | None:
-    if amount == ZERO:
-        return None
-    if amount > ZERO:
-        return build(amount)
-    draft = build(-amount)
-    return EntryDraft(kind=draft.kind, postings=tuple(replace(p, amount=-p.amount) for p in draft.postings),
-                      memo=f"{draft.memo} (negative: given back)" if draft.memo else memo,
-                      reason_code=draft.reason_code)
+def moves(target: LinePosting, paid: Decimal, adjustments: list[Adjustment]) -> list[tuple[Posting, ...]]:
+    """The line's payment and each CAS triplet as a pair of postings under its reason ("GROUP-CARC");
+    a zero amount moves nothing, and OA-23 on a secondary's remit is left out (see the module text)."""
+    refs, payer_id = target.refs, target.payer_id
+    out = [ledger.payment_move(refs, payer_id, paid)] if paid else []
+    for adj in adjustments:
+        if not adj.amount:
+            continue
+        code = f"{adj.group}-{adj.reason}"
+        if adj.group == "PR":
+            out.append(ledger.transfer_move(refs, Party(payer_id), target.next_party, adj.amount, code))
+        elif not (adj.group == "OA" and adj.reason == "23" and target.secondary_remit):
+            # CO, PI, OA; CR and unknown groups too: the payer's reduction, its reason kept for review
+            out.append(ledger.adjustment_move(refs, payer_id, adj.amount, code))
+    return out
 
 
-def payment(target: LinePosting, paid: Decimal, memo: str) -> EntryDraft | None:
-    return _signed(lambda a: ledger.payer_payment(target.refs, target.payer_id, a, memo=memo), paid, memo)
-
-
-def adjustment(target: LinePosting, adj: Adjustment, memo: str) -> EntryDraft | None:
-    """One CAS triplet as an entry, or None when it moves no money in our ledger (OA-23 on a secondary)."""
-    code = f"{adj.group}-{adj.reason}"
-    if adj.group == "PR":
-        source = Party.payer(target.payer_id)
-        return _signed(lambda a: ledger.transfer(target.refs, source, target.next_party, a, reason_code=code,
-                                                 memo=memo), adj.amount, memo)
-    if adj.group == "OA" and adj.reason == "23" and target.secondary_remit:
-        return None
-    if adj.group in CONTRACTUAL_GROUPS:
-        return _signed(lambda a: ledger.contractual_adjustment(target.refs, target.payer_id, a, reason_code=code,
-                                                               memo=memo), adj.amount, memo)
-    # CR and unknown groups: treated as the payer's reduction, reason kept for review.
-    return _signed(lambda a: ledger.contractual_adjustment(target.refs, target.payer_id, a, reason_code=code,
-                                                           memo=memo), adj.amount, memo)
-
-
-def line_entries(target: LinePosting, paid: Decimal, adjustments: list[Adjustment], memo: str) -> list[EntryDraft]:
-    drafts = [payment(target, paid, memo)] + [adjustment(target, a, memo) for a in adjustments]
-    return [d for d in drafts if d is not None]
+def line_entry(target: LinePosting, paid: Decimal, adjustments: list[Adjustment], memo: str) -> EntryDraft | None:
+    """The whole remit line as one entry; None when it moves no money (nothing paid, nothing adjusted).
+    A negative amount (a payer giving back an earlier reduction) is its pair mirrored, and said in the memo."""
+    if paid < ZERO or any(a.amount < ZERO for a in adjustments):
+        memo = f"{memo} (negative amounts: given back)"[:500]
+    return ledger.combined(EntryKind.REMITTANCE, moves(target, paid, adjustments), memo=memo,
+                           relieve=Party(target.payer_id))
 
 
 def allocate(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:

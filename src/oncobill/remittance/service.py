@@ -67,6 +67,7 @@ from oncobill.remittance.underpayments import (
     review_underpayments,
 )
 from oncobill.x12 import X12Error, read
+from oncobill.x12.fast835 import fast_remittances
 from oncobill.x12.remit835 import ClaimPayment, Remittance, read_remittance
 from oncobill.x12.tokenizer import make_segment
 
@@ -129,9 +130,17 @@ def import_file(session: Session, path: str | Path, *, actor: str, now: datetime
 
 
 def _read_sets(name: str, data: bytes) -> list[tuple[Remittance, list[str]]]:
-    """Typed sets with the problems that stop posting them (a BPR16 that is not a date is one)."""
+    """Typed sets with the problems that stop posting them (a BPR16 that is not a date is one).
+
+    The in-memory 835 reader types a well-formed file without building its segment tree; anything
+    it does not take exactly as the general reader would (another transaction set, an error, an odd
+    layout) is read again here by the general reader, which reports it."""
+    text = data.decode("ascii", errors="replace")
+    fast = fast_remittances(text)
+    if fast:
+        return [(remit, []) for remit in fast]
     try:
-        doc = read(data.decode("ascii", errors="replace"))
+        doc = read(text)
     except X12Error as exc:
         raise X12Error(f"{name}: {exc.reason}", position=exc.position, segment_number=exc.segment_number,
                        segment_id=exc.segment_id, element=exc.element) from None
@@ -529,7 +538,8 @@ class _Poster:
             "id": rc, "era_import_id": self.era.id, "claim_id": claim.id, "claim_status_code": cp.status[:2],
             "payer_claim_number": cp.payer_claim_control_number[:50], "charge": cp.charge, "paid": cp.paid,
             "patient_responsibility": sum((a.amount for a in every if a.group == "PR"), ZERO),
-            "crossed_over": crossed_over, "reversed_by_id": None})
+            "crossed_over": crossed_over, "reversed_by_id": None,
+            "outpatient_adjudication": _verbatim(cp, "MOA"), "inpatient_adjudication": _verbatim(cp, "MIA")})
         return rc
 
     def post_claim(self, claim: _ClaimRow, cp: ClaimPayment) -> None:
@@ -572,7 +582,8 @@ class _Poster:
             target = posting.LinePosting(refs, claim.payer_id, target_party, secondary_remit)
             proc = ":".join((line.procedure.code, *line.procedure.modifiers))
             memo = f"{self.source} claim {cp.patient_control_number} line {proc} ({m.how})"[:500]
-            for draft in posting.line_entries(target, line.paid, adjustments, memo):
+            draft = posting.line_entry(target, line.paid, adjustments, memo)
+            if draft is not None:
                 self.pending.append((rc, draft))
             self.out.payments += line.paid
             has_pr = False
@@ -638,6 +649,15 @@ class _Poster:
                     note=func.substr(case((DenialWorkItem.note == "", ""), else_=DenialWorkItem.note + "; ")
                                      + f"void: {self.source} reversed this payment (CLP02 22); the corrected "
                                        "remit routes its own denials", 1, 2000)))
+        self.session.execute(  # a short payment the payer took back is no longer owed as such
+            update(UnderpaymentItem)
+            .where(UnderpaymentItem.remit_service_line_id.in_(
+                select(RemitServiceLine.id).where(RemitServiceLine.remit_claim_id == earlier_id)),
+                UnderpaymentItem.status.in_(("open", "disputed")))
+            .values(status="void", resolved_at=self.now, resolved_by=self.actor[:60],
+                    note=func.substr(case((UnderpaymentItem.note == "", ""), else_=UnderpaymentItem.note + "; ")
+                                     + f"void: {self.source} reversed this payment (CLP02 22); the corrected "
+                                       "remit is priced again", 1, 1000)))
         for obj in list(self.session.identity_map.values()):  # loaded remit claims read the reversal anew
             if isinstance(obj, RemitClaim) and obj.id == earlier_id:
                 self.session.expire(obj)
@@ -813,6 +833,17 @@ class _Worklists:
         bulk(UnderpaymentItem.__table__, short)
         self.out.denials_routed += len(denials)
         self.out.underpayments += len(short)
+
+
+def _verbatim(cp: ClaimPayment, segment_id: str) -> list[str] | None:
+    """The elements of the CLP's MOA or MIA (after the segment ID) as sent, trailing empties dropped."""
+    for seg in cp.other:
+        if seg[0] == segment_id:
+            elements = [str(e) for e in seg[1:]]
+            while elements and not elements[-1]:
+                elements.pop()
+            return elements
+    return None
 
 
 def _numbers(chunk: list[ClaimPayment]) -> list[str]:
