@@ -13,7 +13,6 @@ from tests.x12.oracle import pyx12_errors
 from oncobill.claims.secondary import build_secondary_claims, prior_adjudication
 from oncobill.claims.submission import Receiver, create_batches
 from oncobill.remittance import service as remittance
-from oncobill.remittance.models import RemitClaim
 from oncobill.x12 import read, write
 from oncobill.x12.claims837 import professional_claims
 from oncobill.x12.tokenizer import make_segment
@@ -21,7 +20,6 @@ from oncobill.x12.validate import validate
 
 TODAY = date(2026, 11, 20)
 LATER = datetime(2026, 11, 20, 10, 0)
-STORES_MOA = hasattr(RemitClaim, "outpatient_adjudication")
 
 
 @pytest.fixture
@@ -52,7 +50,6 @@ def test_2330b_names_the_primary_s_claim_number_and_no_amt_a8_is_sent(session, p
     assert op.outpatient_adjudication == ()  # the 835 had no MOA: none is invented
 
 
-@pytest.mark.skipif(not STORES_MOA, reason="remit_claims.outpatient_adjudication (migration 0007) not in this schema")
 def test_the_primary_s_moa_is_carried_element_for_element(session, p):
     text, primary = _secondary_837(session, p, ["", "", "MA01", "N130"])
     assert prior_adjudication(session, primary).outpatient_adjudication == ("", "", "MA01", "N130")

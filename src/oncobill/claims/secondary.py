@@ -203,12 +203,10 @@ def stored_claim_adjudication(remit: RemitClaim) -> tuple[tuple[str, ...], tuple
     """The CLP's MOA and MIA elements (claim-level remark codes and amounts), trailing empties dropped.
 
     They are kept in ``remit_claims.outpatient_adjudication`` / ``inpatient_adjudication`` (JSON lists of
-    the segment's elements after its ID, verbatim; migration 0007, filled at posting). Read through
-    ``getattr`` so this module also works on a schema without them: a remit row that has none carries
-    nothing and no 2320 MOA/MIA is written (the lines' LQ*HE remarks are not the claim's, and the 837
-    has no place for them)."""
-    return (_elements(getattr(remit, "outpatient_adjudication", None)),
-            _elements(getattr(remit, "inpatient_adjudication", None)))
+    the segment's elements after its ID, verbatim; migration 0007, filled at posting). A remit row that
+    has none carries nothing and no 2320 MOA/MIA is written (the lines' LQ*HE remarks are not the
+    claim's, and the 837 has no place for them)."""
+    return _elements(remit.outpatient_adjudication), _elements(remit.inpatient_adjudication)
 
 
 def _elements(values) -> tuple[str, ...]:
