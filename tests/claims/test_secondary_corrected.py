@@ -363,3 +363,23 @@ def test_the_sandbox_secondary_payer_replaces_its_answer_and_both_835s_post_bala
     assert ledger.payer_balance(session, primary.payer_id) == 0 and ledger.payer_balance(session, sec.payer_id) == 0
     left = sum((a.amount for s in answered[1].services for a in s.adjustments if a.group == "PR"), D("0.00"))
     assert ledger.patient_balance(session, primary.patient_id) == left
+
+
+def test_a_correction_of_a_secondary_made_by_hand_keeps_the_prior_payer_s_adjudication(session, p):
+    """A biller's corrected claim (the denial queue's "corrected claim", claims.service.create_replacement)
+    of a secondary claim follows the same primary, so its 837 still carries 2320/2330B/2430."""
+    from oncobill.claims.service import create_replacement, scrub_claims
+
+    primary = _primary_paid(session, p)
+    (sec,) = build_secondary_claims(session, actor="biller", now=LATER, today=TODAY).built
+    _sent(session, sec)
+    _accepted(sec)
+    _secondary_paid(session, sec)
+    new = create_replacement(session, sec, actor="biller", reason="corrected NDC quantity", now=LATEST)
+    assert new.primary_claim_id == primary.id and new.frequency_code == "7"
+    scrub_claims(session, actor="biller", today=TODAY, claims=[new], now=LATEST)
+    assert new.status is S.READY, [(f.edit_id, f.message) for f in new.findings]
+    text = _sent(session, new).content
+    assert pyx12_errors(text) == [] and validate(text).errors() == []
+    (op,) = _read_back(text).other_payers
+    assert op.claim_control_number == "MCR0001" and op.paid == D("8120.00")

@@ -443,6 +443,7 @@ def _follow_up(session: Session, claim: Claim, *, frequency: str, actor: str, re
         coverage_id=claim.coverage_id, payer_id=claim.payer_id, billing_entity_id=claim.billing_entity_id,
         rendering_provider_id=claim.rendering_provider_id, location_id=claim.location_id, form=claim.form,
         frequency_code=frequency, original_claim_id=claim.id,
+        primary_claim_id=claim.primary_claim_id,  # a secondary's correction still carries the prior payer's 2320/2430
         payer_claim_number=number if frequency != "1" else None,
         prior_authorization=claim.prior_authorization, service_from=claim.service_from, service_to=claim.service_to,
         created_at=now, status=ClaimStatus.DRAFT,
