@@ -181,14 +181,21 @@ def combined(kind: EntryKind, moves: Iterable[tuple[Posting, ...]], *, memo: str
     transfers), each posting keeping its own reason. With *relieve*, that party's A/R postings are
     netted into one posting without a reason: what the 835 line took off the payer's A/R in all
     (the entry's other postings say why, reason by reason). None when nothing moves."""
-    postings = [p for move in moves for p in move]
-    if relieve is not None:
+    if relieve is None:
+        postings = [p for move in moves for p in move]
+    else:
         account, payer_id = relieve.account, relieve.payer_id
-        kept = [p for p in postings if p.account is not account or p.payer_id != payer_id]
-        if len(kept) < len(postings) - 1:
-            first = next(p for p in postings if p.account is account and p.payer_id == payer_id)
-            total = sum((p.amount for p in postings if p.account is account and p.payer_id == payer_id), ZERO)
-            postings = kept + ([replace(first, amount=total, reason_code=None)] if total else [])
+        postings, relieved, total = [], None, ZERO
+        for move in moves:
+            for p in move:
+                if p.account is account and p.payer_id == payer_id:
+                    relieved = relieved or p
+                    total += p.amount
+                else:
+                    postings.append(p)
+        if total:
+            postings.append(Posting(account, total, payer_id, relieved.patient_id, relieved.charge_line_id,
+                                    relieved.claim_line_id, relieved.claim_id))
     return EntryDraft(kind=kind, postings=tuple(postings), memo=memo) if postings else None
 
 

@@ -38,6 +38,7 @@ from oncobill.ledger.service import (
     post_many,
     reverse,
     row_copy,
+    update_job,
     update_rows,
 )
 from oncobill.patients.models import Coverage, CoveragePriority
@@ -298,6 +299,8 @@ class _Poster:
         self.remit_payer_id: int | None = session.scalar(
             select(Payer.id).where(Payer.payer_id == payer_key(remit)).order_by(Payer.id).limit(1))
         self.copies: BackgroundCopies | None = None  # PostgreSQL: COPYs on a worker thread
+        self.prefetched: dict[str, _ClaimRow] | None = None  # with it: every claim of the set, read first
+        self.pools: dict[str, list[int]] = {}  # with it: ids reserved per table (see reserve_ids)
         self.jobs: list[tuple] = []  # COPY jobs of the chunk, in the order of their foreign keys
 
     def work(self, kind: str, claim: ClaimPayment, detail: str, *, claim_id: int | None = None,
@@ -368,14 +371,50 @@ class _Poster:
                 with suppress(Exception):
                     self.copies.wait()
             raise
+        finally:
+            if self.copies is not None:
+                self.copies.close()
+
+    def reserve_ids(self) -> None:
+        """PostgreSQL, writes on the worker thread: the ids of every remit claim, remit line and line
+        entry the set can make, taken from their sequences before posting starts (one query each;
+        ids left unused are gaps, as sequences leave), so no chunk waits for the worker to ask."""
+        clps = len(self.remit.claims)
+        svcs = sum(len(cp.services) for cp in self.remit.claims)
+        for table, n in ((RemitClaim.__table__, clps), (RemitServiceLine.__table__, svcs),
+                         (JournalEntry.__table__, svcs)):
+            self.pools[table.name] = next_ids(self.session, table, n)[::-1]  # popped from the end, in order
+        self.remit_ids = self.pools.pop(RemitClaim.__table__.name)
+
+    def take(self, table, n: int) -> list[int]:
+        """*n* ids for rows written in bulk: from the reserved pool, else from the table (in line)."""
+        pool = self.pools.get(table.name)
+        if pool is not None and len(pool) >= n:
+            return [pool.pop() for _ in range(n)]
+        if self.copies is not None:
+            self.copies.wait()
+        return next_ids(self.session, table, n)
+
+    def prefetch(self) -> dict[str, _ClaimRow]:
+        """Every claim the set names by CLP01, read before posting starts (PostgreSQL, writes on the
+        worker thread): no chunk then waits for the worker to read its claims."""
+        numbers = _numbers(self.remit.claims)
+        claims: dict[str, _ClaimRow] = {}
+        for start in range(0, len(numbers), 5 * CHUNK):
+            claims.update(self.find_claims(numbers[start:start + 5 * CHUNK]))
+        return claims
 
     def _post_all(self) -> None:
         every: dict[str, _ClaimRow] = {}
         payments = self.remit.claims
         chunks = [payments[start:start + CHUNK] for start in range(0, len(payments), CHUNK)]
-        claims = self.find_claims(_numbers(chunks[0])) if chunks else {}
-        if chunks:
-            self.take_remit_ids(len(chunks[0]))
+        if self.copies is not None:
+            claims = self.prefetched = self.prefetch()
+            self.reserve_ids()
+        else:
+            claims = self.find_claims(_numbers(chunks[0])) if chunks else {}
+            if chunks:
+                self.take_remit_ids(len(chunks[0]))
         for k, chunk in enumerate(chunks):
             every.update(claims)
             for cp in chunk:
@@ -407,19 +446,29 @@ class _Poster:
         remit detail, work items) are sent on a worker thread (PostgreSQL) while the caller builds
         the next chunk; without, everything is written before returning."""
         session = self.session
-        if self.copies is not None:
+        pipelined = self.prefetched is not None  # everything below is queued for the worker, in this order
+        if self.copies is not None and not pipelined:
             self.copies.wait()
         session.flush()
-        insert_rows(session, RemitClaim.__table__, self.remit_claims)
-        insert_rows(session, PayerClaimNumber.__table__, self.numbers)
+        if pipelined:
+            self.bulk(RemitClaim.__table__, self.remit_claims)
+            self.bulk(PayerClaimNumber.__table__, self.numbers)
+        else:
+            insert_rows(session, RemitClaim.__table__, self.remit_claims)
+            insert_rows(session, PayerClaimNumber.__table__, self.numbers)
         # The claims' new status (lifecycle.plan_moves: the table of allowed moves, the same events as
         # transition) and payer claim number, in one update.
         final, events = lifecycle.plan_moves(self.moves, actor=self.actor, at=self.now)
         changed = {**self.number_updates, **{i: None for i in final}}
-        update_rows(session, Claim.__table__, [
-            {"id": i, "status": self.claims_by_id[i].status, "payer_claim_number":
-             self.claims_by_id[i].payer_claim_number or None} for i in changed])
-        insert_rows(session, ClaimStatusEvent.__table__, events)
+        updates = [{"id": i, "status": self.claims_by_id[i].status, "payer_claim_number":
+                    self.claims_by_id[i].payer_claim_number or None} for i in changed]
+        if pipelined:
+            job = update_job(session, Claim.__table__, updates)
+            self.jobs.extend([job] if job else [])
+            self.bulk(ClaimStatusEvent.__table__, events)
+        else:
+            update_rows(session, Claim.__table__, updates)
+            insert_rows(session, ClaimStatusEvent.__table__, events)
         lifecycle.expire_claims(session, changed)
         self.remit_claims, self.numbers, self.number_updates, self.moves = [], [], {}, []
         drafts = [d for _, d in self.pending]
@@ -427,7 +476,7 @@ class _Poster:
             ids = post_many(session, drafts, effective_date=self.effective, actor=self.actor,
                             source=self.source, posted_at=self.now)
         else:
-            ids = next_ids(session, JournalEntry.__table__, len(drafts))
+            ids = self.take(JournalEntry.__table__, len(drafts))
             self.jobs.extend(entry_copies(ids, drafts, effective_date=self.effective, actor=self.actor,
                                           source=self.source, posted_at=self.now))
         self.bulk(RemitClaimEntry.__table__,
@@ -435,7 +484,9 @@ class _Poster:
         self.pending.clear()
         self.store_details()
         claims = {}
-        if next_chunk is not None:
+        if next_chunk is not None and pipelined:
+            claims = self.prefetched
+        elif next_chunk is not None:
             claims = self.find_claims(_numbers(next_chunk))
             self.take_remit_ids(len(next_chunk))  # one per CLP: a claim may have several in a chunk
         jobs, self.jobs = self.jobs, []
@@ -459,8 +510,7 @@ class _Poster:
         """Every SVC and CAS triplet of the chunk's CLPs as the payer sent them, in bulk."""
         if not self.details:
             return
-        line_ids = iter(next_ids(self.session, RemitServiceLine.__table__,
-                                 sum(len(d[1].services) for d in self.details)))
+        line_ids = iter(self.take(RemitServiceLine.__table__, sum(len(d[1].services) for d in self.details)))
         lines, adjustments, routed = [], [], []
         for rc, cp, matched, claim in self.details:
             adjustments.extend(_adjustment_row(rc, None, a) for a in cp.adjustments)
