@@ -1,7 +1,7 @@
 """835 posting benchmark (not a test): import and post one 100k-claim 835 into PostgreSQL.
 
     ONCOBILL_BENCH_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres \\
-        .venv/bin/python bench/era_post.py [--claims 100000] [--lines 2]
+        .venv/bin/python bench/era_post.py [--claims 100000] [--lines 2] [--per-table]
 
 A fresh database ``oncobill_era_bench`` is created on that server and migrated; the claims the 835
 pays (payer-accepted, each a chemo day of *lines* lines for one of 5,000 synthetic patients, with
@@ -141,12 +141,31 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _time_copies(backend: int) -> dict[str, list]:
+    """The backend's CPU around each COPY (they run one at a time on the poster's writer thread):
+    table name -> [seconds, rows], filled as the import runs."""
+    totals: dict[str, list] = {}
+    plain = ledger._copy
+
+    def timed(dbapi, table, columns, lines):
+        before = _cpu_seconds(backend)
+        plain(dbapi, table, columns, lines)
+        entry = totals.setdefault(table.name, [0.0, 0])
+        entry[0] += _cpu_seconds(backend) - before
+        entry[1] += len(lines)
+
+    ledger._copy = timed
+    return totals
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--lines", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench-era" / "remit.835")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the import here (slower)")
+    parser.add_argument("--per-table", action="store_true",
+                        help="also print the PostgreSQL backend's CPU per table written by COPY")
     args = parser.parse_args()
     server = os.environ.get("ONCOBILL_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
     url = fresh_database(server)
@@ -169,6 +188,7 @@ def main() -> None:
         profiler.enable()
     with unit_of_work(engine) as session:
         backend = session.scalar(text("SELECT pg_backend_pid()"))
+        per_table = _time_copies(backend) if args.per_table else None
         server = _cpu_seconds(backend)
         result = remittance.import_file(session, args.out, actor="bench")
         server = _cpu_seconds(backend) - server  # before the commit: the commit's own work is not in it
@@ -182,6 +202,11 @@ def main() -> None:
           f"{seconds:.1f} s = {s.claims_posted / seconds:,.0f} claims/s")
     print(f"CPU: this process {cpu:.1f} s, its PostgreSQL backend {server:.1f} s; the rest of the "
           f"{seconds:.1f} s is waiting (for a core on this shared machine, or for the disk)")
+    if per_table is not None:
+        print(f"PostgreSQL backend CPU by COPY (the rest of its {server:.1f} s: reads, the claims' update, "
+              f"the set's key, the PLB):")
+        for name, (cpu_s, rows) in sorted(per_table.items(), key=lambda kv: -kv[1][0]):
+            print(f"  {name:24s} {cpu_s:6.1f} s  {rows:>9,} rows  {1e6 * cpu_s / max(rows, 1):5.1f} us a row")
     with unit_of_work(engine) as session:
         print(f"ledger balanced: {ledger.is_balanced(session)}")
     engine.dispose()

@@ -164,7 +164,8 @@ class RemitServiceLine(Base):
     __tablename__ = "remit_service_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    remit_claim_id: Mapped[int] = mapped_column(ForeignKey("remit_claims.id"), index=True)
+    # Looked up through the unique (remit_claim_id, sequence) index: no index of its own to maintain.
+    remit_claim_id: Mapped[int] = mapped_column(ForeignKey("remit_claims.id"))
     claim_line_id: Mapped[int | None] = mapped_column(ForeignKey("claim_lines.id"), index=True)  # None: unmatched
     sequence: Mapped[int] = mapped_column(Integer)  # order of the SVC within the CLP, from 1
     procedure_qualifier: Mapped[str] = mapped_column(String(2), default="HC")  # SVC01-1

@@ -5,7 +5,8 @@ their own CAS reason (``journal_lines.reason_code``; backfilled from the entry f
 posting). The reference columns of a posting that only repeat what its charge line already says
 (payer, patient, claim, claim line) lose their foreign keys, and claim/claim-line lose their
 indexes: a 100k-claim 835 writes over a million postings, and those checks were most of the
-database's work. ``oncobill ledger check`` verifies those references instead. The CLP's MOA/MIA
+database's work. ``oncobill ledger check`` verifies those references instead; remit service lines
+keep one index by remit claim (their unique one) instead of two. The CLP's MOA/MIA
 segments are kept verbatim for the secondary claim's 2320, and an underpayment can be void
 (the payment it questioned was reversed).
 
@@ -55,6 +56,9 @@ def upgrade() -> None:
     with op.batch_alter_table('remit_claims', schema=None) as batch_op:
         batch_op.add_column(sa.Column('outpatient_adjudication', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('inpatient_adjudication', sa.JSON(), nullable=True))
+    with op.batch_alter_table('remit_service_lines', schema=None) as batch_op:
+        # the unique (remit_claim_id, sequence) index serves every lookup by remit claim
+        batch_op.drop_index(batch_op.f('ix_remit_service_lines_remit_claim_id'))
 
 
 def downgrade() -> None:
@@ -62,6 +66,8 @@ def downgrade() -> None:
     if op.get_bind().scalar(sa.text("SELECT count(*) FROM journal_entries WHERE kind = 'remittance'")):
         raise RuntimeError("remittance entries exist (posted by 0007's poster); they cannot be split back into "
                            "one entry per CAS triplet: restore a backup taken before 0007 instead")
+    with op.batch_alter_table('remit_service_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_remit_service_lines_remit_claim_id'), ['remit_claim_id'], unique=False)
     with op.batch_alter_table('remit_claims', schema=None) as batch_op:
         batch_op.drop_column('inpatient_adjudication')
         batch_op.drop_column('outpatient_adjudication')
