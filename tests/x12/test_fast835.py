@@ -15,10 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from oncobill.money import money
 from oncobill.x12 import X12Error, write
 from oncobill.x12.fast835 import fast_remittances
 from oncobill.x12.reader import _Parser
-from oncobill.x12.remit835 import _amt, _remittances, build_remittance, read_remittances
+from oncobill.x12.remit835 import _remittances, build_remittance, read_remittances
 from oncobill.x12.tokenizer import Delimiters, Segment
 from oncobill.x12.values import _AMOUNTS, amount
 from oncobill.x12.writer import build_interchange
@@ -289,18 +290,16 @@ PLAIN_AND_ODD = ["792", "506.88", "60.8", "007", "1.", "0", ".5", "-5", " 5", "1
 
 
 @pytest.mark.parametrize("text", PLAIN_AND_ODD)
-def test_claim_amounts_convert_exactly_as_amount_does(text):
+def test_claim_amounts_convert_exactly_as_money_does(text):
+    """The plain-shape fast path of values.amount gives what money() gives, cached or not."""
     _AMOUNTS.pop(text, None)
-    got = _amt(text, None, "CLP03")
-    _AMOUNTS.pop(text, None)
-    assert repr(got) == repr(amount(text))
+    first = amount(text, None, "CLP03")
+    assert repr(first) == repr(money(text, exact=True)) and amount(text, None, "CLP03") is first
 
 
 @pytest.mark.parametrize("text", ["1.001", "²", "1.2.3", "12.5x"])
-def test_a_bad_claim_amount_is_amounts_error(text):
+def test_a_bad_claim_amount_is_a_located_error(text):
     _AMOUNTS.pop(text, None)
-    with pytest.raises(X12Error) as want:
-        amount(text, None, "CLP03")
     with pytest.raises(X12Error) as got:
-        _amt(text, None, "CLP03")
-    assert str(got.value) == str(want.value)
+        amount(text, None, "CLP03")
+    assert got.value.element == "CLP03" and "not an amount" in str(got.value)

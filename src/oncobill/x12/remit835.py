@@ -398,29 +398,6 @@ def _too_short(seg, needed: str) -> None:
     )
 
 
-def _amt(text: str, seg: Segment, element: str) -> Decimal:
-    """``values.amount(text)``: the cached value, or a plain amount (ASCII digits, at most two
-    decimals) converted exactly as ``amount`` converts it, without its exception-driven cache
-    lookup (a remittance's claim totals are mostly distinct, so they usually miss the cache).
-    Any other shape goes to ``amount``, which decides."""
-    found = _AMOUNTS.get(text)
-    if found is not None:
-        return found
-    whole, _, cents = text.partition(".")
-    if (
-        text.isascii()
-        and whole.isdigit()
-        and len(whole) <= 20
-        and len(cents) <= 2
-        and (cents.isdigit() or not cents)
-    ):
-        if len(_AMOUNTS) > 200_000:
-            _AMOUNTS.clear()
-        found = _AMOUNTS[text] = Decimal(f"{whole}.{cents:0<2}")
-        return found
-    return amount(text, seg, element)
-
-
 _new = object.__new__
 
 
@@ -524,9 +501,9 @@ def _claim(segs: list, lines: list, comp: str) -> ClaimPayment:
     n = len(clp)
     if n < 5:
         _too_short(clp, "CLP01-CLP04 (claim number, status, charge, payment)")
-    charge = _amt(clp[3], clp, "CLP03")
-    paid = _amt(clp[4], clp, "CLP04")
-    responsibility = _amt(clp[5], clp, "CLP05") if n > 5 and clp[5] else None
+    charge = amount(clp[3], clp, "CLP03")
+    paid = amount(clp[4], clp, "CLP04")
+    responsibility = amount(clp[5], clp, "CLP05") if n > 5 and clp[5] else None
     claim = _new(ClaimPayment)
     adjustments = other = None
     last = first = qualifier = ident = ""

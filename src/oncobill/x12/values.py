@@ -16,11 +16,12 @@ def amount(text: str, seg=None, element: str | None = None) -> Decimal:
     """An X12 monetary amount as exact money; more than two decimals is an error.
 
     Remittances repeat the same few hundred amounts, so conversions are memoized
-    (Decimals are immutable, sharing them is safe)."""
-    try:
-        return _AMOUNTS[text]
-    except KeyError:
-        pass
+    (Decimals are immutable, sharing them is safe); a miss is a ``get``, not a raised KeyError
+    (a remittance's claim totals are mostly distinct, and an exception costs thousands of
+    instructions)."""
+    found = _AMOUNTS.get(text)
+    if found is not None:
+        return found
     # The usual shape (ASCII digits, at most two decimals) straight to cents; anything else
     # (a sign, spaces, exponents, too many decimals) goes through money, which decides.
     whole, _, cents = text.partition(".")
