@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 from operator import attrgetter
 
-from oncobill.x12.remit835 import _ADJUSTMENTS, ServicePayment, _cas, _claim, _service
+from oncobill.x12.remit835 import ServicePayment, _cas, _claim, _service
 from oncobill.x12.specs.x835 import SPEC
 from oncobill.x12.tokenizer import ISA_LENGTH, Delimiters, Segment, delimiters_from_isa
 from oncobill.x12.values import _AMOUNTS, _DATES, amount, parse_date
@@ -175,7 +175,7 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
     services: list = []  # its service lines, typed as their segments come
     line = None  # the open service line
     adjustments = None  # its adjustments, once it has one
-    shared_adjustments, dates, amounts = _ADJUSTMENTS, _DATES, _AMOUNTS
+    dates, amounts = _DATES, _AMOUNTS
     cas_blocks: dict = {}  # a line's CAS segments (their whole text) -> its adjustments
     svc_typed: dict = {}  # SVC text -> what _service sets from it (remittances repeat them)
     gs08 = ""
@@ -209,13 +209,7 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                         adjustments = []
                         cases = block[:-1].split(term)
                         for cas in cases:
-                            parts = cas.split(elem)
-                            if len(parts) == 4:  # one reason/amount pair, the usual CAS
-                                adj = shared_adjustments.get((parts[1], parts[2], parts[3], ""))
-                                if adj is not None:
-                                    adjustments.append(adj)
-                                    continue
-                            _cas(parts, adjustments)
+                            _cas(cas.split(elem), adjustments)
                         found = (tuple(adjustments), len(cases))
                         if len(cas_blocks) < 10_000:
                             cas_blocks[block] = found
@@ -264,11 +258,6 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                         if sid == "CAS":
                             if adjustments is None:
                                 adjustments = line.adjustments = []
-                            if len(parts) == 4:  # one reason/amount pair, the usual CAS
-                                adj = shared_adjustments.get((parts[1], parts[2], parts[3], ""))
-                                if adj is not None:
-                                    adjustments.append(adj)
-                                    continue
                             _cas(parts, adjustments)
                         elif sid == "DTM":
                             d = dates.get(parts[2]) or parse_date(parts[2])

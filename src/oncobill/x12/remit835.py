@@ -364,6 +364,11 @@ class Remittance(Record):
 def _cas(seg: Segment, out: list[Adjustment]) -> None:
     # Hot path of a remittance parse: shared adjustments first, element names only on a miss.
     n = len(seg)
+    if n == 4:  # one reason/amount pair, the usual CAS, seen before: no loop
+        adj = _ADJUSTMENTS.get((seg[1], seg[2], seg[3], ""))
+        if adj is not None:
+            out.append(adj)
+            return
     group = seg[1] if n > 1 else ""
     shared = _ADJUSTMENTS
     for i in range(2, n, 3):
@@ -428,11 +433,6 @@ def _service(segs: list, comp: str) -> ServicePayment:
         if sid == "CAS":
             if adjustments is None:
                 adjustments = line.adjustments = []
-            if len(seg) == 4:  # one reason/amount pair, the usual CAS
-                adj = _ADJUSTMENTS.get((seg[1], seg[2], seg[3], ""))
-                if adj is not None:
-                    adjustments.append(adj)
-                    continue
             _cas(seg, adjustments)
         elif sid == "DTM":
             qual = seg[1]
