@@ -39,8 +39,8 @@ from oncobill.claims.models import (
 )
 from oncobill.claims.service import (
     ScrubResult,
-    _authorization_for,
-    _number,
+    assign_control_numbers,
+    authorization_for,
     create_replacement,
     create_void,
     scrub_claims,
@@ -357,7 +357,7 @@ def _secondary(session: Session, claim: Claim, coverage: Coverage, facts: PriorA
         diagnoses=[ClaimDiagnosis(sequence=d.sequence, icd10_code=d.icd10_code) for d in claim.diagnoses],
     )
     for line in claim.lines:
-        auth = _authorization_for(auths, line.code, line.service_date)  # the next payer's own, if it gave one
+        auth = authorization_for(auths, line.code, line.service_date)  # the next payer's own, if it gave one
         new.lines.append(ClaimLine(
             charge_line_id=line.charge_line_id, line_number=line.line_number, line_control_number=f"TMP{id(line)}S",
             service_date=line.service_date, code=line.code, modifier1=line.modifier1, modifier2=line.modifier2,
@@ -372,7 +372,7 @@ def _secondary(session: Session, claim: Claim, coverage: Coverage, facts: PriorA
                            f"{facts.status}): paid {facts.paid}, patient responsibility {facts.patient_responsibility}")
     session.add(new)
     session.flush()
-    _number(new)
+    assign_control_numbers(new)
     return new
 
 

@@ -110,7 +110,8 @@ def units_used(session: Session, authorization_id: int, *, excluding_claim_id: i
     return out
 
 
-def _authorization_for(auths: list[Authorization], code: str, on: date) -> Authorization | None:
+def authorization_for(auths: list[Authorization], code: str, on: date) -> Authorization | None:
+    """The first usable authorization among *auths* (one payer's, one patient's) covering *code* on *on*."""
     for auth in auths:
         if auth.status.usable and auth.start_date <= on <= auth.end_date and code in auth.approved_units:
             return auth
@@ -162,7 +163,7 @@ def billable_lines(session: Session, *, through: date | None = None, codes: Code
                     select(Authorization).where(Authorization.payer_id == coverage.payer_id,
                                                 Authorization.patient_id == enc.patient_id)
                     .order_by(Authorization.start_date, Authorization.id)))
-            auth = _authorization_for(auth_cache[akey], line.code, line.service_date)
+            auth = authorization_for(auth_cache[akey], line.code, line.service_date)
         out.append(BillableLine(
             charge_line_id=line.id, encounter_id=enc.id, patient_id=enc.patient_id, coverage_id=coverage.id,
             payer_id=coverage.payer_id, billing_entity_id=location.billing_entity_id,
@@ -197,7 +198,7 @@ def build_claims(session: Session, *, actor: str, through: date | None = None, n
                                f"{draft.service_to}, total {draft.total_charge}")
         session.add(claim)
         session.flush()
-        _number(claim)
+        assign_control_numbers(claim)
         result.claims.append(claim)
         result.lines_billed += len(draft.lines)
     session.flush()
@@ -218,7 +219,7 @@ def _add_lines(claim: Claim, lines) -> None:
         ))
 
 
-def _number(claim: Claim) -> None:
+def assign_control_numbers(claim: Claim) -> None:
     """Patient control number from the claim id (unique, at most 20 characters for CLM01), and a line
     control number per line (REF*6R) derived from it, so the 835 can find both."""
     claim.patient_control_number = f"OB{claim.id:08d}"
@@ -457,7 +458,7 @@ def _follow_up(session: Session, claim: Claim, *, frequency: str, actor: str, re
     replaced = {"8": "voided by", "7": "replaced by"}.get(frequency, "sent again as new original")
     session.add(new)
     session.flush()
-    _number(new)
+    assign_control_numbers(new)
     if number:
         claim.payer_claim_number = number
     lifecycle.transition(claim, ClaimStatus.CLOSED, actor=actor, at=now,
