@@ -5,7 +5,8 @@
 
 A fresh database ``oncobill_era_bench`` is created on that server and migrated; the claims the 835
 pays (payer-accepted, each a chemo day of *lines* lines for one of 5,000 synthetic patients, with
-line control numbers) are bulk-inserted; then one 835 paying every claim (payment, CO-45, PR-2 per
+line control numbers, each line billing a stored charge line of the day's encounter unless
+``--no-charge-lines``) are bulk-inserted; then one 835 paying every claim (payment, CO-45, PR-2 per
 line; a PLB) is written and imported with ``remittance.service.import_file`` in one unit of work,
 which is what ``oncobill era import`` does. Reported: seconds and claims per second of the import
 (read, balance, key, match, post, commit), and the ledger check afterwards.
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
+from oncobill.charges.models import ChargeLine, Encounter, EncounterStatus
 from oncobill.claims.models import Claim, ClaimForm, ClaimLine, ClaimStatus
 from oncobill.db import make_engine, unit_of_work
 from oncobill.ledger import service as ledger
@@ -60,7 +62,7 @@ def fresh_database(server: str) -> str:
     return make_url(server).set(database="oncobill_era_bench").render_as_string(hide_password=False)
 
 
-def seed(url: str, n: int, lines: int) -> None:
+def seed(url: str, n: int, lines: int, charge_lines: bool = True) -> None:
     engine = make_engine(url)
     with unit_of_work(engine) as s:
         entity = BillingEntity(legal_name="Bench Oncology Group", tin="990000123", group_npi="1234567893",
@@ -86,9 +88,13 @@ def seed(url: str, n: int, lines: int) -> None:
         s.add_all([doctor, clinic, payer, *coverages])
         s.flush()
         now = datetime(2026, 11, 2, 9)
-        claim_rows, line_rows = [], []
+        claim_rows, line_rows, encounter_rows, charge_rows = [], [], [], []
         for i in range(1, n + 1):
             cov = coverages[i % 5000]
+            if charge_lines:  # the treatment day each claim bills, as charge capture stores it
+                encounter_rows.append({"id": i, "patient_id": cov.patient_id, "location_id": clinic.id,
+                                       "provider_id": doctor.id, "date_of_service": DOS,
+                                       "status": EncounterStatus.BILLED})
             claim_rows.append({"id": i, "patient_control_number": f"BE{i:08d}", "patient_id": cov.patient_id,
                                    "coverage_id": cov.id, "payer_id": payer.id, "billing_entity_id": entity.id,
                                    "rendering_provider_id": doctor.id, "location_id": clinic.id,
@@ -97,14 +103,28 @@ def seed(url: str, n: int, lines: int) -> None:
                                    "created_at": now})
             for k in range(lines):
                 code, mods, charge, units = LINES[k % len(LINES)]
+                charge_line_id = (i - 1) * lines + k + 1 if charge_lines else None
                 line_rows.append({"claim_id": i, "line_number": k + 1, "line_control_number": f"BE{i:08d}-{k + 1:02d}",
                                       "dx_pointers": "1", "service_date": DOS, "code": code,
-                                      "modifier1": mods[0] if mods else None, "units": units, "charge": charge})
+                                      "modifier1": mods[0] if mods else None, "units": units, "charge": charge,
+                                      "charge_line_id": charge_line_id})
+                if charge_lines:
+                    charge_rows.append({"id": charge_line_id, "encounter_id": i, "line_number": k + 1,
+                                        "dx_pointers": [1], "rendering_provider_id": doctor.id, "service_date": DOS,
+                                        "code": code, "modifier1": mods[0] if mods else None, "units": units,
+                                        "charge": charge})
+        for chunk in range(0, len(encounter_rows), 20_000):
+            s.execute(insert(Encounter), encounter_rows[chunk:chunk + 20_000])
+        for chunk in range(0, len(charge_rows), 50_000):
+            s.execute(insert(ChargeLine), charge_rows[chunk:chunk + 50_000])
         for chunk in range(0, n, 20_000):
             s.execute(insert(Claim), claim_rows[chunk:chunk + 20_000])
         for chunk in range(0, len(line_rows), 50_000):
             s.execute(insert(ClaimLine), line_rows[chunk:chunk + 50_000])
         s.execute(text("SELECT setval('claims_id_seq', (SELECT max(id) FROM claims))"))
+        if charge_lines:
+            s.execute(text("SELECT setval('encounters_id_seq', (SELECT max(id) FROM encounters))"))
+            s.execute(text("SELECT setval('charge_lines_id_seq', (SELECT max(id) FROM charge_lines))"))
     engine.dispose()
 
 
@@ -164,6 +184,9 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench-era" / "remit.835")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the import here (slower)")
+    parser.add_argument("--no-charge-lines", action="store_true",
+                        help="claims without the charge lines they bill (as the first session's runs: "
+                             "the postings then name no charge line and skip its key check)")
     parser.add_argument("--per-table", action="store_true",
                         help="also print the PostgreSQL backend's CPU per table written by COPY")
     args = parser.parse_args()
@@ -171,8 +194,9 @@ def main() -> None:
     url = fresh_database(server)
     upgrade(url=url)
     t = time.perf_counter()
-    seed(url, args.claims, args.lines)
-    print(f"seeded {args.claims:,} payer-accepted claims x {args.lines} lines in {time.perf_counter() - t:.1f} s")
+    seed(url, args.claims, args.lines, charge_lines=not args.no_charge_lines)
+    print(f"seeded {args.claims:,} payer-accepted claims x {args.lines} lines"
+          f"{'' if args.no_charge_lines else ' (each line billing a stored charge line)'} in {time.perf_counter() - t:.1f} s")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     write_835(args.out, args.claims, args.lines)
