@@ -94,6 +94,16 @@ def _medicare_again(session, primary, lines, icn="MCR0002"):
          "again.835")
 
 
+def _secondary_settled(session, p):
+    """Medicare paid, the secondary claim built from its answer, sent, accepted and paid by the plan."""
+    primary = _primary_paid(session, p)
+    (sec,) = build_secondary_claims(session, actor="biller", now=LATER, today=TODAY).built
+    _sent(session, sec)
+    _accepted(sec)
+    _secondary_paid(session, sec)
+    return primary, sec
+
+
 def _read_back(text):
     (doc,) = professional_claims(read(text))
     (claim,) = doc.claims
@@ -152,11 +162,7 @@ def test_the_adjudicated_secondary_is_replaced_with_the_primary_s_new_adjudicati
 
 
 def test_a_new_adjudication_that_leaves_the_secondary_nothing_voids_its_claim(session, p):
-    primary = _primary_paid(session, p)
-    (sec,) = build_secondary_claims(session, actor="biller", now=LATER, today=TODAY).built
-    _sent(session, sec)
-    _accepted(sec)
-    _secondary_paid(session, sec)
+    primary, sec = _secondary_settled(session, p)
     in_full = [("96413", "350.00", "150.00", [("CO", "45", "200.00")], (), "1"),
                ("J9271", "12000.00", "10283.00", [("CO", "45", "1717.00")], ("JZ",), "200")]
     _medicare_again(session, primary, in_full)
@@ -216,22 +222,14 @@ def test_a_secondary_never_sent_is_withdrawn_when_nothing_is_left_and_otherwise_
 
 
 def test_a_reversal_paid_again_with_the_same_amounts_changes_nothing(session, p):
-    primary = _primary_paid(session, p)
-    (sec,) = build_secondary_claims(session, actor="biller", now=LATER, today=TODAY).built
-    _sent(session, sec)
-    _accepted(sec)
-    _secondary_paid(session, sec)
+    primary, sec = _secondary_settled(session, p)
     _medicare_again(session, primary, FIRST, icn="MCR0009")  # a new claim number, the same adjudication
     result = build_secondary_claims(session, actor="biller", now=LATEST, today=TODAY)
     assert result.corrections == [] and result.built == [] and sec.status is S.PAID
 
 
 def test_a_reversal_not_yet_followed_by_a_new_adjudication_waits(session, p):
-    primary = _primary_paid(session, p)
-    (sec,) = build_secondary_claims(session, actor="biller", now=LATER, today=TODAY).built
-    _sent(session, sec)
-    _accepted(sec)
-    _secondary_paid(session, sec)
+    primary, sec = _secondary_settled(session, p)
     undo = clp(primary, "22", _svcs(primary, FIRST, sign="-"), icn="MCR0001")
     post(session, era_text([undo], trace="T2", control=3), "undo.835")
     (fix,) = build_secondary_claims(session, actor="biller", now=LATEST, today=TODAY).corrections
@@ -370,11 +368,7 @@ def test_a_correction_of_a_secondary_made_by_hand_keeps_the_prior_payer_s_adjudi
     of a secondary claim follows the same primary, so its 837 still carries 2320/2330B/2430."""
     from oncobill.claims.service import create_replacement, scrub_claims
 
-    primary = _primary_paid(session, p)
-    (sec,) = build_secondary_claims(session, actor="biller", now=LATER, today=TODAY).built
-    _sent(session, sec)
-    _accepted(sec)
-    _secondary_paid(session, sec)
+    primary, sec = _secondary_settled(session, p)
     new = create_replacement(session, sec, actor="biller", reason="corrected NDC quantity", now=LATEST)
     assert new.primary_claim_id == primary.id and new.frequency_code == "7"
     scrub_claims(session, actor="biller", today=TODAY, claims=[new], now=LATEST)
