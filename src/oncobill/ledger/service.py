@@ -6,10 +6,11 @@ Services flush but never commit: the calling use case owns the transaction.
 from __future__ import annotations
 
 import enum
+import queue
 import threading
-from operator import itemgetter
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 
 from sqlalchemy import BigInteger, TypeDecorator, func, insert, select, type_coerce
 from sqlalchemy.orm import Session
@@ -292,8 +293,6 @@ class BackgroundCopies:
     rolled back as with a write in line; :meth:`close` ends the thread."""
 
     def __init__(self, session: Session, depth: int = 2):
-        import queue
-
         self.dbapi = session.connection().connection.driver_connection
         self.error: BaseException | None = None
         self.batches: queue.Queue = queue.Queue(maxsize=depth)
@@ -330,9 +329,8 @@ class BackgroundCopies:
             self.thread.join()
 
     def _raise(self) -> None:
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
+        if self.error is not None:  # kept: every later job stays skipped, every later call raises it
+            raise self.error
 
 
 def insert_rows(session: Session, table, rows: list[dict]) -> None:

@@ -1,0 +1,64 @@
+"""The poster's writer thread (PostgreSQL): jobs run in order; a failed job is raised in the caller's
+thread, every later job is skipped and every later call raises the same error, so the transaction
+is rolled back with nothing of the batch written."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from sqlalchemy import func, select, text
+
+from oncobill.db import make_engine, unit_of_work
+from oncobill.ledger.service import BackgroundCopies
+from oncobill.migrations.runner import upgrade
+from oncobill.practice.models import Payer
+
+
+@pytest.fixture(scope="module")
+def pg_engine(new_database):
+    url = new_database("postgresql")
+    upgrade(url=url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def _payer_rows(*codes: str) -> tuple:
+    lines = [f"{c}\tPayer {c}\tP{c}\tcommercial\tCI\t180" for c in codes]
+    return (Payer.__table__, ["code", "name", "payer_id", "kind", "claim_filing_indicator", "timely_filing_days"],
+            lines)
+
+
+def test_jobs_run_in_order_on_the_writer_thread(pg_engine):
+    with unit_of_work(pg_engine) as session:
+        copies = BackgroundCopies(session)
+        ran = []
+        copies.submit([_payer_rows("A1"), lambda dbapi: ran.append(dbapi.execute("SELECT count(*) FROM payers")
+                                                                  .fetchone()[0])])
+        copies.submit([_payer_rows("A2")])
+        copies.wait()
+        copies.close()
+        assert ran == [1]  # the callable ran after the COPY before it, on the same transaction
+        assert session.scalar(select(func.count()).select_from(Payer)) == 2
+        session.execute(text("DELETE FROM payers"))
+
+
+def test_a_failed_job_is_raised_later_jobs_are_skipped_and_nothing_stays(pg_engine):
+    ran = []
+    with pytest.raises(psycopg.Error), unit_of_work(pg_engine) as session:
+        copies = BackgroundCopies(session)
+        try:
+            bad = (Payer.__table__, ["code", "name"], ["B2\tPayer B2\textra column"])
+            copies.submit([_payer_rows("B1"), bad])
+            copies.submit([lambda dbapi: ran.append("after the failure")])
+            with pytest.raises(psycopg.Error) as first:
+                copies.wait()
+            assert ran == []  # the batch queued after the failed one was skipped
+            with pytest.raises(psycopg.Error) as again:
+                copies.submit([lambda dbapi: ran.append("submitted later")])
+            assert again.value is first.value and ran == []
+        finally:
+            copies.close()
+        raise first.value  # the caller's unit of work rolls back, as the poster's does
+    with unit_of_work(pg_engine) as session:
+        assert session.scalar(select(func.count()).select_from(Payer)) == 0  # B1's COPY went with it
