@@ -441,34 +441,25 @@ class _Poster:
     def store_pending(self, next_chunk: list[ClaimPayment] | None = None) -> dict[str, _ClaimRow]:
         """Everything the chunk posted so far, in bulk: remit claims, payer claim numbers, status moves
         and their events, the entries with their links to the remit claims, the remit detail and the
-        work items routed from it. With *next_chunk* (its CLPs), the next chunk's claims are read
-        and its remit claim ids taken, then the rows nothing reads back (entries, postings, links,
-        remit detail, work items) are sent on a worker thread (PostgreSQL) while the caller builds
-        the next chunk; without, everything is written before returning."""
+        work items routed from it. On PostgreSQL all of it is queued, in this order, for the writer
+        thread (``self.copies``), and with *next_chunk* the caller goes on building the next chunk
+        from the claims read at the start; elsewhere each is written in line and *next_chunk*'s claims
+        are read here. Without *next_chunk*, everything is written before returning."""
         session = self.session
-        pipelined = self.prefetched is not None  # everything below is queued for the worker, in this order
-        if self.copies is not None and not pipelined:
-            self.copies.wait()
         session.flush()
-        if pipelined:
-            self.bulk(RemitClaim.__table__, self.remit_claims)
-            self.bulk(PayerClaimNumber.__table__, self.numbers)
-        else:
-            insert_rows(session, RemitClaim.__table__, self.remit_claims)
-            insert_rows(session, PayerClaimNumber.__table__, self.numbers)
+        self.bulk(RemitClaim.__table__, self.remit_claims)
+        self.bulk(PayerClaimNumber.__table__, self.numbers)
         # The claims' new status (lifecycle.plan_moves: the table of allowed moves, the same events as
         # transition) and payer claim number, in one update.
         final, events = lifecycle.plan_moves(self.moves, actor=self.actor, at=self.now)
         changed = {**self.number_updates, **{i: None for i in final}}
         updates = [{"id": i, "status": self.claims_by_id[i].status, "payer_claim_number":
                     self.claims_by_id[i].payer_claim_number or None} for i in changed]
-        if pipelined:
-            job = update_job(session, Claim.__table__, updates)
-            self.jobs.extend([job] if job else [])
-            self.bulk(ClaimStatusEvent.__table__, events)
-        else:
+        if self.copies is None:
             update_rows(session, Claim.__table__, updates)
-            insert_rows(session, ClaimStatusEvent.__table__, events)
+        elif updates:
+            self.jobs.append(update_job(session, Claim.__table__, updates))
+        self.bulk(ClaimStatusEvent.__table__, events)
         lifecycle.expire_claims(session, changed)
         self.remit_claims, self.numbers, self.number_updates, self.moves = [], [], {}, []
         drafts = [d for _, d in self.pending]
@@ -484,7 +475,7 @@ class _Poster:
         self.pending.clear()
         self.store_details()
         claims = {}
-        if next_chunk is not None and pipelined:
+        if next_chunk is not None and self.prefetched is not None:
             claims = self.prefetched
         elif next_chunk is not None:
             claims = self.find_claims(_numbers(next_chunk))
@@ -497,8 +488,8 @@ class _Poster:
         return claims
 
     def bulk(self, table, rows: list[dict]) -> None:
-        """Rows nothing in this import reads back: queued for the worker thread on PostgreSQL, inserted
-        now elsewhere."""
+        """Rows in bulk: queued for the writer thread on PostgreSQL (a step that reads them back waits
+        for the queue first), inserted now elsewhere."""
         if not rows:
             return
         if self.copies is None:
@@ -696,24 +687,25 @@ class _Poster:
             update(DenialWorkItem)
             .where(DenialWorkItem.remit_claim_id == earlier_id, DenialWorkItem.status == "open")
             .values(status="done", resolution="no_action", resolved_at=self.now, resolved_by=self.actor[:60],
-                    note=func.substr(case((DenialWorkItem.note == "", ""), else_=DenialWorkItem.note + "; ")
-                                     + f"void: {self.source} reversed this payment (CLP02 22); the corrected "
-                                       "remit routes its own denials", 1, 2000)))
+                    note=self.void_note(DenialWorkItem.note, "the corrected remit routes its own denials", 2000)))
         self.session.execute(  # a short payment the payer took back is no longer owed as such
             update(UnderpaymentItem)
             .where(UnderpaymentItem.remit_service_line_id.in_(
                 select(RemitServiceLine.id).where(RemitServiceLine.remit_claim_id == earlier_id)),
                 UnderpaymentItem.status.in_(("open", "disputed")))
             .values(status="void", resolved_at=self.now, resolved_by=self.actor[:60],
-                    note=func.substr(case((UnderpaymentItem.note == "", ""), else_=UnderpaymentItem.note + "; ")
-                                     + f"void: {self.source} reversed this payment (CLP02 22); the corrected "
-                                       "remit is priced again", 1, 1000)))
+                    note=self.void_note(UnderpaymentItem.note, "the corrected remit is priced again", 1000)))
         for obj in list(self.session.identity_map.values()):  # loaded remit claims read the reversal anew
             if isinstance(obj, RemitClaim) and obj.id == earlier_id:
                 self.session.expire(obj)
         self.out.reversals += 1
         self.out.payments -= earlier_paid
         self.out.claims_posted += 1
+
+    def void_note(self, note, then: str, length: int):
+        """SQL for a work row's note with why the reversal voided it appended (within *length*)."""
+        return func.substr(case((note == "", ""), else_=note + "; ")
+                           + f"void: {self.source} reversed this payment (CLP02 22); {then}", 1, length)
 
     def post_provider_adjustments(self, claims: dict[str, _ClaimRow]) -> None:
         payer_id = next((c.payer_id for c in claims.values()), None)
