@@ -200,20 +200,14 @@ def prior_adjudication(session: Session, claim: Claim) -> PriorAdjudication | No
 
 
 def stored_claim_adjudication(remit: RemitClaim) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The CLP's MOA and MIA elements (claim-level remark codes and amounts), trailing empties dropped.
+    """The CLP's MOA and MIA elements (claim-level remark codes and amounts).
 
     They are kept in ``remit_claims.outpatient_adjudication`` / ``inpatient_adjudication`` (JSON lists of
-    the segment's elements after its ID, verbatim; migration 0007, filled at posting). A remit row that
+    the segment's elements after its ID, verbatim, trailing empties dropped; migration 0007, filled at
+    posting by ``remittance.service``). A remit row that
     has none carries nothing and no 2320 MOA/MIA is written (the lines' LQ*HE remarks are not the
     claim's, and the 837 has no place for them)."""
-    return _elements(remit.outpatient_adjudication), _elements(remit.inpatient_adjudication)
-
-
-def _elements(values) -> tuple[str, ...]:
-    out = [str(v) for v in values or ()]
-    while out and not out[-1]:
-        out.pop()
-    return tuple(out)
+    return tuple(remit.outpatient_adjudication or ()), tuple(remit.inpatient_adjudication or ())
 
 
 def prior_chain(session: Session, claim: Claim) -> list[tuple[Claim, PriorAdjudication]]:
@@ -527,8 +521,5 @@ def _correct(session: Session, claim: Claim, prior_claim: Claim, facts: PriorAdj
         session.flush()
         return done
     make = create_replacement if action == REPLACE else create_void
-    new = make(session, claim, actor=actor, reason=reason, now=now)
-    new.primary_claim_id = prior_claim.id  # it follows the same prior payer: its 837 carries the new 2320/2430
-    session.flush()
-    done.new = new
+    done.new = make(session, claim, actor=actor, reason=reason, now=now)  # follows the same prior claim
     return done

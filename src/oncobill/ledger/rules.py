@@ -175,27 +175,24 @@ def transfer_move(refs: Refs, source: Party, target: Party, amount: Decimal,
     return _postings(target.account, source.account, amount, refs, target.payer_id, source.payer_id, reason_code)
 
 
-def combined(kind: EntryKind, moves: Iterable[tuple[Posting, ...]], *, memo: str = "",
-             relieve: Party | None = None) -> EntryDraft | None:
+def combined(kind: EntryKind, moves: Iterable[tuple[Posting, ...]], *, relieve: Party,
+             memo: str = "") -> EntryDraft | None:
     """Moves that happened together as one entry (an 835 service line's payment, adjustments and
-    transfers), each posting keeping its own reason. With *relieve*, that party's A/R postings are
-    netted into one posting without a reason: what the 835 line took off the payer's A/R in all
-    (the entry's other postings say why, reason by reason). None when nothing moves."""
-    if relieve is None:
-        postings = [p for move in moves for p in move]
-    else:
-        account, payer_id = relieve.account, relieve.payer_id
-        postings, relieved, total = [], None, ZERO
-        for move in moves:
-            for p in move:
-                if p.account is account and p.payer_id == payer_id:
-                    relieved = relieved or p
-                    total += p.amount
-                else:
-                    postings.append(p)
-        if total:
-            postings.append(Posting(account, total, payer_id, relieved.patient_id, relieved.charge_line_id,
-                                    relieved.claim_line_id, relieved.claim_id))
+    transfers), each posting keeping its own reason, with *relieve*'s A/R postings netted into one
+    posting without a reason: what the 835 line took off the payer's A/R in all (the entry's other
+    postings say why, reason by reason). None when nothing moves."""
+    account, payer_id = relieve.account, relieve.payer_id
+    postings, relieved, total = [], None, ZERO
+    for move in moves:
+        for p in move:
+            if p.account is account and p.payer_id == payer_id:
+                relieved = relieved or p
+                total += p.amount
+            else:
+                postings.append(p)
+    if total:
+        postings.append(Posting(account, total, payer_id, relieved.patient_id, relieved.charge_line_id,
+                                relieved.claim_line_id, relieved.claim_id))
     return EntryDraft(kind=kind, postings=tuple(postings), memo=memo) if postings else None
 
 
