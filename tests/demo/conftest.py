@@ -15,3 +15,18 @@ def demo_db(request, new_database, tmp_path_factory):
     yield url, run, session
     session.close()
     engine.dispose()
+
+
+def printed_summary(run) -> str:
+    """What `oncobill demo` prints for *run*, on a wide terminal (no table cell wrapped), whitespace folded."""
+    from oncobill.cli.common import console
+    from oncobill.cli.demo import _print_summary
+
+    width = console.width
+    console.width = 250
+    try:
+        with console.capture() as captured:
+            _print_summary(run)
+    finally:
+        console.width = width
+    return " ".join(captured.get().split())

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
+from tests.demo.conftest import printed_summary
 
 from oncobill.claims.models import Claim, ClaimStatus
 from oncobill.ledger import service as ledger
@@ -171,18 +172,8 @@ def test_a_partly_denied_claim_that_crossed_over_never_moves_the_denied_lines_to
 
 
 def test_the_printed_summary_shows_the_crossovers(demo_db):
-    from oncobill.cli.common import console
-    from oncobill.cli.demo import _print_summary
-
     _, run, _ = demo_db
-    width = console.width
-    console.width = 250
-    try:
-        with console.capture() as captured:
-            _print_summary(run)
-    finally:
-        console.width = width
-    text = " ".join(captured.get().split())
+    text = printed_summary(run)
     x = run.summary["crossover"]
     assert (f"Crossovers: {x['crossed_over']} Medicare claims crossed over to MEDIGAP (CLP02 19 + MA18); MEDIGAP's "
             f"own 835s answered {x['partner_answered']}, paid {x['partner_paid']}") in text

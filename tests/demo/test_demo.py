@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
+from tests.demo.conftest import printed_summary
 from tests.x12.oracle import pyx12_errors
 
 from oncobill.codes import default_code_sets
@@ -524,18 +525,8 @@ def test_the_demo_works_the_authorization_denial(demo_db):
 def test_the_printed_summary_shows_the_denials(demo_db):
     """`oncobill demo` prints the payer-side facts, each denial with its queue, next action, owner and
     due date, the item worked, and the KPIs that count them."""
-    from oncobill.cli.common import console
-    from oncobill.cli.demo import _print_summary
-
     _, run, _ = demo_db
-    width = console.width
-    console.width = 250  # a wide terminal: the table's cells are not wrapped
-    try:
-        with console.capture() as captured:
-            _print_summary(run)
-    finally:
-        console.width = width
-    text = " ".join(captured.get().split())
+    text = printed_summary(run)
     d = run.summary["denials"]
     assert f"Denials routed to work queues: {d['work_items']} lines, ${d['amount']}" in text
     for queue, n in d["by_queue"].items():
