@@ -35,9 +35,10 @@ class JournalEntry(Base):
 class JournalLine(Base):
     """One posting: an account, a signed amount (debit positive), its reason, and what it concerns.
 
-    Only the entry and the charge line are foreign keys; payer, patient, claim and claim line repeat
-    what the charge line and the entry already say and are checked by ``ledger.service.broken_references``
-    (``oncobill ledger check``) instead of once per row: an 835 writes a million postings."""
+    Only the entry and the charge line are foreign keys (on PostgreSQL checked once per statement,
+    ``oncobill.references``); payer, patient, claim and claim line repeat what the charge line and the
+    entry already say and are checked by ``ledger.service.broken_references`` (``oncobill ledger
+    check``) instead of once per row: an 835 writes a million postings."""
 
     __tablename__ = "journal_lines"
 

@@ -6,6 +6,7 @@ from alembic import context
 
 from oncobill.db import database_url, make_engine
 from oncobill.models import metadata
+from oncobill.references import include_object
 
 config = context.config
 
@@ -35,6 +36,7 @@ def _run(connection) -> None:
         target_metadata=metadata,
         render_as_batch=sqlite,
         compare_type=True,
+        include_object=None if sqlite else include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
