@@ -11,8 +11,9 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from oncobill.errors import InvalidInput
 from oncobill.money import CENT, ZERO, MoneyError, money
@@ -83,8 +84,10 @@ class Refs:
     claim_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Posting:
+class Posting(NamedTuple):
+    """One side of a move. A named tuple rather than a frozen dataclass: an 835 makes over a million
+    of them, and a tuple is built in a third of the time; as immutable, compared by value."""
+
     account: Account
     amount: Decimal  # signed: debit > 0, credit < 0
     payer_id: int | None = None
@@ -270,7 +273,7 @@ def reversal(original: EntryDraft, original_entry_id: int, *, memo: str = "") ->
         raise InvalidInput(f"entry {original_entry_id}", "a reversal is not reversed; post the event again")
     return EntryDraft(
         kind=EntryKind.REVERSAL,
-        postings=tuple(replace(p, amount=-p.amount) for p in original.postings),
+        postings=tuple(p._replace(amount=-p.amount) for p in original.postings),
         memo=memo or f"reversal of entry {original_entry_id}",
         reason_code=original.reason_code,
         reverses_entry_id=original_entry_id,

@@ -6,7 +6,9 @@ Services flush but never commit: the calling use case owns the transaction.
 from __future__ import annotations
 
 import enum
+import json
 import queue
+import sys
 import threading
 from datetime import date, datetime
 from decimal import Decimal
@@ -290,12 +292,18 @@ class BackgroundCopies:
     reads what the jobs write calls :meth:`wait` first. At most *depth* batches wait in line (then
     :meth:`submit` blocks), which bounds the memory of rows not yet sent. A failed job is raised by
     the next :meth:`submit` or :meth:`wait` (later jobs are skipped), so the caller's transaction is
-    rolled back as with a write in line; :meth:`close` ends the thread."""
+    rolled back as with a write in line; :meth:`close` ends the thread.
 
-    def __init__(self, session: Session, depth: int = 2):
+    While it runs, the interpreter hands the GIL over every *switch* seconds instead of every 5 ms:
+    the worker needs the GIL each time the server has taken the COPY data sent so far, and with the
+    caller busy building rows it would otherwise wait up to 5 ms each time while the server idles."""
+
+    def __init__(self, session: Session, depth: int = 2, switch: float = 0.0005):
         self.dbapi = session.connection().connection.driver_connection
         self.error: BaseException | None = None
         self.batches: queue.Queue = queue.Queue(maxsize=depth)
+        self.switch_before = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch, self.switch_before))
         self.thread = threading.Thread(target=self._run, name="copy", daemon=True)
         self.thread.start()
 
@@ -327,6 +335,7 @@ class BackgroundCopies:
         if self.thread.is_alive():
             self.batches.put(None)
             self.thread.join()
+        sys.setswitchinterval(self.switch_before)
 
     def _raise(self) -> None:
         if self.error is not None:  # kept: every later job stays skipped, every later call raises it
@@ -385,10 +394,29 @@ def _cents(value) -> str:
     return str(to_cents(value))
 
 
+def _int_text(value) -> str:
+    return str(value) if type(value) is int else str(int(value))
+
+
+_JSON_TEXTS: dict[tuple, str] = {}
+
+
+def _json_text(value) -> str:
+    """A JSON value in COPY text format. Lists of codes (modifiers, remark codes) repeat by the
+    thousand in an 835, so their text is kept once made; anything else is dumped each time."""
+    key = tuple(value) if type(value) is list else None
+    try:
+        return _JSON_TEXTS[key]
+    except (KeyError, TypeError):
+        pass
+    text = json.dumps(value).translate(_ESCAPES)
+    if key is not None and len(_JSON_TEXTS) < 10_000 and all(type(v) is str for v in key):
+        _JSON_TEXTS[key] = text  # strings only: no other key can equal it (1 == True, but never "1")
+    return text
+
+
 def _copy_format(column_type, dialect):
     """How one column's values are written in COPY text format (NULL is handled by the caller)."""
-    import json
-
     from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Integer, String
 
     from oncobill.db import Money
@@ -396,13 +424,13 @@ def _copy_format(column_type, dialect):
     if isinstance(column_type, Money):
         return _cents
     if isinstance(column_type, JSON):
-        return lambda v: json.dumps(v).translate(_ESCAPES)
+        return _json_text
     if isinstance(column_type, Enum):
         return lambda v: _text(v.value if isinstance(v, enum.Enum) else v)
     if isinstance(column_type, Boolean):
         return lambda v: "t" if v else "f"
     if isinstance(column_type, Integer) and not isinstance(column_type, TypeDecorator):
-        return lambda v: str(int(v))
+        return _int_text
     if isinstance(column_type, (Date, DateTime)) and not isinstance(column_type, TypeDecorator):
         return lambda v: v.isoformat()
     process = column_type._cached_bind_processor(dialect)

@@ -409,14 +409,15 @@ class _Poster:
         payments = self.remit.claims
         chunks = [payments[start:start + CHUNK] for start in range(0, len(payments), CHUNK)]
         if self.copies is not None:
-            claims = self.prefetched = self.prefetch()
+            claims = self.prefetched = every = self.prefetch()  # every claim at once: nothing to gather
             self.reserve_ids()
         else:
             claims = self.find_claims(_numbers(chunks[0])) if chunks else {}
             if chunks:
                 self.take_remit_ids(len(chunks[0]))
         for k, chunk in enumerate(chunks):
-            every.update(claims)
+            if claims is not every:
+                every.update(claims)
             for cp in chunk:
                 claim = claims.get(cp.patient_control_number)
                 if claim is None:
