@@ -53,13 +53,32 @@ DOS = date(2026, 10, 5)
 D = Decimal
 
 
-def fresh_database(server: str) -> str:
+def fresh_database(server: str, template: str | None = None) -> str:
+    """A new empty ``oncobill_era_bench`` (or a copy of *template*, a database seeded by an earlier run)."""
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text("DROP DATABASE IF EXISTS oncobill_era_bench"))
-        conn.execute(text("CREATE DATABASE oncobill_era_bench"))
+        conn.execute(text("CREATE DATABASE oncobill_era_bench" + (f" TEMPLATE {template}" if template else "")))
     admin.dispose()
     return make_url(server).set(database="oncobill_era_bench").render_as_string(hide_password=False)
+
+
+def seeded_template(server: str, name: str, n: int, lines: int, charge_lines: bool) -> str:
+    """A database named *name* holding the seeded claims, made once and copied by later runs (``--reuse-seed``):
+    seeding 100k claims takes minutes and is not what is measured. Later migrations run on each copy."""
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    if not exists:
+        upgrade(url=url)
+        t = time.perf_counter()
+        seed(url, n, lines, charge_lines=charge_lines)
+        print(f"seeded template {name} in {time.perf_counter() - t:.1f} s")
+    return name
 
 
 def seed(url: str, n: int, lines: int, charge_lines: bool = True) -> None:
@@ -187,20 +206,31 @@ def main() -> None:
     parser.add_argument("--no-charge-lines", action="store_true",
                         help="claims without the charge lines they bill (as the first session's runs: "
                              "the postings then name no charge line and skip its key check)")
+    parser.add_argument("--reuse-seed", action="store_true",
+                        help="copy the seeded claims from a template database kept from an earlier run "
+                             "(made on first use) instead of seeding them again; the 835 file is reused too")
     parser.add_argument("--per-table", action="store_true",
                         help="also print the PostgreSQL backend's CPU per table written by COPY")
     args = parser.parse_args()
     server = os.environ.get("ONCOBILL_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-    url = fresh_database(server)
-    upgrade(url=url)
     t = time.perf_counter()
-    seed(url, args.claims, args.lines, charge_lines=not args.no_charge_lines)
+    if args.reuse_seed:
+        name = f"oncobill_era_seed_{args.claims}_{args.lines}{'_nocl' if args.no_charge_lines else ''}"
+        url = fresh_database(server, seeded_template(server, name, args.claims, args.lines, not args.no_charge_lines))
+        upgrade(url=url)
+        args.out = args.out.with_name(f"{args.out.stem}-{args.claims}x{args.lines}{args.out.suffix}")
+    else:
+        url = fresh_database(server)
+        upgrade(url=url)
+        seed(url, args.claims, args.lines, charge_lines=not args.no_charge_lines)
     print(f"seeded {args.claims:,} payer-accepted claims x {args.lines} lines"
-          f"{'' if args.no_charge_lines else ' (each line billing a stored charge line)'} in {time.perf_counter() - t:.1f} s")
+          f"{'' if args.no_charge_lines else ' (each line billing a stored charge line)'} in {time.perf_counter() - t:.1f} s"
+          f"{' (copied from the template)' if args.reuse_seed else ''}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    t = time.perf_counter()
-    write_835(args.out, args.claims, args.lines)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
+    if not (args.reuse_seed and args.out.exists()):
+        t = time.perf_counter()
+        write_835(args.out, args.claims, args.lines)
+        print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
     engine = make_engine(url)
     profiler = None
     if args.profile:
