@@ -62,3 +62,24 @@ def test_a_failed_job_is_raised_later_jobs_are_skipped_and_nothing_stays(pg_engi
         raise first.value  # the caller's unit of work rolls back, as the poster's does
     with unit_of_work(pg_engine) as session:
         assert session.scalar(select(func.count()).select_from(Payer)) == 0  # B1's COPY went with it
+
+
+def test_the_gil_is_handed_over_often_while_the_writer_runs_and_as_before_after(pg_engine):
+    import sys
+
+    before = sys.getswitchinterval()
+    with unit_of_work(pg_engine) as session:
+        copies = BackgroundCopies(session)
+        try:
+            assert sys.getswitchinterval() == pytest.approx(0.0005)
+        finally:
+            copies.close()
+    assert sys.getswitchinterval() == before
+
+
+def test_copy_text_of_json_lists_keeps_types_apart():
+    """Code lists are cached by value; 1 == True, so only lists of strings are cached."""
+    from oncobill.ledger.service import _json_text
+
+    assert [_json_text(v) for v in (["JZ"], ["JZ"], [], [1], [True], ["1"], [{"a": 1}], {"k": "v\\t"})] == [
+        '["JZ"]', '["JZ"]', "[]", "[1]", "[true]", '["1"]', '[{"a": 1}]', '{"k": "v\\\\\\\\t"}']
