@@ -85,55 +85,41 @@ def test_a_named_row_cannot_be_deleted_or_renumbered(pg):
         assert conn.execute(text("DELETE FROM journal_entries WHERE id = :e"), {"e": unnamed}).rowcount == 1
 
 
-def test_a_delete_waits_for_an_uncommitted_insert_naming_the_row_and_then_fails(pg):
-    """What a foreign key's row lock gives: no orphan when the insert and the delete overlap."""
-    entry = _entry(pg)
-    outcome: dict[str, object] = {}
-    with pg.connect() as writer:
-        writer.execute(text(LINE), {"e": entry})  # not committed yet
+def _second_waits_then_fails(engine, first: str, second: str, entry: int) -> str:
+    """Run *first* uncommitted, start *second* on another connection, check it waits, commit the
+    first: the second's error (it must not succeed)."""
+    outcome: dict[str, str] = {}
+    with engine.connect() as holder:
+        holder.execute(text(first), {"e": entry})
 
-        def delete() -> None:
-            with pg.connect() as conn:
+        def run() -> None:
+            with engine.connect() as conn:
                 try:
-                    conn.execute(text("DELETE FROM journal_entries WHERE id = :e"), {"e": entry})
+                    conn.execute(text(second), {"e": entry})
                     conn.commit()
-                    outcome["deleted"] = True
+                    outcome["done"] = "it went through"
                 except IntegrityError as exc:
                     outcome["refused"] = str(exc.orig)
 
-        deleter = threading.Thread(target=delete)
-        deleter.start()
+        waiting = threading.Thread(target=run)
+        waiting.start()
         time.sleep(1.0)
-        assert deleter.is_alive(), "the delete must wait for the writer's transaction"
-        writer.commit()
-    deleter.join(30)
-    assert "deleted" not in outcome
-    assert "still named by journal_lines.entry_id" in outcome["refused"]
+        assert waiting.is_alive(), "the second statement must wait for the first transaction"
+        holder.commit()
+    waiting.join(30)
+    assert "done" not in outcome
+    return outcome["refused"]
+
+
+def test_a_delete_waits_for_an_uncommitted_insert_naming_the_row_and_then_fails(pg):
+    """What a foreign key's row lock gives: no orphan when the insert and the delete overlap."""
+    refused = _second_waits_then_fails(pg, LINE, "DELETE FROM journal_entries WHERE id = :e", _entry(pg))
+    assert "still named by journal_lines.entry_id" in refused
 
 
 def test_an_insert_waits_for_an_uncommitted_delete_of_the_row_it_names_and_then_fails(pg):
-    entry = _entry(pg)
-    outcome: dict[str, object] = {}
-    with pg.connect() as deleter:
-        deleter.execute(text("DELETE FROM journal_entries WHERE id = :e"), {"e": entry})  # not committed yet
-
-        def insert() -> None:
-            with pg.connect() as conn:
-                try:
-                    conn.execute(text(LINE), {"e": entry})
-                    conn.commit()
-                    outcome["inserted"] = True
-                except IntegrityError as exc:
-                    outcome["refused"] = str(exc.orig)
-
-        writer = threading.Thread(target=insert)
-        writer.start()
-        time.sleep(1.0)
-        assert writer.is_alive(), "the insert must wait for the deleting transaction"
-        deleter.commit()
-    writer.join(30)
-    assert "inserted" not in outcome
-    assert "names no row of journal_entries" in outcome["refused"]
+    refused = _second_waits_then_fails(pg, "DELETE FROM journal_entries WHERE id = :e", LINE, _entry(pg))
+    assert "names no row of journal_entries" in refused
 
 
 def test_every_listed_reference_is_a_trigger_on_postgresql_and_a_foreign_key_on_sqlite(pg, new_database):
