@@ -83,3 +83,27 @@ def test_copy_text_of_json_lists_keeps_types_apart():
 
     assert [_json_text(v) for v in (["JZ"], ["JZ"], [], [1], [True], ["1"], [{"a": 1}], {"k": "v\\t"})] == [
         '["JZ"]', '["JZ"]', "[]", "[1]", "[true]", '["1"]', '[{"a": 1}]', '{"k": "v\\\\\\\\t"}']
+
+
+def test_ids_taken_at_once_by_two_sessions_are_all_theirs_and_distinct(pg_engine):
+    """next_ids returns the values it took as runs; two sessions taking at once interleave them."""
+    import threading
+
+    from oncobill.ledger.models import JournalEntry
+    from oncobill.ledger.service import next_ids
+
+    taken: dict[str, list[int]] = {}
+
+    def take(name: str) -> None:
+        with unit_of_work(pg_engine) as session:
+            taken[name] = next_ids(session, JournalEntry.__table__, 200_000)
+
+    threads = [threading.Thread(target=take, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    a, b = taken["a"], taken["b"]
+    assert len(a) == len(set(a)) == 200_000 and len(b) == len(set(b)) == 200_000
+    assert not set(a) & set(b) and a == sorted(a) and b == sorted(b)
+    assert max(a + b) - min(a + b) == 399_999  # together exactly what the sequence gave out
