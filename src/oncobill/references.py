@@ -44,8 +44,9 @@ DECLARE
 BEGIN
     -- TG_ARGV: column, referred table, column, referred table, ...; new_rows: the statement's rows
     WHILE i < TG_NARGS LOOP
-        EXECUTE format('SELECT n.%1$I::text FROM new_rows n WHERE n.%1$I IS NOT NULL AND NOT EXISTS '
-                       '(SELECT 1 FROM %2$I r WHERE r.id = n.%1$I) LIMIT 1', TG_ARGV[i], TG_ARGV[i + 1])
+        -- each value once (an entry's postings share their entry and charge line)
+        EXECUTE format('SELECT v::text FROM (SELECT DISTINCT n.%1$I AS v FROM new_rows n WHERE n.%1$I IS NOT NULL) d '
+                       'WHERE NOT EXISTS (SELECT 1 FROM %2$I r WHERE r.id = d.v) LIMIT 1', TG_ARGV[i], TG_ARGV[i + 1])
             INTO missing;
         IF missing IS NOT NULL THEN
             RAISE foreign_key_violation USING
