@@ -285,6 +285,7 @@ class _Poster:
         self.source = f"835 trace {remit.trace_number} set {remit.control_number}"[:120]
         self.known_numbers: set[tuple[int, int, str]] = set()
         self.coverages: dict[int, list[_CoverageRow]] = {}
+        self.next_parties: dict[tuple, tuple[ledger.Party, bool]] = {}
         self.claims_by_id: dict[int, _ClaimRow] = {}  # what posting changed on them is kept here
         self.remit_ids: list[int] = []  # ids taken for this chunk's remit claims, in order
         self.remit_claims: list[dict] = []
@@ -562,7 +563,14 @@ class _Poster:
 
     def next_party(self, claim: _ClaimRow) -> tuple[ledger.Party, bool]:
         """Who the PR share goes to (the next coverage that day, else the patient), and whether
-        this payer is itself a secondary."""
+        this payer is itself a secondary. Asked once per patient, day, coverage and payer: a patient's
+        coverages are read whole and do not change while a set posts."""
+        key = (claim.patient_id, claim.service_from, claim.coverage_id, claim.payer_id, claim.primary)
+        if key not in self.next_parties:
+            self.next_parties[key] = self._next_party(claim)
+        return self.next_parties[key]
+
+    def _next_party(self, claim: _ClaimRow) -> tuple[ledger.Party, bool]:
         on = claim.service_from
         active = sorted((c for c in self.coverages.get(claim.patient_id, []) if c.active_on(on)),
                         key=lambda c: c.priority.rank)
