@@ -68,12 +68,17 @@ def test_the_gil_is_handed_over_often_while_the_writer_runs_and_as_before_after(
     import sys
 
     before = sys.getswitchinterval()
-    with unit_of_work(pg_engine) as session:
-        copies = BackgroundCopies(session)
+    with unit_of_work(pg_engine) as first_session, unit_of_work(pg_engine) as second_session:
+        first = BackgroundCopies(first_session)
+        second = BackgroundCopies(second_session)  # two imports overlapping in one process
         try:
             assert sys.getswitchinterval() == pytest.approx(0.0005)
+            first.close()
+            first.close()  # closing twice leaves only once
+            assert sys.getswitchinterval() == pytest.approx(0.0005)  # the second still runs
         finally:
-            copies.close()
+            first.close()
+            second.close()
     assert sys.getswitchinterval() == before
 
 

@@ -290,6 +290,30 @@ def _copy(dbapi, table, columns: list[str], lines: list[str]) -> None:
             copy.write("\n".join(lines[start:start + 20_000]) + "\n")
 
 
+class _SwitchInterval:
+    """The interpreter's GIL switch interval, shortened while any writer thread runs (imports may
+    overlap in one process, e.g. the API): the first in sets it, the last out restores it."""
+
+    def __init__(self) -> None:
+        self.lock, self.users, self.before = threading.Lock(), 0, 0.005
+
+    def enter(self, interval: float) -> None:
+        with self.lock:
+            if self.users == 0:
+                self.before = sys.getswitchinterval()
+                sys.setswitchinterval(min(interval, self.before))
+            self.users += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.users -= 1
+            if self.users == 0:
+                sys.setswitchinterval(self.before)
+
+
+_SWITCH = _SwitchInterval()
+
+
 class BackgroundCopies:
     """Writes run on one worker thread, in the order submitted, while the caller builds its next rows
     in Python (PostgreSQL only): the server checks and indexes one chunk's rows as the next one is
@@ -309,8 +333,8 @@ class BackgroundCopies:
         self.dbapi = session.connection().connection.driver_connection
         self.error: BaseException | None = None
         self.batches: queue.Queue = queue.Queue(maxsize=depth)
-        self.switch_before = sys.getswitchinterval()
-        sys.setswitchinterval(min(switch, self.switch_before))
+        _SWITCH.enter(switch)
+        self.closed = False
         self.thread = threading.Thread(target=self._run, name="copy", daemon=True)
         self.thread.start()
 
@@ -342,7 +366,9 @@ class BackgroundCopies:
         if self.thread.is_alive():
             self.batches.put(None)
             self.thread.join()
-        sys.setswitchinterval(self.switch_before)
+        if not self.closed:
+            self.closed = True
+            _SWITCH.leave()
 
     def _raise(self) -> None:
         if self.error is not None:  # kept: every later job stays skipped, every later call raises it
