@@ -79,6 +79,17 @@ def db_url(request, new_database) -> str:
     return url
 
 
+@pytest.fixture(scope="module")
+def pg_engine(new_database):
+    """An engine on a migrated PostgreSQL database of the test module's own, for tests whose
+    transactions commit (two connections at once, a writer thread) and must not share the session's."""
+    url = new_database("postgresql")
+    upgrade(url=url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def engine(db_url):
     engine = make_engine(db_url)

@@ -8,19 +8,9 @@ import psycopg
 import pytest
 from sqlalchemy import func, select, text
 
-from oncobill.db import make_engine, unit_of_work
+from oncobill.db import unit_of_work
 from oncobill.ledger.service import BackgroundCopies
-from oncobill.migrations.runner import upgrade
 from oncobill.practice.models import Payer
-
-
-@pytest.fixture(scope="module")
-def pg_engine(new_database):
-    url = new_database("postgresql")
-    upgrade(url=url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
 
 
 def _payer_rows(*codes: str) -> tuple:

@@ -3,9 +3,6 @@ first and is then refused, so a denial is written off (or a deposit confirmed) o
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 from sqlalchemy import func, select
 
@@ -16,6 +13,7 @@ from oncobill.ledger.models import JournalEntry
 from oncobill.migrations.runner import upgrade
 from oncobill.remittance import deposits
 from oncobill.remittance.models import DepositMatch
+from tests.concurrency import race
 from tests.worklists.helpers import ACT_AT, D, billed_claim, clp, denied, post, setup_practice, svc
 
 
@@ -28,34 +26,12 @@ def engine(new_database):
     engine.dispose()
 
 
-def _race(engine, first, second) -> list:
-    """Run *first* in a transaction left open, start *second* in a thread, check it waits, commit."""
-    outcome: list = []
-
-    def other():
-        try:
-            with unit_of_work(engine) as session:
-                outcome.append(second(session))
-        except Exception as exc:  # noqa: BLE001 - the refusal is the expected outcome
-            outcome.append(exc)
-
-    with unit_of_work(engine) as session:
-        first(session)
-        thread = threading.Thread(target=other)
-        thread.start()
-        time.sleep(1.0)
-        assert thread.is_alive() and outcome == [], "the second act did not wait for the first"
-    thread.join(timeout=30)
-    assert not thread.is_alive()
-    return outcome
-
-
 def test_one_write_off_when_two_people_act_at_once(engine):
     with unit_of_work(engine) as session:
         _claim, item = denied(session, setup_practice(session), denial=("CO", "197"), remarks=())
         item_id = item.id
     act = lambda who: lambda s: denials.act(s, item_id, "write_off", actor=who, now=ACT_AT)
-    [second] = _race(engine, act("ana"), act("ben"))
+    [second] = race(engine, act("ana"), act("ben"))
     assert isinstance(second, denials.Refused) and "the item is done (write_off, by ana" in str(second)
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(JournalEntry).where(
@@ -75,7 +51,7 @@ def test_one_confirmation_of_a_deposit_at_once(engine):
         dep = deposits.add_deposit(session, day="2026-11-19", amount=D("200.00"), reference="LOCKBOX",
                                    actor="c", now=ACT_AT).id
     confirm = lambda era: lambda s: deposits.confirm(s, dep, era, actor="c", now=ACT_AT)
-    [second] = _race(engine, confirm(eras[0]), confirm(eras[1]))
+    [second] = race(engine, confirm(eras[0]), confirm(eras[1]))
     assert "already matched" in str(second)
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(DepositMatch)) == 1
@@ -89,7 +65,7 @@ def test_two_reconciliations_at_once_store_each_match_once(engine):
         post(session, [clp(claim, "1", [line], icn="ICN-RQ")], trace="RQ1")
         deposits.add_deposit(session, day="2026-11-19", amount=D("200.00"), reference="RQ1", actor="c", now=ACT_AT)
     run = lambda s: deposits.reconcile(s, actor="c", now=ACT_AT)
-    [second] = _race(engine, run, run)
+    [second] = race(engine, run, run)
     assert "another reconciliation" in str(second)
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(DepositMatch)) == 1
@@ -103,7 +79,7 @@ def test_the_same_bank_file_imported_twice_at_once_adds_its_deposits_once(engine
         setup_practice(session)
     results: list = []
     run = lambda s: results.append(deposits.import_bank_text(s, "nov.csv", CSV, actor="c", now=ACT_AT))
-    _race(engine, run, run)
+    race(engine, run, run)
     assert sorted((len(r.added), r.already) for r in results) == [(0, 4), (4, 0)]
     with unit_of_work(engine) as session:
         assert len(deposits.list_deposits(session)) == 4
