@@ -49,8 +49,8 @@ from oncobill.errors import InvalidInput, NotFound
 from oncobill.errors import require_enum as _enum
 from oncobill.patients.models import Patient
 from oncobill.patients.service import primary_coverage_on
-from oncobill.practice.models import CareSetting, Payer, PayerEnrollment, PayerSetting, ServiceLocation
-from oncobill.practice.service import get_payer, payer_setting
+from oncobill.practice.models import CareSetting, Payer, PayerEnrollment, ServiceLocation
+from oncobill.practice.service import get_payer, payer_setting, settings_in_force
 
 # Payer settings the scrubber reads (resolved as of the claim's first date of service).
 SCRUB_SETTINGS = ("jw_jz_required", "prior_auth_required", "prior_auth_codes", "ndc_required", "retro_billing_days",
@@ -239,17 +239,6 @@ def _mark_encounters_billed(session: Session, encounter_ids: set[int]) -> None:
 
 # -- scrubbing -----------------------------------------------------------------------------------
 
-def _settings(session: Session, payer_id: int, on: date) -> dict:
-    rows = session.scalars(select(PayerSetting).where(PayerSetting.payer_id == payer_id,
-                                                      PayerSetting.effective_from <= on)
-                           .order_by(PayerSetting.effective_from))
-    out = {}
-    for row in rows:
-        if row.effective_to is None or row.effective_to >= on:
-            out[row.key] = row.value
-    return out
-
-
 def _container(line: ClaimLine) -> str | None:
     """What the drug came in (single- or multiple-dose), as charge capture recorded it from the MAR."""
     return line.charge_line.container if line.charge_line else None
@@ -272,7 +261,7 @@ def scrub_view(session: Session, claim: Claim, cache: dict | None = None) -> Scr
     enrollments = cache[key]
     key = ("settings", payer.id, claim.service_from)
     if key not in cache:
-        cache[key] = _settings(session, payer.id, claim.service_from)
+        cache[key] = settings_in_force(session, payer.id, claim.service_from)
     settings = cache[key]
     auth_ids = {line.authorization_id for line in claim.lines if line.authorization_id}
     auths = []

@@ -16,23 +16,14 @@ from sqlalchemy.orm import Session
 
 from oncobill.claims.models import Authorization
 from oncobill.patients.models import Coverage
-from oncobill.practice.models import EnrollmentStatus, Payer, PayerEnrollment, PayerKind, PayerSetting
+from oncobill.practice.models import EnrollmentStatus, Payer, PayerEnrollment, PayerKind
+from oncobill.practice.service import settings_in_force
 
 # Codes the payers' utilization management reviews when they require prior authorization: the
 # antineoplastic drugs and the radiation course (the scrubber's prior_auth edit asks the same).
 AUTH_PATTERNS = ["J9*", "77*", "G6001", "G6002", "G6003", "G6004", "G6005", "G6006", "G6007", "G6008", "G6009",
                  "G6010", "G6011", "G6012", "G6013", "G6014", "G6015", "G6016", "G6017"]
 NO_UNIT_LIMIT = "999999"
-
-
-def _settings(session: Session, payer: Payer, on: date) -> dict:
-    out = {}
-    for row in session.scalars(select(PayerSetting).where(PayerSetting.payer_id == payer.id,
-                                                          PayerSetting.effective_from <= on)
-                               .order_by(PayerSetting.effective_from)):
-        if row.effective_to is None or row.effective_to >= on:
-            out[row.key] = row.value
-    return out
 
 
 def _text(value) -> str:
@@ -46,7 +37,7 @@ def sandbox_config(session: Session, *, on: date, clearinghouse: tuple[str, str]
     out: dict = {"payers": {}}
     if clearinghouse:
         out["clearinghouse"] = {"name": clearinghouse[0], "id": clearinghouse[1]}
-    settings = {p.id: _settings(session, p, on) for p in payers}
+    settings = {p.id: settings_in_force(session, p.id, on) for p in payers}
     for payer in payers:
         s = settings[payer.id]
         entry: dict = {"name": payer.name.upper(), "kind": payer.kind.value, "timely_filing_days": payer.timely_filing_days,

@@ -37,8 +37,9 @@ from oncobill.ledger import service as ledger_service
 from oncobill.ledger.models import JournalLine
 from oncobill.ledger.rules import AR_ACCOUNTS, Account, Party, Refs
 from oncobill.money import ZERO, MoneyError, from_cents, money
-from oncobill.patients.models import Coverage, CoveragePriority, Patient
-from oncobill.practice.models import BillingEntity, Payer, PayerSetting, Provider
+from oncobill.patients.models import Coverage, Patient
+from oncobill.practice.models import BillingEntity, Payer, Provider
+from oncobill.practice.service import settings_in_force
 from oncobill.remittance.models import EraImport, RemitClaim, RemitServiceLine, UnderpaymentItem
 
 ACTS = ("corrected_claim", "new_claim", "appeal", "write_off", "transfer_to_patient", "transfer_to_secondary",
@@ -143,23 +144,15 @@ def _summary(item: DenialWorkItem, pcn: str, payer_code: str, today: date) -> di
             "status": item.status, "resolution": item.resolution}
 
 
-def _settings(session: Session, payer_id: int, on: date) -> dict:
-    rows = session.scalars(select(PayerSetting).where(
-        PayerSetting.payer_id == payer_id, PayerSetting.effective_from <= on,
-        or_(PayerSetting.effective_to.is_(None), PayerSetting.effective_to >= on)).order_by(PayerSetting.effective_from))
-    return {row.key: row.value for row in rows}
-
-
 def payer_terms(session: Session, payer: Payer, on: date) -> PayerTerms:
     """The payer's clocks from its payer settings in force on the date of service."""
-    return PayerTerms.from_settings(payer.name, payer.timely_filing_days, _settings(session, payer.id, on))
+    return PayerTerms.from_settings(payer.name, payer.timely_filing_days, settings_in_force(session, payer.id, on))
 
 
 def _secondary_payer(session: Session, claim: Claim) -> Payer | None:
     """The next payer for a PR amount: the patient's next coverage on the date of service."""
-    order = {CoveragePriority.PRIMARY: 0, CoveragePriority.SECONDARY: 1, CoveragePriority.TERTIARY: 2}
     covs = sorted((c for c in session.scalars(select(Coverage).where(Coverage.patient_id == claim.patient_id))
-                   if c.active_on(claim.service_from)), key=lambda c: order[c.priority])
+                   if c.active_on(claim.service_from)), key=lambda c: c.priority.rank)
     ids = [c.id for c in covs]
     after = covs[ids.index(claim.coverage_id) + 1:] if claim.coverage_id in ids else []
     for cov in after:

@@ -117,9 +117,8 @@ def add_coverage(session: Session, *, patient: Patient, payer_code: str, priorit
 
 def coverages_on(session: Session, *, patient_id: int, on: date) -> list[Coverage]:
     """The patient's coverages in force on a date, in payment order (primary first)."""
-    order = {CoveragePriority.PRIMARY: 0, CoveragePriority.SECONDARY: 1, CoveragePriority.TERTIARY: 2}
     rows = session.scalars(select(Coverage).where(Coverage.patient_id == patient_id)).all()
-    return sorted((c for c in rows if c.active_on(on)), key=lambda c: order[c.priority])
+    return sorted((c for c in rows if c.active_on(on)), key=lambda c: c.priority.rank)
 
 
 def primary_coverage_on(session: Session, *, patient_id: int, on: date) -> Coverage | None:

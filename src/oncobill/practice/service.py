@@ -141,13 +141,39 @@ def set_payer_setting(session: Session, *, payer: Payer, key: str, value: Any, e
 
 def payer_setting(session: Session, *, payer_id: int, key: str, on: date, default: Any = None) -> Any:
     """The value of a payer rule in force on a date (the date of service)."""
-    row = session.scalar(
-        select(PayerSetting)
-        .where(PayerSetting.payer_id == payer_id, PayerSetting.key == key, PayerSetting.effective_from <= on,
-               or_(PayerSetting.effective_to.is_(None), PayerSetting.effective_to >= on))
-        .order_by(PayerSetting.effective_from.desc())
-    )
-    return default if row is None else row.value
+    return settings_in_force(session, payer_id, on).get(key, default)
+
+
+def in_force(rows, on: date) -> dict[str, Any]:
+    """The settings in force on *on* from ``(key, value, effective_from, effective_to)`` rows: where two
+    rows of a key are in force, the later start wins (a new rate replaces the old from its own date)."""
+    out: dict[str, Any] = {}
+    for key, value, start, end in sorted(rows, key=lambda r: r[2]):
+        if start <= on and (end is None or end >= on):
+            out[key] = value
+    return out
+
+
+def settings_in_force(session: Session, payer_id: int, on: date) -> dict[str, Any]:
+    """Every payer rule in force on a date (the date of service), as ``{key: value}``: the one owner of
+    this question (the scrubber, the denial queue, the poster and the sandbox's configuration ask it)."""
+    return PayerSettingsBook(session).in_force(payer_id, on)
+
+
+class PayerSettingsBook:
+    """Payer settings for many questions in one use case: each payer's rows read once, then answered for
+    any date (an 835 or a scrub run asks the same payers thousands of times)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.rows: dict[int, list[tuple[str, Any, date, date | None]]] = {}
+
+    def in_force(self, payer_id: int, on: date) -> dict[str, Any]:
+        if payer_id not in self.rows:
+            self.rows[payer_id] = [tuple(r) for r in self.session.execute(
+                select(PayerSetting.key, PayerSetting.value, PayerSetting.effective_from, PayerSetting.effective_to)
+                .where(PayerSetting.payer_id == payer_id).order_by(PayerSetting.effective_from, PayerSetting.id))]
+        return in_force(self.rows[payer_id], on)
 
 
 def enroll(session: Session, *, provider: Provider, payer: Payer, status: EnrollmentStatus | str,

@@ -42,7 +42,8 @@ from oncobill.ledger.service import (
     update_rows,
 )
 from oncobill.patients.models import Coverage, CoveragePriority
-from oncobill.practice.models import Payer, PayerSetting
+from oncobill.practice.models import Payer
+from oncobill.practice.service import PayerSettingsBook
 from oncobill.remittance import posting
 from oncobill.remittance.matching import BilledLine, match_lines
 from oncobill.remittance.models import (
@@ -758,7 +759,8 @@ class _Worklists:
     def __init__(self, session: Session, era: EraImport, out: SetResult, *, remit_date: date, now: datetime):
         self.session, self.era, self.out, self.remit_date, self.now = session, era, out, remit_date, now
         self.playbook = default_playbook()
-        self.payers: dict[int, tuple[str, int, list[tuple[str, object, date, date | None]]]] = {}
+        self.payers: dict[int, tuple[str, int]] = {}
+        self.settings_book = PayerSettingsBook(session)
         self.terms: dict[tuple[int, date], tuple[PayerTerms, ContractTerms, FeeSource]] = {}
         self.work_rules: dict[tuple[str, str, tuple[str, ...]], bool] = {}
         self.fee_sources: dict[str, FeeSource] = {}
@@ -771,15 +773,10 @@ class _Worklists:
 
     def settings(self, payer_id: int, on: date) -> tuple[str, int, dict]:
         if payer_id not in self.payers:
-            name, filing = self.session.execute(select(Payer.name, Payer.timely_filing_days)
-                                                .where(Payer.id == payer_id)).one()
-            rows = self.session.execute(select(PayerSetting.key, PayerSetting.value, PayerSetting.effective_from,
-                                               PayerSetting.effective_to).where(PayerSetting.payer_id == payer_id)
-                                        .order_by(PayerSetting.effective_from)).all()
-            self.payers[payer_id] = (name, filing, [tuple(r) for r in rows])
-        name, filing, rows = self.payers[payer_id]
-        in_force = {key: value for key, value, start, end in rows if start <= on and (end is None or end >= on)}
-        return name, filing, in_force  # ordered by effective_from: the latest start wins
+            self.payers[payer_id] = self.session.execute(select(Payer.name, Payer.timely_filing_days)
+                                                         .where(Payer.id == payer_id)).one()
+        name, filing = self.payers[payer_id]
+        return name, filing, self.settings_book.in_force(payer_id, on)
 
     def fee_source(self, payer: str, settings: dict) -> FeeSource:
         """The practice's contract table when the payer's ``contract_fee_table`` setting names one (a CSV
