@@ -16,15 +16,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import ARRAY, any_, bindparam, case, cast, func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from oncobill.claims import lifecycle
 from oncobill.claims.models import Claim, ClaimLine, ClaimStatus, ClaimStatusEvent
+from oncobill.db import among
 from oncobill.denials.models import DenialWorkItem
-from oncobill.denials.playbook import NO_WORK, default_playbook
-from oncobill.denials.rules import ClaimFacts, DeniedLine, PayerTerms, WorkItem, route
 from oncobill.errors import InvalidInput
 from oncobill.fileio import read_input
 from oncobill.ledger import rules as ledger
@@ -43,7 +42,6 @@ from oncobill.ledger.service import (
 )
 from oncobill.patients.models import Coverage, CoveragePriority
 from oncobill.practice.models import Payer
-from oncobill.practice.service import PayerSettingsBook
 from oncobill.remittance import posting
 from oncobill.remittance.matching import BilledLine, match_lines
 from oncobill.remittance.models import (
@@ -58,16 +56,8 @@ from oncobill.remittance.models import (
     RemitWorkItem,
     UnderpaymentItem,
 )
-from oncobill.remittance.rules import balancing_problems, claim_denials
-from oncobill.remittance.underpayments import (
-    ContractFeeTable,
-    ContractTerms,
-    Fee,
-    FeeSource,
-    SandboxMedicareFees,
-    indexed_paid_lines,
-    review_underpayments,
-)
+from oncobill.remittance.routing import WorklistFeed
+from oncobill.remittance.rules import balancing_problems
 from oncobill.x12 import X12Error, read
 from oncobill.x12.fast835 import fast_remittances
 from oncobill.x12.remit835 import ClaimPayment, Remittance, read_remittance
@@ -266,14 +256,6 @@ class _CoverageRow:
         return self.effective_date <= day and (self.end_date is None or day <= self.end_date)
 
 
-def _among(session: Session, column, values: list):
-    """``column IN values``: one array parameter on PostgreSQL (a thousand placeholders cost more to
-    send and parse than the query itself), a plain IN elsewhere."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(cast(bindparam(None, list(values), type_=ARRAY(column.type)), ARRAY(column.type)))
-    return column.in_(values)
-
-
 class _Poster:
     """Posts the claims of one set. Claims, lines and coverages are read as rows, one query per chunk;
     what posting writes (remit claims, payer claim numbers, status moves and events, entries, remit
@@ -297,7 +279,7 @@ class _Poster:
         # What each CLP said, kept verbatim (remit_service_lines, remit_adjustments): per remit claim id,
         # its payment, the claim line each SVC was matched to (None: unmatched or a reversal) and the claim.
         self.details: list[tuple[int, ClaimPayment, list[tuple[int | None, str]], _ClaimRow | None]] = []
-        self.worklists = _Worklists(session, era, out, remit_date=self.effective, now=now)
+        self.worklists = WorklistFeed(session, era, out, remit_date=self.effective, now=now)
         self.remit_payer_id: int | None = session.scalar(
             select(Payer.id).where(Payer.payer_id == payer_key(remit)).order_by(Payer.id).limit(1))
         self.copies: BackgroundCopies | None = None  # PostgreSQL: COPYs on a worker thread
@@ -318,7 +300,7 @@ class _Poster:
         """The claims of a chunk (by CLP01, or by id) with their lines, payer claim numbers and their
         patients' coverages, each in one query."""
         session = self.session
-        where = _among(session, Claim.patient_control_number, numbers) if ids is None else _among(session, Claim.id, ids)
+        where = among(session, Claim.patient_control_number, numbers) if ids is None else among(session, Claim.id, ids)
         found: dict[str, _ClaimRow] = {}
         by_id: dict[int, _ClaimRow] = {}
         for row in session.execute(
@@ -335,19 +317,19 @@ class _Poster:
                 select(ClaimLine.id, ClaimLine.claim_id, ClaimLine.charge_line_id, ClaimLine.line_control_number,
                        ClaimLine.code, ClaimLine.modifier1, ClaimLine.modifier2, ClaimLine.modifier3,
                        ClaimLine.modifier4, ClaimLine.service_date, ClaimLine.units, ClaimLine.charge)
-                .where(_among(session, ClaimLine.claim_id, claim_ids)).order_by(ClaimLine.claim_id, ClaimLine.line_number)):
+                .where(among(session, ClaimLine.claim_id, claim_ids)).order_by(ClaimLine.claim_id, ClaimLine.line_number)):
             by_id[r[1]].lines.append(BilledLine(r[0], r[2], r[3], r[4], tuple(filter(None, r[5:9])), r[9], r[10],
                                                 r[11]))
         self.known_numbers.update(tuple(row) for row in session.execute(
             select(PayerClaimNumber.claim_id, PayerClaimNumber.payer_id, PayerClaimNumber.payer_claim_number)
-            .where(_among(session, PayerClaimNumber.claim_id, claim_ids))))
+            .where(among(session, PayerClaimNumber.claim_id, claim_ids))))
         patients = list({c.patient_id for c in by_id.values()} - self.coverages.keys())
         if patients:
             for p in patients:
                 self.coverages[p] = []
             for r in session.execute(select(Coverage.patient_id, Coverage.id, Coverage.payer_id, Coverage.priority,
                                             Coverage.effective_date, Coverage.end_date)
-                                     .where(_among(session, Coverage.patient_id, patients)).order_by(Coverage.id)):
+                                     .where(among(session, Coverage.patient_id, patients)).order_by(Coverage.id)):
                 self.coverages[r[0]].append(_CoverageRow(*r[1:]))
         return found
 
@@ -736,151 +718,6 @@ class _Poster:
                 era_import_id=self.era.id, reason=plb.reason[:2], reference=plb.reference[:50], amount=plb.amount,
                 journal_entry_id=entry.id, claim_id=linked))
             self.out.provider_adjustments += plb.amount
-
-
-class _CachedFees:
-    """A fee source asked once per code, modifiers, setting and day (an 835 repeats them thousands of times)."""
-
-    def __init__(self, source: FeeSource):
-        self.source, self.seen = source, {}
-
-    def fee(self, code: str, modifiers: tuple[str, ...], place_of_service: str, on: date) -> Fee | None:
-        key = (code, modifiers, place_of_service, on)
-        if key not in self.seen:
-            self.seen[key] = self.source.fee(code, modifiers, place_of_service, on)
-        return self.seen[key]
-
-
-class _Worklists:
-    """Denial work items and underpayment findings of the claims of one set, routed as they are posted
-    and stored in bulk (one insert per chunk). Payer terms are the settings in force on the date of
-    service (as ``practice.service.payer_setting`` reads them), read once per payer and set."""
-
-    def __init__(self, session: Session, era: EraImport, out: SetResult, *, remit_date: date, now: datetime):
-        self.session, self.era, self.out, self.remit_date, self.now = session, era, out, remit_date, now
-        self.playbook = default_playbook()
-        self.payers: dict[int, tuple[str, int]] = {}
-        self.settings_book = PayerSettingsBook(session)
-        self.terms: dict[tuple[int, date], tuple[PayerTerms, ContractTerms, FeeSource]] = {}
-        self.work_rules: dict[tuple[str, str, tuple[str, ...]], bool] = {}
-        self.fee_sources: dict[str, FeeSource] = {}
-
-    def needs_work(self, group: str, carc: str, rarcs: tuple[str, ...]) -> bool:
-        key = (group, carc, rarcs)
-        if key not in self.work_rules:
-            self.work_rules[key] = self.playbook.rule_for(group, carc, rarcs).action not in NO_WORK
-        return self.work_rules[key]
-
-    def settings(self, payer_id: int, on: date) -> tuple[str, int, dict]:
-        if payer_id not in self.payers:
-            self.payers[payer_id] = self.session.execute(select(Payer.name, Payer.timely_filing_days)
-                                                         .where(Payer.id == payer_id)).one()
-        name, filing = self.payers[payer_id]
-        return name, filing, self.settings_book.in_force(payer_id, on)
-
-    def fee_source(self, payer: str, settings: dict) -> FeeSource:
-        """The practice's contract table when the payer's ``contract_fee_table`` setting names one (a CSV
-        path), else the bundled Medicare schedule (times ``contract_percent_of_medicare``)."""
-        table = settings.get("contract_fee_table")
-        key = str(table) if table else ""
-        if key not in self.fee_sources:
-            if not table:
-                self.fee_sources[key] = _CachedFees(SandboxMedicareFees())
-            else:
-                path = Path(str(table))
-                try:
-                    text = path.read_text(encoding="utf-8")
-                except OSError as exc:
-                    raise InvalidInput(f"payer {payer}: setting contract_fee_table",
-                                       f"{path} cannot be read ({exc.strerror or exc})") from None
-                self.fee_sources[key] = _CachedFees(ContractFeeTable.from_csv(text, source=path.name))
-        return self.fee_sources[key]
-
-    def terms_for(self, payer_id: int, on: date) -> tuple[PayerTerms, ContractTerms, FeeSource]:
-        key = (payer_id, on)
-        if key not in self.terms:
-            name, filing, settings = self.settings(payer_id, on)
-            self.terms[key] = (PayerTerms.from_settings(name, filing, settings),
-                               ContractTerms.from_settings(name, settings), None)
-        payer_terms, contract, fees = self.terms[key]
-        if fees is None:  # the fee schedule is loaded only when a paid line needs it
-            name, _, settings = self.settings(payer_id, on)
-            fees = self.fee_source(name, settings)
-            self.terms[key] = (payer_terms, contract, fees)
-        return payer_terms, contract, fees
-
-    def route(self, line: DeniedLine, facts: ClaimFacts, terms: PayerTerms) -> tuple[WorkItem, str]:
-        """The playbook's work item and the words for its due date. A payer without an appeal window
-        setting still gets its item (queue, action, owner): the due date is then the other clocks'
-        (or none), and the reason says which setting is missing."""
-        try:
-            item = route(line, facts, terms, remit_date=self.remit_date, playbook=self.playbook)
-            return item, item.due_reason
-        except InvalidInput as exc:
-            if terms.appeal_window_days is not None or "appeal_window_days" not in exc.reason:
-                raise
-        item = route(line, facts, replace(terms, appeal_window_days=36500), remit_date=self.remit_date,
-                     playbook=self.playbook)
-        clocks = tuple(c for c in item.clocks if c.name != "appeal window")
-        item = replace(item, clocks=clocks, due_date=min((c.deadline for c in clocks), default=None))
-        missing = f"appeal window unknown: payer {terms.name} has no appeal_window_days setting"
-        return item, (f"{item.due_reason}; {missing}" if clocks else missing)
-
-    def accepted_on(self, claim_ids: list[int]) -> dict[int, date]:
-        """The day each claim was first accepted by the payer (277CA): CO-29's proof of timely filing."""
-        if not claim_ids:
-            return {}
-        rows = self.session.execute(
-            select(ClaimStatusEvent.claim_id, func.min(ClaimStatusEvent.at))
-            .where(_among(self.session, ClaimStatusEvent.claim_id, claim_ids),
-                   ClaimStatusEvent.to_status == S.PAYER_ACCEPTED)
-            .group_by(ClaimStatusEvent.claim_id))
-        return {claim_id: at.date() for claim_id, at in rows}
-
-    def store(self, routed: list[tuple[int, ClaimPayment, _ClaimRow, list[tuple[int, int | None]]]], bulk) -> None:
-        """Route the denials and review the paid lines of the chunk's CLPs; insert what needs work."""
-        denials, short = [], []
-        found = [claim_denials(cp, self.needs_work) for _, cp, _, _ in routed]
-        accepted = self.accepted_on(list({claim.id for (_, _, claim, _), f in zip(routed, found) if f}))
-        for (remit_claim_id, cp, claim, stored), denied in zip(routed, found):
-            if denied:
-                payer_terms = self.terms_for(claim.payer_id, claim.service_from)[0]
-                facts = ClaimFacts(claim.patient_control_number, claim.service_from,
-                                   payer_claim_number=cp.payer_claim_control_number or claim.payer_claim_number,
-                                   payer_accepted_on=accepted.get(claim.id))
-            for index, line in denied:
-                line_id, claim_line_id = stored[index] if index is not None else (None, None)
-                if index is not None and claim_line_id is None:
-                    continue  # an unmatched line is in the remit work queue: matched first, then worked
-                item, due_reason = self.route(line, facts, payer_terms)
-                if not item.needs_work:
-                    continue
-                procedure = ":".join((line.code, *line.modifiers)) if line.code else ""
-                denials.append({
-                    "era_import_id": self.era.id, "remit_claim_id": remit_claim_id, "remit_service_line_id": line_id,
-                    "claim_id": claim.id, "claim_line_id": claim_line_id, "payer_id": claim.payer_id,
-                    "group_code": item.group, "carc": item.carc[:5], "rarcs": list(item.rarcs),
-                    "amount": item.amount, "procedure": procedure[:60], "partial": item.partial,
-                    "queue": item.queue[:40], "action": item.action.value, "owner": item.owner.value,
-                    "patient_billable": item.patient_billable.value, "due_date": item.due_date,
-                    "due_reason": due_reason[:300], "reason": item.reason[:1000], "fix": item.fix[:1000],
-                    "route": item.route[:300], "status": "open", "created_at": self.now, "note": ""})
-            paid = [(i, pl) for i, pl in indexed_paid_lines(cp) if stored[i][1] is not None]
-            if not paid:
-                continue
-            _, contract, fees = self.terms_for(claim.payer_id, claim.service_from)
-            where = {id(pl): stored[i] for i, pl in paid}
-            for finding in review_underpayments([pl for _, pl in paid], contract, fees).findings:
-                line_id, claim_line_id = where[id(finding.line)]
-                short.append({
-                    "remit_service_line_id": line_id, "claim_id": claim.id, "claim_line_id": claim_line_id,
-                    "payer_id": claim.payer_id, "allowed": finding.actual_allowed,
-                    "expected": finding.expected_allowed, "shortfall": finding.difference,
-                    "basis": finding.explanation[:300], "status": "open", "created_at": self.now, "note": ""})
-        bulk(DenialWorkItem.__table__, denials)
-        bulk(UnderpaymentItem.__table__, short)
-        self.out.denials_routed += len(denials)
-        self.out.underpayments += len(short)
 
 
 def _verbatim(cp: ClaimPayment, segment_id: str) -> list[str] | None:
