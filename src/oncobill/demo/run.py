@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import MetaData, func, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from oncobill.claims.models import Claim
@@ -33,7 +33,7 @@ from oncobill.demo.population import build_population
 from oncobill.demo.practice import build_practice
 from oncobill.errors import OncoBillError
 from oncobill.ledger import service as ledger
-from oncobill.migrations.runner import alembic_config, upgrade
+from oncobill.migrations.runner import upgrade
 from oncobill.models import BillingEntity, Coverage, Patient, Payer, PayerEnrollment, Provider, TreatmentPlan
 from oncobill.reports.kpis import kpis
 
@@ -53,8 +53,6 @@ class DemoRun:
 
 def reset_database(url: str) -> Engine:
     """Drop the demo schema and migrate from empty; refuses a database holding a non-demo practice."""
-    from alembic import command
-
     engine = make_engine(url)
     if "billing_entities" in inspect(engine).get_table_names():
         with engine.connect() as conn:
@@ -62,9 +60,21 @@ def reset_database(url: str) -> Engine:
         if any("(demo)" not in name for name in names):
             raise OncoBillError(f"refusing to reset {engine.url.render_as_string(hide_password=True)}: it holds "
                                 f"a practice that is not the demo ({', '.join(names)})")
-        command.downgrade(alembic_config(url), "base")
+        _drop_everything(engine)
     upgrade(url=url)
     return engine
+
+
+def _drop_everything(engine: Engine) -> None:
+    """Empty the demo's database. Not a downgrade: migration 0007 refuses to go back over the remittance
+    entries a demo month posts (they cannot be split again), so a second ``make demo`` failed there."""
+    schema = MetaData()
+    schema.reflect(engine)
+    with engine.begin() as conn:
+        schema.drop_all(conn)  # every table, alembic_version included, in foreign-key order
+        if conn.dialect.name == "postgresql":  # the per-statement reference checks' functions (migration 0008)
+            for function in ("oncobill_check_references", "oncobill_keep_referenced", "oncobill_keep_id"):
+                conn.execute(text(f"DROP FUNCTION IF EXISTS {function}() CASCADE"))
 
 
 def month_end(month_start: date) -> date:
