@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
+from oncobill import bulk
 from oncobill.charges.models import ChargeLine, Encounter, EncounterStatus
 from oncobill.claims.models import Claim, ClaimForm, ClaimLine, ClaimStatus
 from oncobill.db import make_engine, unit_of_work
@@ -184,7 +185,7 @@ def _time_copies(backend: int) -> dict[str, list]:
     """The backend's CPU around each COPY (they run one at a time on the poster's writer thread):
     table name -> [seconds, rows], filled as the import runs."""
     totals: dict[str, list] = {}
-    plain = ledger._copy
+    plain = bulk._copy
 
     def timed(dbapi, table, columns, lines):
         before = _cpu_seconds(backend)
@@ -193,7 +194,7 @@ def _time_copies(backend: int) -> dict[str, list]:
         entry[0] += _cpu_seconds(backend) - before
         entry[1] += len(lines)
 
-    ledger._copy = timed
+    bulk._copy = timed
     return totals
 
 

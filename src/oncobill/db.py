@@ -7,13 +7,14 @@ A use case owns its transaction: services flush, callers commit (see :func:`unit
 
 from __future__ import annotations
 
+import enum
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import ARRAY, BigInteger, MetaData, any_, bindparam, cast, create_engine, event
+from sqlalchemy import ARRAY, BigInteger, Enum, MetaData, any_, bindparam, cast, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -66,6 +67,18 @@ class Quantity(TypeDecorator):
 
     def process_result_value(self, value: int | None, dialect) -> Decimal | None:
         return None if value is None else (Decimal(value) / self._SCALE).normalize()
+
+
+def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a CHECK constraint, storing the enum's values."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda cls: [m.value for m in cls],
+    )
 
 
 def database_url() -> str:

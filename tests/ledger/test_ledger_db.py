@@ -15,6 +15,7 @@ from oncobill.ledger import rules as L
 from oncobill.ledger import service as ledger
 from oncobill.ledger.models import JournalEntry, JournalLine
 from oncobill.patients import service as patients
+from oncobill.reports.ledger_check import broken_references
 from tests.factories import small_practice
 
 DOS = date(2026, 10, 6)
@@ -131,7 +132,7 @@ def test_ledger_check_finds_postings_whose_references_are_wrong(session):
     lines, payer_ids = _setup(session)
     refs = L.Refs(patient_id=lines[0].encounter.patient_id, charge_line_id=lines[0].id)
     entry = ledger.post(session, L.payer_payment(refs, payer_ids[0], "100.00"), effective_date=DOS, actor="t")
-    assert ledger.broken_references(session) == []
+    assert broken_references(session) == []
     other_patient = lines[2].encounter.patient_id
     cash, ar = entry.lines
     nested = session.begin_nested()
@@ -139,17 +140,17 @@ def test_ledger_check_finds_postings_whose_references_are_wrong(session):
         ar.patient_id = other_patient  # names another patient than its charge line's
         cash.payer_id = 987654  # a payer that does not exist
         session.flush()
-        found = {(b["posting"], b["problem"]) for b in ledger.broken_references(session)}
+        found = {(b["posting"], b["problem"]) for b in broken_references(session)}
         assert found == {(ar.id, "patient differs from the charge line's"), (cash.id, "no such payer")}
         ar.payer_id = None
         cash.payer_id, ar.patient_id, ar.claim_id, ar.claim_line_id = payer_ids[0], lines[0].encounter.patient_id, 424242, 434343
         session.flush()
-        found = {(b["posting"], b["problem"]) for b in ledger.broken_references(session)}
+        found = {(b["posting"], b["problem"]) for b in broken_references(session)}
         assert found == {(ar.id, "no such claim"), (ar.id, "no such claim line"),
                          (ar.id, "an A/R-with-payer posting names no payer")}
     finally:
         nested.rollback()
-    assert ledger.broken_references(session) == []
+    assert broken_references(session) == []
 
 
 def test_every_posting_keeps_its_reason(session):

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oncobill.db import Base, Money, Quantity
+from oncobill.db import Base, Money, Quantity, str_enum
 from oncobill.patients.models import Patient
-from oncobill.practice.models import Provider, ServiceLocation, str_enum
+from oncobill.practice.models import Provider, ServiceLocation
 
 
 class EncounterStatus(str, enum.Enum):

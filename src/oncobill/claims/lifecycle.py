@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from oncobill.bulk import insert_rows, update_rows
 from oncobill.claims.models import Claim, ClaimStatus, ClaimStatusEvent
 from oncobill.errors import InvalidInput
 
@@ -113,8 +114,6 @@ def move_many(session, moves: list[Move], *, actor: str, at: datetime) -> None:
     same events as :func:`transition`, written with one bulk update and one bulk insert. Claims
     loaded in the session are expired so they read their new status and events. An illegal move
     raises before anything is written."""
-    from oncobill.ledger.service import insert_rows, update_rows
-
     final, events = plan_moves(moves, actor=actor, at=at)
     if not final:
         return

@@ -22,9 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oncobill.charges.models import ChargeLine, ServiceLineColumns
-from oncobill.db import Base, Money
+from oncobill.db import Base, Money, str_enum
 from oncobill.patients.models import Coverage, Patient
-from oncobill.practice.models import BillingEntity, Payer, Provider, ServiceLocation, str_enum
+from oncobill.practice.models import BillingEntity, Payer, Provider, ServiceLocation
 
 
 class ClaimStatus(str, enum.Enum):

@@ -13,6 +13,7 @@ from oncobill.money import ZERO
 from oncobill.patients.service import get_patient
 from oncobill.practice.models import Payer
 from oncobill.practice.service import get_payer
+from oncobill.reports.ledger_check import broken_references
 
 app = typer.Typer(help="The double-entry ledger.", no_args_is_help=True)
 
@@ -75,7 +76,7 @@ def check(as_json: bool = JSON_OPTION) -> None:
         data = {
             "unbalanced_entries": [{"entry": e, "difference": d} for e, d in ledger.unbalanced_entries(session)],
             "trial_balance_total": sum(ledger.trial_balance(session).values(), ZERO),
-            "broken_references": ledger.broken_references(session),
+            "broken_references": broken_references(session),
         }
     data["ok"] = not data["unbalanced_entries"] and data["trial_balance_total"] == ZERO and not data["broken_references"]
     if as_json:

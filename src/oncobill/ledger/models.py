@@ -8,9 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Date, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oncobill.db import Base, Money
+from oncobill.db import Base, Money, str_enum
 from oncobill.ledger.rules import Account, EntryKind
-from oncobill.practice.models import str_enum
 
 
 class JournalEntry(Base):
@@ -37,8 +36,8 @@ class JournalLine(Base):
 
     Only the entry and the charge line are foreign keys (on PostgreSQL checked once per statement,
     ``oncobill.references``); payer, patient, claim and claim line repeat what the charge line and the
-    entry already say and are checked by ``ledger.service.broken_references`` (``oncobill ledger
-    check``) instead of once per row: an 835 writes a million postings."""
+    entry already say and are checked by ``reports.ledger_check.broken_references`` (``oncobill
+    ledger check``) instead of once per row: an 835 writes a million postings."""
 
     __tablename__ = "journal_lines"
 

@@ -1,28 +1,27 @@
-"""Ledger use cases: post a balanced entry, reverse one, and derive balances with SQL sums.
+"""Ledger use cases: post a balanced entry (one, or many at once through ``oncobill.bulk``), reverse
+one, and derive balances with SQL sums.
 
 Services flush but never commit: the calling use case owns the transaction.
 """
 
 from __future__ import annotations
 
-import enum
-import json
-import queue
-import sys
-import threading
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, TypeDecorator, func, insert, select, type_coerce
+from sqlalchemy import BigInteger, column, func, select, table, type_coerce
 from sqlalchemy.orm import Session
 
+from oncobill.bulk import NULL_FIELD, cents_field, copy_text, insert_rows, next_ids, text_field
 from oncobill.errors import InvalidInput, NotFound
 from oncobill.ledger.models import JournalEntry, JournalLine
 from oncobill.ledger.rules import AR_ACCOUNTS, Account, EntryDraft, Posting, reversal
-from oncobill.money import ZERO, from_cents, to_cents
+from oncobill.money import ZERO, from_cents
 
 # Sums are taken over the stored integer cents and converted once (PostgreSQL sums bigint as numeric).
 _CENTS = type_coerce(JournalLine.amount, BigInteger)
+# The claim lines a claim balance sums over, named as a plain table: the ledger imports no stage.
+_CLAIM_LINES = table("claim_lines", column("id"), column("claim_id"), column("charge_line_id"))
 
 
 def post(session: Session, draft: EntryDraft, *, effective_date: date, actor: str,
@@ -96,9 +95,7 @@ def charge_line_balance(session: Session, charge_line_id: int) -> Decimal:
 
 def claim_line_balance(session: Session, claim_line_id: int) -> Decimal:
     """A claim line's balance is the balance of the charge line it bills."""
-    from oncobill.claims.models import ClaimLine
-
-    line = session.get(ClaimLine, claim_line_id)
+    line = session.execute(select(_CLAIM_LINES.c.charge_line_id).where(_CLAIM_LINES.c.id == claim_line_id)).first()
     if line is None:
         raise NotFound("claim line", claim_line_id)
     if line.charge_line_id is None:
@@ -107,9 +104,7 @@ def claim_line_balance(session: Session, claim_line_id: int) -> Decimal:
 
 
 def claim_balance(session: Session, claim_id: int) -> Decimal:
-    from oncobill.claims.models import ClaimLine
-
-    line_ids = select(ClaimLine.charge_line_id).where(ClaimLine.claim_id == claim_id)
+    line_ids = select(_CLAIM_LINES.c.charge_line_id).where(_CLAIM_LINES.c.claim_id == claim_id)
     return _sum(session, *_ar(JournalLine.charge_line_id.in_(line_ids)))
 
 
@@ -157,67 +152,8 @@ def unbalanced_entries(session: Session) -> list[tuple[int, Decimal]]:
     return [(entry_id, from_cents(cents)) for entry_id, cents in rows]
 
 
-def broken_references(session: Session) -> list[dict]:
-    """Postings whose payer, patient, claim or claim line do not exist or do not agree with their charge
-    line (those columns carry no foreign key, so that an 835 can post a million rows; this is their
-    check, run by ``oncobill ledger check``). Empty unless someone wrote around the ledger."""
-    from sqlalchemy import and_, exists, literal, or_, union_all
-
-    from oncobill.charges.models import ChargeLine, Encounter
-    from oncobill.claims.models import Claim, ClaimLine
-    from oncobill.patients.models import Patient
-    from oncobill.practice.models import Payer
-
-    JL = JournalLine
-
-    def missing(column, table, what: str):
-        return (select(JL.id, JL.entry_id, literal(what))
-                .where(column.is_not(None), ~exists().where(table.id == column)))
-
-    checks = [
-        missing(JL.payer_id, Payer, "no such payer"),
-        missing(JL.patient_id, Patient, "no such patient"),
-        missing(JL.claim_id, Claim, "no such claim"),
-        missing(JL.claim_line_id, ClaimLine, "no such claim line"),
-        select(JL.id, JL.entry_id, literal("patient differs from the charge line's"))
-        .join(ChargeLine, ChargeLine.id == JL.charge_line_id).join(Encounter, Encounter.id == ChargeLine.encounter_id)
-        .where(JL.patient_id.is_not(None), Encounter.patient_id != JL.patient_id),
-        select(JL.id, JL.entry_id, literal("claim line is not on the claim, or bills another charge line"))
-        .join(ClaimLine, ClaimLine.id == JL.claim_line_id)
-        .where(or_(and_(JL.claim_id.is_not(None), ClaimLine.claim_id != JL.claim_id),
-                   and_(JL.charge_line_id.is_not(None), ClaimLine.charge_line_id.is_not(None),
-                        ClaimLine.charge_line_id != JL.charge_line_id))),
-        select(JL.id, JL.entry_id, literal("an A/R-with-payer posting names no payer"))
-        .where(JL.account == Account.AR_PAYER, JL.payer_id.is_(None)),
-    ]
-    rows = session.execute(union_all(*checks).order_by("id"))
-    return [{"posting": posting, "entry": entry, "problem": problem} for posting, entry, problem in rows]
-
-
 def is_balanced(session: Session) -> bool:
     return not unbalanced_entries(session) and sum(trial_balance(session).values(), ZERO) == ZERO
-
-
-def next_ids(session: Session, table, n: int) -> list[int]:
-    """*n* ids for rows inserted in bulk: from the sequence on PostgreSQL; on SQLite (one writer at a
-    time, so nobody else takes them) the ones after the highest."""
-    if n == 0:
-        return []
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy import text
-
-        # Taken one by one (other sessions may take some between ours), returned as runs of
-        # consecutive values: a few rows for half a million ids instead of half a million rows.
-        runs = session.execute(text(
-            f"SELECT min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM "
-            f"(SELECT nextval('{table.name}_id_seq') AS id FROM generate_series(1, :n)) taken) numbered "
-            f"GROUP BY run ORDER BY 1"), {"n": n})
-        ids: list[int] = []
-        for first, last in runs:
-            ids.extend(range(first, last + 1))
-        return ids
-    top = session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
-    return list(range(top + 1, top + n + 1))
 
 
 def post_many(session: Session, drafts: list[EntryDraft], *, effective_date: date, actor: str,
@@ -253,294 +189,25 @@ def entry_copies(ids: list[int], drafts: list[EntryDraft], *, effective_date: da
                  source: str | None, posted_at: datetime) -> list[tuple]:
     """The entries (with the *ids* taken for them) and their postings as two COPY jobs (table, columns,
     lines of text), written straight from the drafts (the hot path of an 835: four postings a line);
-    the same values :func:`copy_rows` would write."""
-    n = _NULL
-    common = "\t".join([effective_date.isoformat(), posted_at.isoformat(), _text(actor),
-                        n if source is None else _text(source)])
+    the same values :func:`oncobill.bulk.copy_rows` would write."""
+    n = NULL_FIELD
+    common = "\t".join([effective_date.isoformat(), posted_at.isoformat(), text_field(actor),
+                        n if source is None else text_field(source)])
     entries, lines = [], []
     accounts = {a: a.value for a in Account}
     for entry_id, d in zip(ids, drafts):
-        entries.append(f"{entry_id}\t{d.kind.value}\t{n if d.memo is None else _text(d.memo)}\t"
-                       f"{n if d.reason_code is None else _text(d.reason_code)}\t"
+        entries.append(f"{entry_id}\t{d.kind.value}\t{n if d.memo is None else text_field(d.memo)}\t"
+                       f"{n if d.reason_code is None else text_field(d.reason_code)}\t"
                        f"{n if d.reverses_entry_id is None else d.reverses_entry_id}\t{common}")
         refs, refs_text = None, ""
         for p in d.postings:
             if (p.patient_id, p.charge_line_id, p.claim_line_id, p.claim_id) != refs:  # an entry's postings share them
                 refs = (p.patient_id, p.charge_line_id, p.claim_line_id, p.claim_id)
                 refs_text = "\t".join([n if r is None else str(r) for r in refs])
-            lines.append(f"{entry_id}\t{accounts[p.account]}\t{_cents(p.amount)}\t"
-                         f"{n if p.reason_code is None else _text(p.reason_code)}\t"
+            lines.append(f"{entry_id}\t{accounts[p.account]}\t{cents_field(p.amount)}\t"
+                         f"{n if p.reason_code is None else text_field(p.reason_code)}\t"
                          f"{n if p.payer_id is None else p.payer_id}\t{refs_text}")
     return [(JournalEntry.__table__, ["id", "kind", "memo", "reason_code", "reverses_entry_id", "effective_date",
                                       "posted_at", "actor", "source"], entries),
             (JournalLine.__table__, ["entry_id", "account", "amount", "reason_code", "payer_id", "patient_id",
                                      "charge_line_id", "claim_line_id", "claim_id"], lines)]
-
-
-def copy_text(session: Session, table, columns: list[str], lines: list[str]) -> None:
-    """COPY rows already written in PostgreSQL's text format (tab-separated, ``\\N`` for NULL)."""
-    _copy(session.connection().connection.driver_connection, table, columns, lines)
-
-
-def _copy(dbapi, table, columns: list[str], lines: list[str]) -> None:
-    if not lines:
-        return
-    with dbapi.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-        for start in range(0, len(lines), 20_000):
-            copy.write("\n".join(lines[start:start + 20_000]) + "\n")
-
-
-class _SwitchInterval:
-    """The interpreter's GIL switch interval, shortened while any writer thread runs (imports may
-    overlap in one process, e.g. the API): the first in sets it, the last out restores it."""
-
-    def __init__(self) -> None:
-        self.lock, self.users, self.before = threading.Lock(), 0, 0.005
-
-    def enter(self, interval: float) -> None:
-        with self.lock:
-            if self.users == 0:
-                self.before = sys.getswitchinterval()
-                sys.setswitchinterval(min(interval, self.before))
-            self.users += 1
-
-    def leave(self) -> None:
-        with self.lock:
-            self.users -= 1
-            if self.users == 0:
-                sys.setswitchinterval(self.before)
-
-
-_SWITCH = _SwitchInterval()
-
-
-class BackgroundCopies:
-    """Writes run on one worker thread, in the order submitted, while the caller builds its next rows
-    in Python (PostgreSQL only): the server checks and indexes one chunk's rows as the next one is
-    built. A job is a COPY (table, columns, lines of text) or a callable given the driver connection
-    (e.g. a bulk UPDATE from :func:`update_job`). Same connection, same transaction: a statement the
-    caller runs meanwhile waits for the job in progress (psycopg's connection lock), so a caller that
-    reads what the jobs write calls :meth:`wait` first. At most *depth* batches wait in line (then
-    :meth:`submit` blocks), which bounds the memory of rows not yet sent. A failed job is raised by
-    the next :meth:`submit` or :meth:`wait` (later jobs are skipped), so the caller's transaction is
-    rolled back as with a write in line; :meth:`close` ends the thread.
-
-    While it runs, the interpreter hands the GIL over every *switch* seconds instead of every 5 ms:
-    the worker needs the GIL each time the server has taken the COPY data sent so far, and with the
-    caller busy building rows it would otherwise wait up to 5 ms each time while the server idles."""
-
-    def __init__(self, session: Session, depth: int = 2, switch: float = 0.0005):
-        self.dbapi = session.connection().connection.driver_connection
-        self.error: BaseException | None = None
-        self.batches: queue.Queue = queue.Queue(maxsize=depth)
-        _SWITCH.enter(switch)
-        self.closed = False
-        self.thread = threading.Thread(target=self._run, name="copy", daemon=True)
-        self.thread.start()
-
-    def submit(self, jobs: list) -> None:
-        self._raise()
-        if jobs:
-            self.batches.put(jobs)
-
-    def _run(self) -> None:
-        while True:
-            jobs = self.batches.get()
-            try:
-                if jobs is None:
-                    return
-                if self.error is None:
-                    for job in jobs:
-                        job(self.dbapi) if callable(job) else _copy(self.dbapi, *job)
-            except Exception as exc:  # noqa: BLE001 - raised again in the caller's thread
-                self.error = exc
-            finally:
-                self.batches.task_done()
-
-    def wait(self) -> None:
-        """Every job submitted so far has run (or one failed: raised here)."""
-        self.batches.join()
-        self._raise()
-
-    def close(self) -> None:
-        if self.thread.is_alive():
-            self.batches.put(None)
-            self.thread.join()
-        if not self.closed:
-            self.closed = True
-            _SWITCH.leave()
-
-    def _raise(self) -> None:
-        if self.error is not None:  # kept: every later job stays skipped, every later call raises it
-            raise self.error
-
-
-def insert_rows(session: Session, table, rows: list[dict]) -> None:
-    """Rows in bulk, bypassing the ORM: COPY on PostgreSQL, one executemany elsewhere."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        copy_rows(session, table, rows)
-    else:
-        session.execute(insert(table), rows)
-
-
-def copy_rows(session: Session, table, rows: list[dict]) -> None:
-    """PostgreSQL COPY of rows given as column dicts (ten times an executemany); values go through
-    each column's type (Money to cents, enums to their values) as an INSERT would. The text is
-    written here, a column formatter each, rather than adapted value by value by the driver."""
-    if rows:
-        copy_text(session, *row_copy(session, table, rows))
-
-
-def row_copy(session: Session, table, rows: list[dict]) -> tuple:
-    """Rows given as column dicts as one COPY job (table, columns, lines of text), for
-    :class:`BackgroundCopies` or :func:`copy_text`."""
-    columns = list(rows[0]) if rows else []
-    line = _line_writer(table, tuple(columns), session.get_bind().dialect)
-    return table, columns, [line(row) for row in rows]
-
-
-_LINE_WRITERS: dict[tuple, object] = {}
-
-
-def _line_writer(table, columns: tuple[str, ...], dialect):
-    """One function per table and column list turning a row dict into its COPY text line, made once:
-    the loop over columns unrolled, as ``dataclasses`` makes its ``__init__`` (an 835 formats a few
-    million rows; the generic loop spent more time looping than formatting)."""
-    key = (table.name, columns, dialect.name)
-    if key not in _LINE_WRITERS:
-        env = {"N": _NULL, "join": "\t".join}
-        values = []
-        for i, name in enumerate(columns):
-            env[f"f{i}"] = _copy_format(table.c[name].type, dialect)
-            values.append(f"N if (v := row[{name!r}]) is None else f{i}(v)")
-        source = f"def line(row):\n    return join(({', '.join(values)},))\n"
-        exec(compile(source, f"<COPY line of {table.name}>", "exec"), env)  # noqa: S102 - our own column names
-        _LINE_WRITERS[key] = env["line"]
-    return _LINE_WRITERS[key]
-
-
-_NULL = "\\N"
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _text(value) -> str:
-    """A value in COPY text format: escaped only when it holds a backslash or a control character
-    (two C-level scans instead of a per-character translation of every memo and code)."""
-    text = value if type(value) is str else str(value)
-    if text.isprintable() and "\\" not in text:
-        return text
-    return text.translate(_ESCAPES)
-
-
-def _cents(value) -> str:
-    """Integer cents of an amount: the text of a two-place Decimal without its point, else to_cents."""
-    if type(value) is Decimal:
-        text = str(value)
-        if text[-3:-2] == ".":
-            return text.replace(".", "")
-    return str(to_cents(value))
-
-
-def _int_text(value) -> str:
-    return str(value) if type(value) is int else str(int(value))
-
-
-_JSON_TEXTS: dict[tuple, str] = {}
-
-
-def _json_text(value) -> str:
-    """A JSON value in COPY text format. Lists of codes (modifiers, remark codes) repeat by the
-    thousand in an 835, so their text is kept once made; anything else is dumped each time."""
-    key = tuple(value) if type(value) is list else None
-    try:
-        return _JSON_TEXTS[key]
-    except (KeyError, TypeError):
-        pass
-    text = json.dumps(value).translate(_ESCAPES)
-    if key is not None and len(_JSON_TEXTS) < 10_000 and all(type(v) is str for v in key):
-        _JSON_TEXTS[key] = text  # strings only: no other key can equal it (1 == True, but never "1")
-    return text
-
-
-def _copy_format(column_type, dialect):
-    """How one column's values are written in COPY text format (NULL is handled by the caller)."""
-    from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Integer, String
-
-    from oncobill.db import Money
-
-    if isinstance(column_type, Money):
-        return _cents
-    if isinstance(column_type, JSON):
-        return _json_text
-    if isinstance(column_type, Enum):
-        return lambda v: _text(v.value if isinstance(v, enum.Enum) else v)
-    if isinstance(column_type, Boolean):
-        return lambda v: "t" if v else "f"
-    if isinstance(column_type, Integer) and not isinstance(column_type, TypeDecorator):
-        return _int_text
-    if isinstance(column_type, (Date, DateTime)) and not isinstance(column_type, TypeDecorator):
-        return lambda v: v.isoformat()
-    process = column_type._cached_bind_processor(dialect)
-    if isinstance(column_type, String) and process is None:
-        return _text
-    if process is None:
-        return _text
-    return lambda v: _text(process(v))
-
-
-def update_rows(session: Session, table, rows: list[dict], *, key: str = "id") -> None:
-    """Update many rows by *key* in bulk (each dict: the key and the columns to set, the same columns in
-    every dict): one ``UPDATE ... FROM unnest(...)`` on PostgreSQL, one executemany elsewhere. Values
-    go through each column's type, as an UPDATE through the ORM would."""
-    if not rows:
-        return
-    from sqlalchemy import bindparam, text, update
-
-    columns = [c for c in rows[0] if c != key]
-    dialect = session.get_bind().dialect
-    if dialect.name != "postgresql":
-        session.execute(update(table).where(table.c[key] == bindparam("_key"))
-                        .values({c: bindparam(f"_v_{c}") for c in columns}),
-                        [{"_key": r[key], **{f"_v_{c}": r[c] for c in columns}} for r in rows])
-        return
-    sql, arrays = _unnest_update(dialect, table, rows, key, columns, lambda name: f":{name}")
-    session.execute(text(sql), arrays)
-
-
-def update_job(session: Session, table, rows: list[dict], *, key: str = "id"):
-    """The PostgreSQL bulk update of :func:`update_rows` as a :class:`BackgroundCopies` job (None when
-    there is nothing to update)."""
-    if not rows:
-        return None
-    sql, arrays = _unnest_update(session.get_bind().dialect, table, rows, key, [c for c in rows[0] if c != key],
-                                 lambda name: f"%({name})s")  # psycopg's own parameter style
-
-    def run(dbapi) -> None:
-        with dbapi.cursor() as cursor:
-            cursor.execute(sql, arrays)
-    return run
-
-
-def _unnest_update(dialect, table, rows: list[dict], key: str, columns: list[str], param) -> tuple[str, dict]:
-    """``UPDATE table SET ... FROM unnest(arrays)`` with its arrays; *param* writes a parameter's placeholder."""
-    names = [key, *columns]
-    arrays, casts = {}, []
-    for i, name in enumerate(names):
-        column = table.c[name]
-        process = column.type._cached_bind_processor(dialect)
-        enum_class = getattr(column.type, "enum_class", None)
-        values = []
-        for r in rows:
-            value = r[name]
-            if enum_class is not None and value is not None:
-                value = value.value
-            elif process is not None and value is not None:
-                value = process(value)
-            values.append(value)
-        arrays[f"a{i}"] = values
-        casts.append(f"CAST({param(f'a{i}')} AS {column.type.compile(dialect)}[])")
-    sets = ", ".join(f"{c} = u.{c}" for c in columns)
-    return (f"UPDATE {table.name} SET {sets} FROM unnest({', '.join(casts)}) "
-            f"AS u({', '.join(names)}) WHERE {table.name}.{key} = u.{key}"), arrays

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oncobill.db import Base
-from oncobill.practice.models import AddressMixin, Payer, str_enum
+from oncobill.db import Base, str_enum
+from oncobill.practice.models import AddressMixin, Payer
 
 
 class CoveragePriority(str, enum.Enum):

@@ -20,6 +20,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from oncobill.bulk import BackgroundCopies, insert_rows, next_ids, row_copy, update_job, update_rows
 from oncobill.claims import lifecycle
 from oncobill.claims.models import Claim, ClaimLine, ClaimStatus, ClaimStatusEvent
 from oncobill.db import among
@@ -28,18 +29,7 @@ from oncobill.errors import InvalidInput
 from oncobill.fileio import read_input
 from oncobill.ledger import rules as ledger
 from oncobill.ledger.models import JournalEntry
-from oncobill.ledger.service import (
-    BackgroundCopies,
-    entry_copies,
-    insert_rows,
-    next_ids,
-    post,
-    post_many,
-    reverse,
-    row_copy,
-    update_job,
-    update_rows,
-)
+from oncobill.ledger.service import entry_copies, post, post_many, reverse
 from oncobill.patients.models import Coverage, CoveragePriority
 from oncobill.practice.models import Payer
 from oncobill.remittance import posting

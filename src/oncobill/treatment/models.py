@@ -13,9 +13,9 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from oncobill.db import Base, Quantity
+from oncobill.db import Base, Quantity, str_enum
 from oncobill.patients.models import Patient
-from oncobill.practice.models import Provider, ServiceLocation, str_enum
+from oncobill.practice.models import Provider, ServiceLocation
 
 
 class TreatmentKind(str, enum.Enum):

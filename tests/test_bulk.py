@@ -1,6 +1,6 @@
-"""The poster's writer thread (PostgreSQL): jobs run in order; a failed job is raised in the caller's
-thread, every later job is skipped and every later call raises the same error, so the transaction
-is rolled back with nothing of the batch written."""
+"""The bulk writer (``oncobill.bulk``). Its thread (PostgreSQL): jobs run in order; a failed job is
+raised in the caller's thread, every later job is skipped and every later call raises the same error,
+so the transaction is rolled back with nothing of the batch written. Its COPY text and its ids."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import psycopg
 import pytest
 from sqlalchemy import func, select, text
 
+from oncobill.bulk import BackgroundCopies, next_ids, row_copy
 from oncobill.db import unit_of_work
-from oncobill.ledger.service import BackgroundCopies
 from oncobill.practice.models import Payer
 
 
@@ -74,9 +74,14 @@ def test_the_gil_is_handed_over_often_while_the_writer_runs_and_as_before_after(
 
 def test_copy_text_of_json_lists_keeps_types_apart():
     """Code lists are cached by value; 1 == True, so only lists of strings are cached."""
-    from oncobill.ledger.service import _json_text
+    from sqlalchemy import JSON, Column, Integer, MetaData, Table, create_engine
+    from sqlalchemy.orm import Session
 
-    assert [_json_text(v) for v in (["JZ"], ["JZ"], [], [1], [True], ["1"], [{"a": 1}], {"k": "v\\t"})] == [
+    coded = Table("bulk_test_coded", MetaData(), Column("id", Integer, primary_key=True), Column("codes", JSON))
+    values = (["JZ"], ["JZ"], [], [1], [True], ["1"], [{"a": 1}], {"k": "v\\t"})
+    with Session(create_engine("postgresql+psycopg://")) as session:  # only its dialect: nothing connects
+        _, _, lines = row_copy(session, coded, [{"id": i, "codes": v} for i, v in enumerate(values)])
+    assert [line.split("\t", 1)[1] for line in lines] == [
         '["JZ"]', '["JZ"]', "[]", "[1]", "[true]", '["1"]', '[{"a": 1}]', '{"k": "v\\\\\\\\t"}']
 
 
@@ -85,7 +90,6 @@ def test_ids_taken_at_once_by_two_sessions_are_all_theirs_and_distinct(pg_engine
     import threading
 
     from oncobill.ledger.models import JournalEntry
-    from oncobill.ledger.service import next_ids
 
     taken: dict[str, list[int]] = {}
 
