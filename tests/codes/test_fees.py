@@ -3,8 +3,10 @@ a practice's contract CSV, and the one choice between them per payer."""
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from decimal import Decimal
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from oncobill.errors import InvalidInput
 EMPTY = Path("/nonexistent-oncobill-refdata")
 ASP_OCTOBER = Path(__file__).parent / "fixtures" / "October 2026 ASP Pricing File.csv"
 DOS = date(2026, 10, 15)
+REFDATA = Path(__file__).resolve().parents[3] / "shared" / "refdata"
 
 
 @pytest.fixture(scope="module")
@@ -87,24 +90,31 @@ def test_codes_without_a_fee_and_years_without_rvus(medicare):
         conversion_factor(date(2031, 1, 1))
 
 
-def test_medicare_fees_match_the_sandbox_payers_schedule_for_every_code(medicare):
-    """Same per-unit amount as the sandbox payer for every code it prices, office and hospital."""
+def test_medicare_fees_match_the_cms_amounts_and_the_sandbox_payer_for_every_code(medicare):
+    """For every code of the CMS files the sandbox payer's schedule was derived from, office and
+    hospital: the ASP limit, and the PFS national amount CMS's own column gives (CF 33.4009)."""
     from oncobill.sandbox_payer.fees import medicare_fee_schedule
 
+    if not REFDATA.is_dir():
+        pytest.skip(f"{REFDATA} (the project's reference tables) is not on this machine")
+    expected = {}
+    with (REFDATA / "cms_asp_payment_limits_2026q4_J_Q.csv").open(newline="") as fh:
+        for row in csv.DictReader(fh):
+            for modifiers, pos in product(((), ("26",), ("TC",)), ("11", "22")):
+                expected[row["hcpcs"], modifiers, pos] = Decimal(row["payment_limit_usd"])
+    with (REFDATA / "cms_pfs_rvu26d_2026_96360-96549_77261-77799.csv").open(newline="") as fh:
+        for row in csv.DictReader(fh):
+            modifiers = (row["modifier"],) if row["modifier"] else ()
+            for pos, column in (("11", "national_pay_nonfacility_nonQPP(CF 33.4009)"),
+                                ("22", "national_pay_facility_nonQPP")):
+                expected[row["hcpcs_cpt"], modifiers, pos] = Decimal(row[column]) if row[column] else None
     sandbox = medicare_fee_schedule()
-    codes = set(sandbox.drugs) | {code for code, _ in sandbox.services}
-    components = [()] + [(m,) for m in ("26", "TC")]
-    checked = 0
-    for code in sorted(codes):
-        for modifiers in components:
-            for pos in ("11", "22"):
-                theirs = sandbox.medicare_fee(code, modifiers, pos)
-                ours = medicare.fee(code, modifiers, pos, DOS)
-                assert (ours.per_unit if ours else None) == (theirs.per_unit if theirs else None), (code, modifiers, pos)
-                if ours:
-                    assert ours.basis == theirs.source and ours.drug == sandbox.is_drug(code)
-                    checked += 1
-    assert checked > 2 * 3 * 872
+    for (code, modifiers, pos), amount in expected.items():
+        ours = medicare.fee(code, modifiers, pos, DOS)
+        assert (ours.per_unit if ours else None) == amount, (code, modifiers, pos)
+        theirs = sandbox.medicare_fee(code, modifiers, pos)
+        assert theirs.per_unit == amount and theirs.source == (ours.basis if ours else theirs.source)
+    assert len(expected) == 872 * 6 + 195 * 2
 
 
 CONTRACT = """code,modifier,setting,per_unit,effective_from,effective_to
