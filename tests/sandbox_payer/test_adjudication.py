@@ -76,6 +76,14 @@ def test_facility_rate_for_hospital_place_of_service(sandbox):
     assert sandbox.claim(report, "FAC1").services[0].allowed == D("23.71")  # non-facility would be 84.50
 
 
+def test_one_quarter_prices_every_date_of_service(sandbox):
+    # The sandbox prices as of fees.PRICED_ON (core's October 2026 ASP quarter, CY2026 PFS), so a
+    # September line gets the October limit: 62.253 x 200. Core's own schedule answers by date.
+    report = sandbox.send([claim("Q3", [line("J9271", "15000.00", "200", mods=("JZ",), ndc=KEYTRUDA,
+                                             dos=date(2026, 9, 28))], subscriber=member("MBR003"))])
+    assert sandbox.claim(report, "Q3").services[0].allowed == D("12450.60")
+
+
 def test_commercial_contract_line_with_deductible_coinsurance_and_out_of_pocket_maximum(sandbox):
     drug = line("J9271", "15000.00", "200", mods=("JZ",), ndc=KEYTRUDA)
     report = sandbox.send([claim("COM1", [drug], payer=COMMERCIAL, subscriber=member("C100"), filing="CI",

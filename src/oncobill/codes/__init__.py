@@ -19,6 +19,7 @@ Use one shared, lazily loaded object::
     codes.ncci_pair("96413", "96360", on=dos)   # NcciEdit(modifier_indicator 0/1/9, setting) or None
     codes.ncci_pairs_among(["96365", "96372"], on=dos)   # every edit among a claim's codes
     codes.asp_limit("J9271", on=dos)            # AspLimit(payment_limit Decimal per unit) or None
+    codes.pfs_rvu("77263", "", on=dos)          # PfsRvu(total RVUs non-facility/facility; None = NA) or None
     codes.ndc_to_hcpcs("00006302602")           # NdcCrosswalk(hcpcs, billing units per item...) or None
     codes.drug_codes("pembrolizumab", on=dos)   # ["J9271"]: HCPCS a recorded drug name can mean
 
@@ -30,10 +31,11 @@ Dates: every ``on=`` takes a ``datetime.date`` or ISO string; ``None`` means "th
 ICD-10-CM answers from one release (FY2026, April 2026 update) whatever the date; CARC/RARC know
 deactivation dates only for codes retired before about 2012.
 HCPCS validity is per code (quarter granularity from I/OCE); ASP limits only answer inside their
-quarter; MUE, NCCI and the NDC crosswalk answer from the version in force on the date (before the
-earliest loaded version, from the earliest). NCCI PTP pairs bundled here are the hospital (I/OCE)
-edits standing in for practitioner edits until a practitioner file is imported: ``NcciEdit.setting``
-says which table answered.
+quarter and PFS RVUs inside their calendar year; MUE, NCCI and the NDC crosswalk answer from the
+version in force on the date (before the earliest loaded version, from the earliest). NCCI PTP
+pairs bundled here are the hospital (I/OCE) edits standing in for practitioner edits until a
+practitioner file is imported: ``NcciEdit.setting`` says which table answered. Fee schedules
+(Medicare's ASP limits and PFS amounts, a practice's contract table) are in :mod:`oncobill.codes.fees`.
 
 Coverage: HCPCS Level II is complete (CMS 2026 list; codes outside the I/OCE drug/G/C/S tables carry
 no dates in the bundled copy until a quarterly HCPCS file is imported); CPT numbers are only those OncoBill codes
@@ -59,6 +61,7 @@ from oncobill.codes.sets import (
     Mue,
     NcciEdit,
     NdcCrosswalk,
+    PfsRvu,
     default_code_sets,
     load_code_sets,
     reset_default_code_sets,
@@ -72,6 +75,7 @@ __all__ = [
     "Mue",
     "NcciEdit",
     "NdcCrosswalk",
+    "PfsRvu",
     "default_code_sets",
     "load_code_sets",
     "reset_default_code_sets",

@@ -5,7 +5,7 @@ Run by a maintainer when ``../shared/refdata`` changes, never at run time::
     python -m oncobill.codes.build /path/to/shared/refdata
 
 It writes ``codesets.json.gz`` (HCPCS/CPT validity and billing units, drug names, ASP, NDC
-crosswalk, MUE, NCCI PTP, CARC, RARC, POS, taxonomy) and ``icd10cm.tsv.gz`` (every ICD-10-CM
+crosswalk, MUE, NCCI PTP, PFS RVUs, CARC, RARC, POS, taxonomy) and ``icd10cm.tsv.gz`` (every ICD-10-CM
 code with its billable flag, from ``simple-icd-10-cm``; descriptions stay in that package and
 are read lazily). Rules of derivation are written next to each step.
 """
@@ -22,6 +22,8 @@ from pathlib import Path
 from oncobill.codes.cpt_names import CPT_SHORT_NAMES
 
 DATA_DIR = Path(__file__).parent / "data"
+
+PFS_FILE = "cms_pfs_rvu26d_2026_96360-96549_77261-77799.csv"
 
 # The I/OCE table's earliest version is 2019-07-01: a row starting then means "on or before".
 IOCE_EARLIEST = "20190701"
@@ -106,7 +108,8 @@ def build(refdata: Path) -> dict:
             hcpcs[row["hcpcs"]][3] = unit
     # 4. CPT numbers (no AMA descriptors): our short names; validity from the 2026 PFS/MUE presence
     #    and, for codes gone from them, the last date any NCCI pair was active.
-    pfs = {r["hcpcs_cpt"] for r in _read_csv(refdata / "cms_pfs_rvu26d_2026_96360-96549_77261-77799.csv")}
+    pfs_rows = _read_csv(refdata / PFS_FILE)
+    pfs = {r["hcpcs_cpt"] for r in pfs_rows}
     mue_rows = _read_csv(refdata / "ncci_mue_2026q4_96360-96549_77xxx_J9xxx.csv")
     current = pfs | {r["hcpcs_cpt"] for r in mue_rows}
     ptp_rows = _read_tsv(refdata / "ncci_ptp_hospital_ioce_96-77-99.tsv")
@@ -198,6 +201,17 @@ def build(refdata: Path) -> dict:
     for code, note in _read_tsv(refdata / "icd10cm_2026apr_excludes1_all.tsv"):
         refs = excludes1_refs(note)
         excludes1.setdefault(code, []).append([note, refs])
+    # 13. PFS relative value units: the total RVU per setting (None where CMS marks the setting NA,
+    #     i.e. not payable there) and the status indicator; codes.fees multiplies by the CY's
+    #     conversion factor (national amounts, GPCI 1). RVU26D is the October release of CY2026:
+    #     it answers for the calendar year (the quarterly releases only correct a few rows).
+    pfs_rvus: dict[str, dict[str, list]] = {}
+    for r in pfs_rows:
+        pfs_rvus.setdefault(r["hcpcs_cpt"], {})[r["modifier"]] = [
+            None if r["pe_nonfacility_NA_flag"] == "NA" else r["total_rvu_nonfacility"],
+            None if r["pe_facility_NA_flag"] == "NA" else r["total_rvu_facility"],
+            r["status"],
+        ]
     return {
         "format": 1,
         "hcpcs_version": {"effective": "2026-04-01", "source": "HCPCS 2026 Jan + I/OCE v27.1 + CMS PFS RVU26D"},
@@ -216,6 +230,8 @@ def build(refdata: Path) -> dict:
         "taxonomy": taxonomy,
         "neoplasm_descriptions": neoplasms,
         "excludes1": excludes1,
+        "pfs": {"effective": "2026-01-01", "through": "2026-12-31", "source": f"CMS PFS RVU26D ({PFS_FILE})",
+                "rows": pfs_rvus},
     }
 
 

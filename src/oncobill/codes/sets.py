@@ -29,6 +29,10 @@ def _d(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _dec(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
 def _on(value: date | str | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -107,6 +111,20 @@ class AspLimit:
 
 
 @dataclass(frozen=True, slots=True)
+class PfsRvu:
+    """One row of the Physician Fee Schedule RVU file: total RVUs per setting for a code and its
+    professional/technical component (modifier "", "26" or "TC"). None: CMS marks the setting NA."""
+
+    code: str
+    modifier: str
+    status: str  # A active, R restricted, C carrier-priced, B bundled, T, X statutory exclusion
+    nonfacility_rvu: Decimal | None
+    facility_rvu: Decimal | None
+    effective: date
+    through: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class NdcCrosswalk:
     """One NDC's row in the ASP NDC-HCPCS crosswalk."""
 
@@ -171,6 +189,7 @@ class CodeSets:
         self._ndc = _Versions()
         self._mue = _Versions()
         self._ncci = {"practitioner": _Versions(), "hospital": _Versions()}
+        self._pfs = _Versions()
         self.sources: list[str] = []
         a = bundle["asp"]
         self._asp.add(_d(a["effective"]), _d(a["through"]), f"bundled: {a['source']}", a["limits"])
@@ -180,6 +199,8 @@ class CodeSets:
         self._mue.add(_d(m["effective"]), None, f"bundled: {m['source']}", m["rows"])
         p = bundle["ncci"]
         self._ncci[p["setting"]].add(_d(p["effective"]), None, f"bundled: {p['source']}", _pairs(p["rows"]))
+        f = bundle["pfs"]
+        self._pfs.add(_d(f["effective"]), _d(f["through"]), f"bundled: {f['source']}", f["rows"])
         self._carc = bundle["carc"]
         self._rarc = bundle["rarc"]
         self._pos = bundle["pos"]
@@ -353,6 +374,16 @@ class CodeSets:
         unit, limit, coins = version[3][hcpcs]
         return AspLimit(hcpcs, unit, Decimal(limit), Decimal(coins) if coins else None, version[0], version[1])
 
+    def pfs_rvu(self, code: str, modifier: str = "", on: date | str | None = None) -> PfsRvu | None:
+        """The PFS row for the code and component (modifier "", "26" or "TC") in the release in force
+        on *on*; None outside the loaded calendar years or when the file has no such row."""
+        version = self._pfs.pick(_on(on), strict=True)
+        row = version[3].get(code, {}).get(modifier) if version else None
+        if row is None:
+            return None
+        nonfacility, facility, status = row
+        return PfsRvu(code, modifier, status, _dec(nonfacility), _dec(facility), version[0], version[1])
+
     def ndc_to_hcpcs(self, ndc11: str, on: date | str | None = None) -> NdcCrosswalk | None:
         """The crosswalk row for an 11-digit NDC (normalize label NDCs with codes.ndc first)."""
         version = self._ndc.pick(_on(on))
@@ -449,7 +480,7 @@ class CodeSets:
     def describe_versions(self) -> list[dict]:
         """What is loaded, per code set, for ``oncobill refdata status``."""
         out = []
-        for kind, versions in (("asp", self._asp), ("ndc", self._ndc), ("mue", self._mue),
+        for kind, versions in (("asp", self._asp), ("ndc", self._ndc), ("mue", self._mue), ("pfs", self._pfs),
                                ("ncci practitioner", self._ncci["practitioner"]),
                                ("ncci hospital", self._ncci["hospital"])):
             for eff, thr, src, rows in versions.items:
