@@ -23,7 +23,7 @@ TODAY_OPTION = typer.Option(
 
 
 def adapter_for(name: str | None, today: str | None):
-    """The clearinghouse adapter the --adapter and --today options name (shared by the submission commands)."""
+    """The adapter that --adapter and --today name (the submission commands share it)."""
     from oncobill.clearinghouse import ClearinghouseError, make_adapter
     from oncobill.clearinghouse.settings import default_adapter
 
