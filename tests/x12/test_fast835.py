@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 
 from oncobill.money import money
 from oncobill.x12 import X12Error, write
-from oncobill.x12.fast835 import fast_remittances
-from oncobill.x12.reader import Parser
-from oncobill.x12.remit835 import _remittances, build_remittance, read_remittances
+from oncobill.x12.fast835 import fast_remittances, read_remittances
+from oncobill.x12.remit835 import build_remittance, general_remittances
 from oncobill.x12.tokenizer import Delimiters, Segment
 from oncobill.x12.values import AMOUNTS, amount
 from oncobill.x12.writer import build_interchange
@@ -32,7 +31,7 @@ CORPUS_835 = [p for p in corpus_files() if p.parent.name == "835"]
 
 def general(source):
     """The general reader (spec walk over Segments), as read_remittances ran before fast835."""
-    return _remittances(Parser(source, strict=True, findings=None, detach=frozenset(("2100",))))
+    return general_remittances(source)
 
 
 def kept(remits) -> list[tuple]:
