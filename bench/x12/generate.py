@@ -10,14 +10,7 @@ import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from oncobill.x12.claims837 import (
-    Coverage,
-    DrugIdentification,
-    ProfessionalClaim,
-    ProfessionalClaims,
-    ServiceLine,
-    write_837p,
-)
+from oncobill.x12 import claims837
 from oncobill.x12.remit835 import ClaimPayment, Remittance, ServicePayment, remittance_segments
 from oncobill.x12.segments import Address, Adjustment, Payer, Person, Procedure, Provider
 from oncobill.x12.specs.x835 import SPEC as SPEC_835
@@ -105,8 +98,8 @@ def x835(n_claims: int, *, with_per_bl: bool = True, seed: int = 7) -> str:
     return write(ic, line_breaks=False)
 
 
-def synthetic_claims(n_claims: int, seed: int = 11, providers: int = 3) -> ProfessionalClaims:
-    """*n_claims* plausible oncology office claims for made-up patients."""
+def synthetic_claims(n_claims: int, seed: int = 11, providers: int = 3) -> claims837.ProfessionalClaims:
+    """*n_claims* plausible oncology office claims for made-up patients (the 837P write benchmark's)."""
     rng = random.Random(seed)
     codes = [("96413", "412.00", None), ("96415", "88.00", None), ("96367", "95.00", None),
              ("J9271", "10.50", ("00006302602", "ML")), ("J2506", "14.20", ("55513019001", "UN")),
@@ -127,19 +120,22 @@ def synthetic_claims(n_claims: int, seed: int = 11, providers: int = 3) -> Profe
         for j in range(rng.randint(1, 4)):
             code, price, ndc = rng.choice(codes)
             units = Decimal(rng.randint(1, 4))
-            drug = DrugIdentification(ndc[0], Decimal(rng.randint(1, 8)), ndc[1]) if ndc else None
-            lines.append(ServiceLine(Procedure("HC", code), Decimal(price) * units, units, dos, (1,),
-                                     line_control_number=f"L{i:08d}{j}", drug=drug))  # fmt: skip
+            drug = claims837.DrugIdentification(ndc[0], Decimal(rng.randint(1, 8)), ndc[1]) if ndc else None
+            line = claims837.ServiceLine(Procedure("HC", code), Decimal(price) * units, units, dos, (1,),
+                                         line_control_number=f"L{i:08d}{j}", drug=drug)  # fmt: skip
+            lines.append(line)
         claims.append(
-            ProfessionalClaim(
-                f"PCN{i:09d}", sum((ln.charge for ln in lines), Decimal("0.00")), "11", ["C5011", "Z5111"], lines,
-                bps[i % len(bps)], sub, payer, Coverage("P", "18", "GRP001", "CI"),
+            claims837.ProfessionalClaim(
+                f"PCN{i:09d}", sum((ln.charge for ln in lines), Decimal("0.00")), "11", ["C5011", "Z5111"],
+                lines, bps[i % len(bps)], sub, payer, claims837.Coverage("P", "18", "GRP001", "CI"),
             )
         )  # fmt: skip
-    return ProfessionalClaims("TEST ONCOLOGY GROUP", "TOG0001", "BILLING OFFICE", "2175550100",
-                              "SYNTHETIC CLEARINGHOUSE", "CLEAR01", claims, reference="BATCH0001")  # fmt: skip
+    return claims837.ProfessionalClaims(
+        "TEST ONCOLOGY GROUP", "TOG0001", "BILLING OFFICE", "2175550100", "SYNTHETIC CLEARINGHOUSE",
+        "CLEAR01", claims, reference="BATCH0001",
+    )  # fmt: skip
 
 
 def x837p_text(n_claims: int, seed: int = 11) -> str:
     """A generated 837P (005010X222A1) with *n_claims* claims, written by OncoBill's typed writer."""
-    return write_837p(synthetic_claims(n_claims, seed), control_number=1, when=WHEN)
+    return claims837.write_837p(synthetic_claims(n_claims, seed), control_number=1, when=WHEN)

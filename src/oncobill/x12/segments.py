@@ -172,8 +172,8 @@ def name_segments(
     code: str, entity: str, last: str, first: str, qual: str, ident: str, addr: Address | None
 ) -> list[Segment]:
     """NM1 (first name only for a person, the qualifier only with an identifier), then N3/N4."""
-    out = [segment("NM1", code, entity, last, first if entity == "1" else "", "", "", "", qual if ident else "",
-                   ident)]  # fmt: skip
+    first = first if entity == "1" else ""
+    out = [segment("NM1", code, entity, last, first, "", "", "", qual if ident else "", ident)]
     if addr is not None:
         out.append(segment("N3", addr.street, addr.street2))
         out.append(segment("N4", addr.city, addr.state, addr.postal_code))
@@ -182,8 +182,10 @@ def name_segments(
 
 def party_segments(code: str, p: Party) -> list[Segment]:
     """The NM1 of a party; *code* overrides its entity code when given."""
-    return [segment("NM1", code or p.entity_code, p.entity_type, p.name, p.first_name, "", "", "", p.id_qualifier,
-                    p.identifier)]  # fmt: skip
+    code = code or p.entity_code
+    return [
+        segment("NM1", code, p.entity_type, p.name, p.first_name, "", "", "", p.id_qualifier, p.identifier)
+    ]
 
 
 def read_address(loop: Loop) -> Address | None:
@@ -240,7 +242,9 @@ class Procedure(Record):
     modifiers: tuple[str, ...]
     description: str
 
-    def __init__(self, qualifier: str, code: str, modifiers: tuple[str, ...] = (), description: str = "") -> None:
+    def __init__(
+        self, qualifier: str, code: str, modifiers: tuple[str, ...] = (), description: str = ""
+    ) -> None:
         _set(self, "qualifier", qualifier)
         _set(self, "code", code)
         _set(self, "modifiers", modifiers)
@@ -385,8 +389,10 @@ def read_statuses(loop: Loop, comp: str) -> list[ClaimStatus]:
     out = []
     for stc in loop.all("STC"):
         parts = stc.get(1).split(comp)
+        code = parts[1] if len(parts) > 1 else ""
+        entity = parts[2] if len(parts) > 2 else ""
+        when = parse_date(stc.get(2), stc, "STC02")
         out.append(
-            ClaimStatus(parts[0], parts[1] if len(parts) > 1 else "", parse_date(stc.get(2), stc, "STC02"),
-                        parts[2] if len(parts) > 2 else "", stc.get(3), optional_amount(stc.get(4), stc, "STC04"))
-        )  # fmt: skip
+            ClaimStatus(parts[0], code, when, entity, stc.get(3), optional_amount(stc.get(4), stc, "STC04"))
+        )
     return out
