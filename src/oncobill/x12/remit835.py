@@ -349,12 +349,8 @@ def claim_payment_segments(claim: ClaimPayment, comp: str = ":") -> list[Segment
             )
         )  # fmt: skip
     out.extend(claim.other)
-    if claim.statement_start:
-        out.append(segment("DTM", "232", fmt_date(claim.statement_start)))
-    if claim.statement_end:
-        out.append(segment("DTM", "233", fmt_date(claim.statement_end)))
-    if claim.received_date:
-        out.append(segment("DTM", "050", fmt_date(claim.received_date)))
+    dates = ("232", claim.statement_start), ("233", claim.statement_end), ("050", claim.received_date)
+    out += _dtm_segments(*dates)
     for line in claim.services:
         out.extend(service_payment_segments(line, comp))
     return out
@@ -368,12 +364,7 @@ def service_payment_segments(line: ServicePayment, comp: str = ":") -> list[Segm
             fmt_quantity(line.units_billed),
         )
     ]  # fmt: skip
-    if line.service_date:
-        out.append(segment("DTM", "472", fmt_date(line.service_date)))
-    if line.service_start:
-        out.append(segment("DTM", "150", fmt_date(line.service_start)))
-    if line.service_end:
-        out.append(segment("DTM", "151", fmt_date(line.service_end)))
+    out += _dtm_segments(("472", line.service_date), ("150", line.service_start), ("151", line.service_end))
     out.extend(cas_segments(line.adjustments))
     if line.line_control_number:
         out.append(segment("REF", "6R", line.line_control_number))
@@ -384,6 +375,11 @@ def service_payment_segments(line: ServicePayment, comp: str = ":") -> list[Segm
     for rarc in line.remarks:
         out.append(segment("LQ", "HE", rarc))
     return out
+
+
+def _dtm_segments(*dates: tuple[str, date | None]) -> list[Segment]:
+    """A DTM for each (qualifier, date) whose date is given, in that order."""
+    return [segment("DTM", qualifier, fmt_date(day)) for qualifier, day in dates if day]
 
 
 def _plb_segments(adjustments: list[ProviderAdjustment], comp: str) -> list[Segment]:
