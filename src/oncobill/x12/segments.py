@@ -7,6 +7,9 @@ transaction module. The records are ``records.Record`` classes, not dataclasses,
 typed 835 reader imports this module and must not pay for importing ``dataclasses``.
 """
 
+# A Record's __slots__ are its fields in constructor order, and _defaults is read, never changed:
+# ruff: noqa: RUF012, RUF023
+
 from __future__ import annotations
 
 from datetime import date
