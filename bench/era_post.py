@@ -38,14 +38,13 @@ from oncobill.patients.models import Coverage, CoveragePriority, Patient, Subscr
 from oncobill.practice.models import BillingEntity, CareSetting, Payer, PayerKind, Provider, ServiceLocation
 from oncobill.remittance import service as remittance
 from oncobill.x12.remit835 import (
-    Adjustment,
     ClaimPayment,
-    Procedure,
     ProviderAdjustment,
     Remittance,
     ServicePayment,
     build_remittance,
 )
+from oncobill.x12.segments import Adjustment, Procedure
 from oncobill.x12.writer import build_interchange, write
 
 LINES = [("96413", (), Decimal("412.00"), Decimal(1)), ("J9271", ("JZ",), Decimal("19922.00"), Decimal(200)),

@@ -43,7 +43,7 @@ READERS = {
     "oncobill typed 835": (
         PY,
         (
-            "import sys\nfrom oncobill.x12.remit835 import read_remittances\n"
+            "import sys\nfrom oncobill.x12.fast835 import read_remittances\n"
             "r=read_remittances(sys.argv[1])\nn=sum(len(x.claims) for x in r)\n"
             "assert all(sum(c.paid for c in x.claims)-sum(p.amount for p in x.provider_adjustments)==x.payment_amount for x in r)\n"
         ),
@@ -85,7 +85,8 @@ READERS = {
     ),
 }
 WRITE_837P = (
-    "import sys,time\nsys.path.insert(0,%r)\nfrom oncobill.x12.claims837 import synthetic_claims, write_837p\n"
+    "import sys,time\nsys.path.insert(0,%r)\nfrom bench.x12.generate import synthetic_claims\n"
+    "from oncobill.x12.claims837 import write_837p\n"
     "doc=synthetic_claims(int(sys.argv[1]))\nt=time.perf_counter()\ntext=write_837p(doc)\n"
     "dt=time.perf_counter()-t\nn=len(doc.claims)\nprint(dt)\n"
 )
@@ -168,7 +169,7 @@ def main() -> None:
     ap.add_argument("--lfh-max", type=int, default=10000, help="largest size for linuxforhealth-x12")
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
-    lfh = ensure_lfh()
+    lfh = any(n <= args.lfh_max for n in args.sizes) and ensure_lfh()  # --lfh-max 0: no virtualenv
     files = generate(args.sizes)
     results = []
 

@@ -1,6 +1,7 @@
 """Synthetic 835 and 837P files of any size for the benchmark (synthetic patients only).
 
-The 835 is written by OncoBill's own typed writer, so generating it also exercises writing.
+Both are written by OncoBill's own typed writers, so generating them also exercises writing;
+``synthetic_claims`` is also the document whose 837P write the benchmark times.
 """
 
 from __future__ import annotations
@@ -9,14 +10,9 @@ import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from oncobill.x12.remit835 import (
-    Adjustment,
-    ClaimPayment,
-    Procedure,
-    Remittance,
-    ServicePayment,
-    remittance_segments,
-)
+from oncobill.x12 import claims837
+from oncobill.x12.remit835 import ClaimPayment, Remittance, ServicePayment, remittance_segments
+from oncobill.x12.segments import Address, Adjustment, Payer, Person, Procedure, Provider
 from oncobill.x12.specs.x835 import SPEC as SPEC_835
 from oncobill.x12.tokenizer import make_segment
 from oncobill.x12.writer import build_interchange, write
@@ -102,8 +98,44 @@ def x835(n_claims: int, *, with_per_bl: bool = True, seed: int = 7) -> str:
     return write(ic, line_breaks=False)
 
 
+def synthetic_claims(n_claims: int, seed: int = 11, providers: int = 3) -> claims837.ProfessionalClaims:
+    """*n_claims* plausible oncology office claims for made-up patients (the 837P write benchmark's)."""
+    rng = random.Random(seed)
+    codes = [("96413", "412.00", None), ("96415", "88.00", None), ("96367", "95.00", None),
+             ("J9271", "10.50", ("00006302602", "ML")), ("J2506", "14.20", ("55513019001", "UN")),
+             ("99214", "160.00", None), ("96360", "150.00", None)]  # fmt: skip
+    bps = [
+        Provider(f"TEST ONCOLOGY GROUP {i}", npi, "2", address=Address(f"{100 + i} MAIN ST", "SPRINGFIELD", "IL",
+                 "627010001"), tax_id=f"99000000{i}", taxonomy="207RX0202X")
+        for i, npi in enumerate(("1234567893", "1558598797", "1003000126")[:providers])
+    ]  # fmt: skip
+    payer = Payer("SYNTHETIC HEALTH PLAN", "99999", Address("1 PAYER WAY", "SPRINGFIELD", "IL", "62701"))
+    claims = []
+    for i in range(n_claims):
+        sub = Person(f"TESTPATIENT{i % 991}", "SYNTH", f"MEM{i // 2:09d}",
+                     Address(f"{i % 900 + 1} ELM ST", "SPRINGFIELD", "IL", "62704"),
+                     date(1950, 1, 1) + timedelta(days=i % 9000), "F" if i % 2 else "M")  # fmt: skip
+        lines = []
+        dos = date(2026, 10, 1) + timedelta(days=i % 28)
+        for j in range(rng.randint(1, 4)):
+            code, price, ndc = rng.choice(codes)
+            units = Decimal(rng.randint(1, 4))
+            drug = claims837.DrugIdentification(ndc[0], Decimal(rng.randint(1, 8)), ndc[1]) if ndc else None
+            line = claims837.ServiceLine(Procedure("HC", code), Decimal(price) * units, units, dos, (1,),
+                                         line_control_number=f"L{i:08d}{j}", drug=drug)  # fmt: skip
+            lines.append(line)
+        claims.append(
+            claims837.ProfessionalClaim(
+                f"PCN{i:09d}", sum((ln.charge for ln in lines), Decimal("0.00")), "11", ["C5011", "Z5111"],
+                lines, bps[i % len(bps)], sub, payer, claims837.Coverage("P", "18", "GRP001", "CI"),
+            )
+        )  # fmt: skip
+    return claims837.ProfessionalClaims(
+        "TEST ONCOLOGY GROUP", "TOG0001", "BILLING OFFICE", "2175550100", "SYNTHETIC CLEARINGHOUSE",
+        "CLEAR01", claims, reference="BATCH0001",
+    )  # fmt: skip
+
+
 def x837p_text(n_claims: int, seed: int = 11) -> str:
     """A generated 837P (005010X222A1) with *n_claims* claims, written by OncoBill's typed writer."""
-    from oncobill.x12.claims837 import synthetic_claims, write_837p
-
-    return write_837p(synthetic_claims(n_claims, seed), control_number=1, when=WHEN)
+    return claims837.write_837p(synthetic_claims(n_claims, seed), control_number=1, when=WHEN)

@@ -10,20 +10,17 @@ from pathlib import Path
 from oncobill.x12 import read
 from oncobill.x12.acks import read_277ca, read_999
 from oncobill.x12.claims837 import (
-    Address,
     Coverage,
     DrugIdentification,
     LineAdjudication,
     OtherPayer,
-    Payer,
-    Person,
     ProfessionalClaim,
     ProfessionalClaims,
-    Provider,
     ServiceLine,
     write_837p,
 )
 from oncobill.x12.remit835 import Adjustment, Procedure, read_remittance
+from oncobill.x12.segments import Address, Payer, Person, Provider
 
 DOS = date(2026, 11, 2)
 TODAY = date(2026, 11, 20)

@@ -12,7 +12,6 @@ from oncobill.practice.npi import npi_check_digit
 from oncobill.x12.acks import (
     ClaimAcknowledgment,
     ClaimAcknowledgmentReport,
-    ClaimStatus,
     ElementError,
     ImplementationAck,
     ProviderAcknowledgment,
@@ -20,27 +19,17 @@ from oncobill.x12.acks import (
     SetResponse,
 )
 from oncobill.x12.claims837 import (
-    Address,
     Coverage,
     DrugIdentification,
     LineAdjudication,
     OtherPayer,
-    Payer,
-    Person,
     ProfessionalClaim,
     ProfessionalClaims,
-    Provider,
     ServiceLine,
 )
 from oncobill.x12.institutional837 import InstitutionalClaim, RevenueLine
-from oncobill.x12.remit835 import (
-    Adjustment,
-    ClaimPayment,
-    Procedure,
-    ProviderAdjustment,
-    Remittance,
-    ServicePayment,
-)
+from oncobill.x12.remit835 import ClaimPayment, ProviderAdjustment, Remittance, ServicePayment
+from oncobill.x12.segments import Address, Adjustment, ClaimStatus, Payer, Person, Procedure, Provider
 
 CENT = Decimal("0.01")
 UPPER = string.ascii_uppercase

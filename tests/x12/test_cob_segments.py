@@ -9,21 +9,17 @@ from decimal import Decimal
 
 from oncobill.x12 import read, write
 from oncobill.x12.claims837 import (
-    Address,
     Coverage,
     LineAdjudication,
     OtherPayer,
-    Payer,
-    Person,
     ProfessionalClaim,
     ProfessionalClaims,
-    Provider,
     ServiceLine,
     build_837p,
     read_837p,
 )
 from oncobill.x12.institutional837 import InstitutionalClaim, RevenueLine, build_837i, read_837i
-from oncobill.x12.remit835 import Adjustment, Procedure
+from oncobill.x12.segments import Address, Adjustment, Payer, Person, Procedure, Provider
 from oncobill.x12.validate import validate
 from oncobill.x12.writer import build_interchange
 

@@ -12,8 +12,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from oncobill.x12 import read, write
-from oncobill.x12.acks import ClaimStatus
-from oncobill.x12.claims837 import Address, Person
 from oncobill.x12.claimstatus import (
     ClaimStatusDocument,
     StatusClaim,
@@ -28,11 +26,11 @@ from oncobill.x12.eligibility import (
     Benefit,
     Eligibility,
     EligibilityMember,
-    Party,
     build_270,
     build_271,
     read_eligibility,
 )
+from oncobill.x12.segments import Address, ClaimStatus, Party, Person
 from oncobill.x12.validate import validate
 from oncobill.x12.writer import build_interchange
 

@@ -17,11 +17,10 @@ from hypothesis import strategies as st
 
 from oncobill.money import money
 from oncobill.x12 import X12Error, write
-from oncobill.x12.fast835 import fast_remittances
-from oncobill.x12.reader import _Parser
-from oncobill.x12.remit835 import _remittances, build_remittance, read_remittances
+from oncobill.x12.fast835 import fast_remittances, read_remittances
+from oncobill.x12.remit835 import build_remittance, general_remittances
 from oncobill.x12.tokenizer import Delimiters, Segment
-from oncobill.x12.values import _AMOUNTS, amount
+from oncobill.x12.values import AMOUNTS, amount
 from oncobill.x12.writer import build_interchange
 
 from . import strategies as s
@@ -32,7 +31,7 @@ CORPUS_835 = [p for p in corpus_files() if p.parent.name == "835"]
 
 def general(source):
     """The general reader (spec walk over Segments), as read_remittances ran before fast835."""
-    return _remittances(_Parser(source, strict=True, findings=None, detach=frozenset(("2100",))))
+    return general_remittances(source)
 
 
 def kept(remits) -> list[tuple]:
@@ -292,14 +291,14 @@ PLAIN_AND_ODD = ["792", "506.88", "60.8", "007", "1.", "0", ".5", "-5", " 5", "1
 @pytest.mark.parametrize("text", PLAIN_AND_ODD)
 def test_claim_amounts_convert_exactly_as_money_does(text):
     """The plain-shape fast path of values.amount gives what money() gives, cached or not."""
-    _AMOUNTS.pop(text, None)
+    AMOUNTS.pop(text, None)
     first = amount(text, None, "CLP03")
     assert repr(first) == repr(money(text, exact=True)) and amount(text, None, "CLP03") is first
 
 
 @pytest.mark.parametrize("text", ["1.001", "²", "1.2.3", "12.5x"])
 def test_a_bad_claim_amount_is_a_located_error(text):
-    _AMOUNTS.pop(text, None)
+    AMOUNTS.pop(text, None)
     with pytest.raises(X12Error) as got:
         amount(text, None, "CLP03")
     assert got.value.element == "CLP03" and "not an amount" in str(got.value)

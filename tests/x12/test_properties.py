@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from oncobill.x12 import read, write
 from oncobill.x12.acks import build_277ca, build_999, read_277ca, read_999
 from oncobill.x12.claims837 import build_837p, read_837p
+from oncobill.x12.fast835 import read_remittances
 from oncobill.x12.institutional837 import build_837i, read_837i
-from oncobill.x12.remit835 import build_remittance, read_remittance, read_remittances
+from oncobill.x12.remit835 import build_remittance, read_remittance
 from oncobill.x12.specs import spec_for
 from oncobill.x12.validate import validate
 from oncobill.x12.writer import build_interchange

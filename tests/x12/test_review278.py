@@ -7,9 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from oncobill.x12 import read, write
-from oncobill.x12.claims837 import Person
-from oncobill.x12.eligibility import Party
 from oncobill.x12.review278 import Decision, ServiceReview, ServicesReview, build_278, read_278
+from oncobill.x12.segments import Party, Person
 from oncobill.x12.validate import validate
 from oncobill.x12.writer import build_interchange
 

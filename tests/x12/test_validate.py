@@ -12,27 +12,22 @@ from oncobill.practice.npi import npi_is_valid
 from oncobill.x12 import read, write
 from oncobill.x12.acks import build_999
 from oncobill.x12.claims837 import (
-    Address,
     Coverage,
     DrugIdentification,
-    Payer,
-    Person,
     ProfessionalClaim,
     ProfessionalClaims,
-    Provider,
     ServiceLine,
     write_837p,
 )
 from oncobill.x12.codesets import CodeSetsLookup
 from oncobill.x12.remit835 import (
-    Adjustment,
     ClaimPayment,
-    Procedure,
     ProviderAdjustment,
     Remittance,
     ServicePayment,
     build_remittance,
 )
+from oncobill.x12.segments import Address, Adjustment, Payer, Person, Procedure, Provider
 from oncobill.x12.specs.x999 import SPEC as SPEC_999
 from oncobill.x12.tokenizer import Delimiters
 from oncobill.x12.validate import validate

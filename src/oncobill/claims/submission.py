@@ -31,22 +31,19 @@ from oncobill.claims.models import (
 from oncobill.errors import InvalidInput
 from oncobill.patients.models import Coverage as StoredCoverage
 from oncobill.x12.claims837 import (
-    Address,
     Coverage,
     DrugIdentification,
     LineAdjudication,
     OtherPayer,
-    Payer,
-    Person,
     ProfessionalClaim,
     ProfessionalClaims,
-    Provider,
     ServiceLine,
     professional_claim_segments,
 )
 from oncobill.x12.institutional837 import InstitutionalClaim, RevenueLine, institutional_claim_segments
 from oncobill.x12.reader import gc_paused
 from oncobill.x12.remit835 import Procedure
+from oncobill.x12.segments import Address, Payer, Person, Provider
 from oncobill.x12.specs.x837i import SPEC as SPEC_837I
 from oncobill.x12.specs.x837p import SPEC as SPEC_837P
 from oncobill.x12.tokenizer import make_segment

@@ -22,7 +22,8 @@ TODAY_OPTION = typer.Option(
 )
 
 
-def _adapter(name: str | None, today: str | None):
+def adapter_for(name: str | None, today: str | None):
+    """The adapter that --adapter and --today name (the submission commands share it)."""
     from oncobill.clearinghouse import ClearinghouseError, make_adapter
     from oncobill.clearinghouse.settings import default_adapter
 
@@ -53,7 +54,7 @@ def send(
     from oncobill.clearinghouse import ClearinghouseError
     from oncobill.errors import InvalidInput
 
-    chosen = _adapter(adapter, today)
+    chosen = adapter_for(adapter, today)
     try:
         result = chosen.send(file.name, file.read_bytes())
     except (ClearinghouseError, InvalidInput) as exc:
@@ -73,7 +74,7 @@ def receive(adapter: str = ADAPTER_OPTION, today: str = TODAY_OPTION, as_json: b
     """Fetch new 999, 277CA and 835 files; each is listed by one receive only."""
     from oncobill.clearinghouse import ClearinghouseError
 
-    chosen = _adapter(adapter, today)
+    chosen = adapter_for(adapter, today)
     try:
         files = chosen.receive()
     except ClearinghouseError as exc:

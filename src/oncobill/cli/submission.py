@@ -10,7 +10,7 @@ import typer
 
 from oncobill.claims import acknowledgments, submission
 from oncobill.cli.claims import ACTOR_OPTION
-from oncobill.cli.clearinghouse import ADAPTER_OPTION, TODAY_OPTION, _adapter
+from oncobill.cli.clearinghouse import ADAPTER_OPTION, TODAY_OPTION, adapter_for
 from oncobill.cli.common import JSON_OPTION, actor_name, console, fail, print_json, session_scope
 from oncobill.db import database_url, make_engine, unit_of_work
 from oncobill.errors import OncoBillError
@@ -29,7 +29,7 @@ def submit(adapter: str = ADAPTER_OPTION, today: str = TODAY_OPTION, actor: str 
     sent through the clearinghouse, exactly once."""
     from oncobill.clearinghouse import ClearinghouseError
 
-    chosen = _adapter(adapter, today)
+    chosen = adapter_for(adapter, today)
     who = actor_name(actor)
     engine = _engine()
     try:
@@ -64,7 +64,7 @@ def receive(adapter: str = ADAPTER_OPTION, today: str = TODAY_OPTION, actor: str
     for remittance posting."""
     from oncobill.clearinghouse import ClearinghouseError
 
-    chosen = _adapter(adapter, today)
+    chosen = adapter_for(adapter, today)
     engine = _engine()
     try:
         with unit_of_work(engine) as session:

@@ -8,15 +8,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from oncobill.x12.model import Transaction
+from oncobill.x12.segments import ClaimStatus, read_statuses, segment, status_segment
 from oncobill.x12.specs.x277ca import SPEC as SPEC_277CA
 from oncobill.x12.specs.x999 import SPEC as SPEC_999
-from oncobill.x12.tokenizer import Segment, make_segment
-from oncobill.x12.values import fmt_amount, fmt_date, optional_amount, parse_date, trim
-
-
-def _seg(*elements) -> Segment:
-    return make_segment(trim([e if isinstance(e, str) else str(e) for e in elements]))
-
+from oncobill.x12.tokenizer import Segment
+from oncobill.x12.values import fmt_amount, fmt_date, optional_amount, parse_date
 
 # -- 999 --------------------------------------------------------------------------------------
 
@@ -71,17 +67,17 @@ class ImplementationAck:
 
 
 def ack_999_segments(ack: ImplementationAck, comp: str = ":") -> list[Segment]:
-    out = [_seg("AK1", ack.group_code, ack.group_control_number, ack.version)]
+    out = [segment("AK1", ack.group_code, ack.group_control_number, ack.version)]
     for resp in ack.responses:
-        out.append(_seg("AK2", resp.set_code, resp.control_number, resp.version))
+        out.append(segment("AK2", resp.set_code, resp.control_number, resp.version))
         for err in resp.segment_errors:
-            out.append(_seg("IK3", err.segment_id, err.position_in_set, err.loop_id, err.code))
+            out.append(segment("IK3", err.segment_id, err.position_in_set, err.loop_id, err.code))
             for el in err.elements:
                 pos = str(el.position) + (comp + str(el.component) if el.component else "")
-                out.append(_seg("IK4", pos, el.reference_number, el.code, el.bad_value[:99]))
-        out.append(_seg("IK5", resp.status, *resp.set_errors[:5]))
+                out.append(segment("IK4", pos, el.reference_number, el.code, el.bad_value[:99]))
+        out.append(segment("IK5", resp.status, *resp.set_errors[:5]))
     out.append(
-        _seg(
+        segment(
             "AK9", ack.status, ack.sets_included, ack.sets_received, ack.sets_accepted, *ack.group_errors[:5]
         )
     )
@@ -124,22 +120,6 @@ def read_999(txn: Transaction) -> ImplementationAck:
 
 
 # -- 277CA ------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class ClaimStatus:
-    """STC: category (A1..A8), status code, optional entity, the date and the billed amount."""
-
-    category: str
-    code: str
-    status_date: date | None
-    entity: str = ""
-    action: str = ""  # STC03 (WQ accepted, U rejected)
-    amount: Decimal | None = None  # STC04 total claim charge
-
-    def composite(self, comp: str) -> str:
-        parts = [self.category, self.code] + ([self.entity] if self.entity else [])
-        return comp.join(parts)
 
 
 @dataclass(slots=True)
@@ -190,16 +170,9 @@ class ClaimAcknowledgmentReport:
     created: datetime = field(default_factory=lambda: datetime(2026, 1, 1, 12, 0))
 
 
-def _stc(st: ClaimStatus, comp: str, dated: bool = True) -> Segment:
-    # The provider-level STC (2200C) carries no date in the 277CA guide.
-    return _seg(
-        "STC", st.composite(comp), fmt_date(st.status_date) if dated else "", st.action, fmt_amount(st.amount)
-    )
-
-
 def ack_277ca_segments(rep: ClaimAcknowledgmentReport, comp: str = ":") -> list[Segment]:
     out = [
-        _seg(
+        segment(
             "BHT",
             "0085",
             "08",
@@ -209,50 +182,50 @@ def ack_277ca_segments(rep: ClaimAcknowledgmentReport, comp: str = ":") -> list[
             "TH",
         )
     ]
-    out.append(_seg("HL", 1, "", "20", "1"))
-    out.append(_seg("NM1", "PR", "2", rep.payer_name, "", "", "", "", "PI", rep.payer_id))
-    out.append(_seg("TRN", "1", rep.batch_trace))
-    out.append(_seg("DTP", "050", "D8", fmt_date(rep.received)))
-    out.append(_seg("DTP", "009", "D8", fmt_date(rep.processed)))
-    out.append(_seg("HL", 2, 1, "21", "1" if rep.providers else "0"))
-    out.append(_seg("NM1", "41", "2", rep.receiver_name, "", "", "", "", "46", rep.receiver_id))
-    out.append(_seg("TRN", "2", rep.receiver_trace))
-    out.extend(_stc(s, comp) for s in rep.receiver_statuses)
+    out.append(segment("HL", 1, "", "20", "1"))
+    out.append(segment("NM1", "PR", "2", rep.payer_name, "", "", "", "", "PI", rep.payer_id))
+    out.append(segment("TRN", "1", rep.batch_trace))
+    out.append(segment("DTP", "050", "D8", fmt_date(rep.received)))
+    out.append(segment("DTP", "009", "D8", fmt_date(rep.processed)))
+    out.append(segment("HL", 2, 1, "21", "1" if rep.providers else "0"))
+    out.append(segment("NM1", "41", "2", rep.receiver_name, "", "", "", "", "46", rep.receiver_id))
+    out.append(segment("TRN", "2", rep.receiver_trace))
+    out.extend(status_segment(s, comp) for s in rep.receiver_statuses)
     hl = 2
     for prov in rep.providers:
         hl += 1
         parent = hl
-        out.append(_seg("HL", hl, 2, "19", "1" if prov.claims else "0"))
-        out.append(_seg("NM1", "85", "2", prov.name, "", "", "", "", "XX", prov.npi))
-        out.append(_seg("TRN", "1", prov.trace))
-        out.extend(_stc(s, comp, dated=False) for s in prov.statuses)
+        out.append(segment("HL", hl, 2, "19", "1" if prov.claims else "0"))
+        out.append(segment("NM1", "85", "2", prov.name, "", "", "", "", "XX", prov.npi))
+        out.append(segment("TRN", "1", prov.trace))
+        out.extend(status_segment(s, comp, dated=False) for s in prov.statuses)
         if prov.accepted_count is not None:
-            out.append(_seg("QTY", "QA", prov.accepted_count))
+            out.append(segment("QTY", "QA", prov.accepted_count))
         if prov.rejected_count is not None:
-            out.append(_seg("QTY", "QC", prov.rejected_count))
+            out.append(segment("QTY", "QC", prov.rejected_count))
         if prov.accepted_amount is not None:
-            out.append(_seg("AMT", "YU", fmt_amount(prov.accepted_amount)))
+            out.append(segment("AMT", "YU", fmt_amount(prov.accepted_amount)))
         if prov.rejected_amount is not None:
-            out.append(_seg("AMT", "YY", fmt_amount(prov.rejected_amount)))
+            out.append(segment("AMT", "YY", fmt_amount(prov.rejected_amount)))
         for claim in prov.claims:
             hl += 1
-            out.append(_seg("HL", hl, parent, "PT"))
-            out.append(_seg("NM1", "QC", "1", claim.patient_last_name, claim.patient_first_name, "", "", "", "MI",
+            out.append(segment("HL", hl, parent, "PT"))
+            out.append(segment("NM1", "QC", "1", claim.patient_last_name, claim.patient_first_name, "", "", "", "MI",
                             claim.patient_id))  # fmt: skip
-            out.append(_seg("TRN", "2", claim.patient_control_number))
-            out.extend(_stc(s, comp) for s in claim.statuses)
+            out.append(segment("TRN", "2", claim.patient_control_number))
+            out.extend(status_segment(s, comp) for s in claim.statuses)
             if claim.payer_claim_control_number:
-                out.append(_seg("REF", "1K", claim.payer_claim_control_number))
+                out.append(segment("REF", "1K", claim.payer_claim_control_number))
             if claim.billing_type:
-                out.append(_seg("REF", "BLT", claim.billing_type))
+                out.append(segment("REF", "BLT", claim.billing_type))
             if claim.service_end and claim.service_end != claim.service_start:
                 out.append(
-                    _seg(
+                    segment(
                         "DTP", "472", "RD8", f"{fmt_date(claim.service_start)}-{fmt_date(claim.service_end)}"
                     )
                 )
             else:
-                out.append(_seg("DTP", "472", "D8", fmt_date(claim.service_start)))
+                out.append(segment("DTP", "472", "D8", fmt_date(claim.service_start)))
     return out
 
 
@@ -260,17 +233,6 @@ def build_277ca(rep: ClaimAcknowledgmentReport, control_number: int | str = 1) -
     from oncobill.x12.writer import build_transaction
 
     return build_transaction(SPEC_277CA, control_number, ack_277ca_segments(rep))
-
-
-def _statuses(loop, comp: str) -> list[ClaimStatus]:
-    out = []
-    for stc in loop.all("STC"):
-        parts = stc.get(1).split(comp)
-        out.append(
-            ClaimStatus(parts[0], parts[1] if len(parts) > 1 else "", parse_date(stc.get(2), stc, "STC02"),
-                        parts[2] if len(parts) > 2 else "", stc.get(3), optional_amount(stc.get(4), stc, "STC04"))
-        )  # fmt: skip
-    return out
 
 
 def read_277ca(txn: Transaction) -> ClaimAcknowledgmentReport:
@@ -289,7 +251,7 @@ def read_277ca(txn: Transaction) -> ClaimAcknowledgmentReport:
 
     rep = ClaimAcknowledgmentReport(
         src.get(3), src.get(9), recv.get(3), recv.get(9), trace.segments[0].get(2), dtp(trace, "050"),
-        dtp(trace, "009"), rtrace.segments[0].get(2), _statuses(rtrace, comp),
+        dtp(trace, "009"), rtrace.segments[0].get(2), read_statuses(rtrace, comp),
     )  # fmt: skip
     bht = body.segment("BHT")
     rep.reference = bht.get(3)
@@ -297,7 +259,7 @@ def read_277ca(txn: Transaction) -> ClaimAcknowledgmentReport:
         nm1 = c.child("2100C").segments[0]
         ptrace = c.child("2200C")
         prov = ProviderAcknowledgment(nm1.get(3), nm1.get(9), ptrace.segments[0].get(2) if ptrace else "",
-                                      _statuses(ptrace, comp) if ptrace else [])  # fmt: skip
+                                      read_statuses(ptrace, comp) if ptrace else [])  # fmt: skip
         if ptrace is not None:
             for qual, attr in (("QA", "accepted_count"), ("QC", "rejected_count")):
                 q = ptrace.segment("QTY", qual)
@@ -318,7 +280,7 @@ def read_277ca(txn: Transaction) -> ClaimAcknowledgmentReport:
                 ref = cl.segment("REF", "1K")
                 blt = cl.segment("REF", "BLT")
                 prov.claims.append(
-                    ClaimAcknowledgment(pn.get(3), pn.get(4), pn.get(9), cl.segments[0].get(2), _statuses(cl, comp),
+                    ClaimAcknowledgment(pn.get(3), pn.get(4), pn.get(9), cl.segments[0].get(2), read_statuses(cl, comp),
                                         start, end, ref.get(2) if ref else "", blt.get(2) if blt else "")
                 )  # fmt: skip
         rep.providers.append(prov)

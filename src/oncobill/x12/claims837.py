@@ -8,59 +8,28 @@ a billing provider and a subscriber, and numbers the HLs itself.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from oncobill.x12.model import Loop, Transaction
-from oncobill.x12.remit835 import Adjustment, Procedure, _cas, _cas_segments
+from oncobill.x12.segments import (
+    Adjustment,
+    Payer,
+    Person,
+    Procedure,
+    Provider,
+    cas_segments,
+    name_segments,
+    read_cas,
+    read_payer,
+    read_person,
+    read_provider,
+    segment,
+)
 from oncobill.x12.specs.x837p import SPEC as SPEC_837P
-from oncobill.x12.tokenizer import DEFAULT_DELIMITERS, Delimiters, Segment, make_segment
-from oncobill.x12.values import amount, fmt_amount, fmt_date, fmt_quantity, parse_date, quantity, trim
-
-ZERO = Decimal("0.00")
-
-
-@dataclass(slots=True)
-class Address:
-    street: str
-    city: str
-    state: str
-    postal_code: str
-    street2: str = ""
-
-
-@dataclass(slots=True)
-class Provider:
-    """A billing, rendering or facility provider (NM1 entity 1 = person, 2 = organization)."""
-
-    name: str
-    npi: str
-    entity: str = "2"
-    first_name: str = ""
-    address: Address | None = None
-    tax_id: str = ""  # REF*EI on the billing provider
-    taxonomy: str = ""  # PRV*..*PXC
-
-
-@dataclass(slots=True)
-class Person:
-    """A subscriber or patient."""
-
-    last_name: str
-    first_name: str
-    member_id: str = ""
-    address: Address | None = None
-    birth_date: date | None = None
-    gender: str = "U"
-
-
-@dataclass(slots=True)
-class Payer:
-    name: str
-    payer_id: str
-    address: Address | None = None
+from oncobill.x12.tokenizer import DEFAULT_DELIMITERS, Delimiters, Segment
+from oncobill.x12.values import amount, fmt_amount, fmt_date, fmt_quantity, parse_date, quantity
 
 
 @dataclass(slots=True)
@@ -187,57 +156,30 @@ class ProfessionalClaims:
 # -- writing ----------------------------------------------------------------------------------
 
 
-def _seg(*elements) -> Segment:
-    return make_segment(trim([e if isinstance(e, str) else str(e) for e in elements]))
-
-
-def _name_segments(
-    code: str, entity: str, last: str, first: str, qual: str, ident: str, addr: Address | None
-):
-    out = [
-        _seg(
-            "NM1",
-            code,
-            entity,
-            last,
-            first if entity == "1" else "",
-            "",
-            "",
-            "",
-            qual if ident else "",
-            ident,
-        )
-    ]
-    if addr is not None:
-        out.append(_seg("N3", addr.street, addr.street2))
-        out.append(_seg("N4", addr.city, addr.state, addr.postal_code))
-    return out
-
-
 def _line_segments(n: int, line: ServiceLine, comp: str) -> list[Segment]:
-    out = [_seg("LX", n)]
+    out = [segment("LX", n)]
     pointers = comp.join(str(p) for p in line.diagnosis_pointers)
     out.append(
-        _seg(
+        segment(
             "SV1", line.procedure.format(comp), fmt_amount(line.charge), line.unit_basis, fmt_quantity(line.units),
             line.place_of_service, "", pointers,
         )
     )  # fmt: skip
     if line.service_end and line.service_end != line.service_date:
-        out.append(_seg("DTP", "472", "RD8", f"{fmt_date(line.service_date)}-{fmt_date(line.service_end)}"))
+        out.append(segment("DTP", "472", "RD8", f"{fmt_date(line.service_date)}-{fmt_date(line.service_end)}"))
     else:
-        out.append(_seg("DTP", "472", "D8", fmt_date(line.service_date)))
+        out.append(segment("DTP", "472", "D8", fmt_date(line.service_date)))
     if line.line_control_number:
-        out.append(_seg("REF", "6R", line.line_control_number))
+        out.append(segment("REF", "6R", line.line_control_number))
     out.extend(line.other)
     if line.drug is not None:
-        out.append(_seg("LIN", "", "N4", line.drug.ndc))
-        out.append(_seg("CTP", "", "", "", fmt_quantity(line.drug.quantity), line.drug.unit))
+        out.append(segment("LIN", "", "N4", line.drug.ndc))
+        out.append(segment("CTP", "", "", "", fmt_quantity(line.drug.quantity), line.drug.unit))
     out.extend(line_adjudication_segments(line.adjudications, comp))
     return out
 
 
-# -- coordination of benefits (2320/2330A/2330B and 2430), shared by the 837P and 837I writers ------
+# -- coordination of benefits (2320/2330A/2330B and 2430), shared by the 837P and 837I ---------
 
 
 def other_payer_segments(other_payers: list[OtherPayer], institutional: bool = False) -> list[Segment]:
@@ -247,27 +189,27 @@ def other_payer_segments(other_payers: list[OtherPayer], institutional: bool = F
     and D, EAF, A8 (837I); the 837P has no MIA, so an inpatient adjudication is never written on it."""
     out: list[Segment] = []
     for op in other_payers:
-        out.append(_seg("SBR", op.responsibility, op.relationship, op.group_number, "", "", "", "", "",
+        out.append(segment("SBR", op.responsibility, op.relationship, op.group_number, "", "", "", "", "",
                         op.filing_indicator))  # fmt: skip
-        out.extend(_cas_segments(op.adjustments))
+        out.extend(cas_segments(op.adjustments))
         amounts = [("D", op.paid), ("A8", op.non_covered), ("EAF", op.remaining_patient_liability)]
         if institutional:
             amounts[1], amounts[2] = amounts[2], amounts[1]
         for qualifier, value in amounts:
             if value is not None:
-                out.append(_seg("AMT", qualifier, fmt_amount(value)))
-        out.append(_seg("OI", "", "", op.benefits_assigned, "", "", op.release))
+                out.append(segment("AMT", qualifier, fmt_amount(value)))
+        out.append(segment("OI", "", "", op.benefits_assigned, "", "", op.release))
         if institutional and op.inpatient_adjudication:
-            out.append(_seg("MIA", *op.inpatient_adjudication))
+            out.append(segment("MIA", *op.inpatient_adjudication))
         if op.outpatient_adjudication:
-            out.append(_seg("MOA", *op.outpatient_adjudication))
+            out.append(segment("MOA", *op.outpatient_adjudication))
         s = op.subscriber
-        out += _name_segments("IL", "1", s.last_name, s.first_name, "MI", s.member_id, s.address)
-        out += _name_segments("PR", "2", op.payer.name, "", "PI", op.payer.payer_id, op.payer.address)
+        out += name_segments("IL", "1", s.last_name, s.first_name, "MI", s.member_id, s.address)
+        out += name_segments("PR", "2", op.payer.name, "", "PI", op.payer.payer_id, op.payer.address)
         if op.adjudication_date:
-            out.append(_seg("DTP", "573", "D8", fmt_date(op.adjudication_date)))
+            out.append(segment("DTP", "573", "D8", fmt_date(op.adjudication_date)))
         if op.claim_control_number:
-            out.append(_seg("REF", "F8", op.claim_control_number))
+            out.append(segment("REF", "F8", op.claim_control_number))
     return out
 
 
@@ -277,65 +219,16 @@ def line_adjudication_segments(adjudications: list[LineAdjudication], comp: str,
     an 837I, units), the line's CAS verbatim and DTP*573."""
     out: list[Segment] = []
     for adj in adjudications:
-        out.append(_seg("SVD", adj.payer_id, fmt_amount(adj.paid), adj.procedure.format(comp), revenue_code,
+        out.append(segment("SVD", adj.payer_id, fmt_amount(adj.paid), adj.procedure.format(comp), revenue_code,
                         fmt_quantity(adj.units)))  # fmt: skip
-        out.extend(_cas_segments(adj.adjustments))
-        out.append(_seg("DTP", "573", "D8", fmt_date(adj.adjudication_date)))
+        out.extend(cas_segments(adj.adjustments))
+        out.append(segment("DTP", "573", "D8", fmt_date(adj.adjudication_date)))
     return out
-
-
-def read_other_payer(lp: Loop) -> OtherPayer:
-    """One 2320 loop with its 2330A/2330B (837P and 837I alike)."""
-    sbr = lp.segments[0]
-    sub = lp.child("2330A")
-    pay = lp.child("2330B")
-    amt_d, amt_eaf, amt_a8 = lp.segment("AMT", "D"), lp.segment("AMT", "EAF"), lp.segment("AMT", "A8")
-    oi, moa, mia = lp.segment("OI"), lp.segment("MOA"), lp.segment("MIA")
-    op = OtherPayer(
-        sbr.get(1),
-        _payer(pay) if pay else Payer("", ""),
-        _person(sub) if sub else Person("", ""),
-        sbr.get(2),
-        sbr.get(3),
-        sbr.get(9),
-        amount(amt_d[2], amt_d, "AMT02") if amt_d else None,
-        amount(amt_eaf[2], amt_eaf, "AMT02") if amt_eaf else None,
-        benefits_assigned=oi.get(3) if oi else "",
-        release=oi.get(6) if oi else "",
-        non_covered=amount(amt_a8[2], amt_a8, "AMT02") if amt_a8 else None,
-        outpatient_adjudication=tuple(moa[1:]) if moa is not None else (),
-        inpatient_adjudication=tuple(mia[1:]) if mia is not None else (),
-    )
-    for seg in lp.all("CAS"):
-        _cas(seg, op.adjustments)
-    if pay is not None:
-        d = pay.segment("DTP", "573")
-        if d is not None:
-            op.adjudication_date = parse_date(d.get(3), d, "DTP03")
-        f8 = pay.segment("REF", "F8")
-        if f8 is not None:
-            op.claim_control_number = f8.get(2)
-    return op
-
-
-def read_line_adjudication(lp: Loop, comp: str) -> LineAdjudication:
-    """One 2430 loop (837P and 837I alike)."""
-    svd = lp.segments[0]
-    adj = LineAdjudication(
-        svd.get(1),
-        amount(svd.get(2), svd, "SVD02"),
-        Procedure.parse(svd.get(3), comp),
-        quantity(svd.get(5), svd, "SVD05") or Decimal(0),
-        parse_date((lp.segment("DTP", "573") or ["", "", "", ""])[3], svd, "DTP03"),
-    )
-    for seg in lp.all("CAS"):
-        _cas(seg, adj.adjustments)
-    return adj
 
 
 def _claim_segments(claim: ProfessionalClaim, comp: str) -> list[Segment]:
     out = [
-        _seg(
+        segment(
             "CLM", claim.patient_control_number, fmt_amount(claim.charge), "", "",
             comp.join((claim.place_of_service, "B", claim.frequency)), claim.provider_signature, claim.assignment,
             claim.benefits_assigned, claim.release_of_information,
@@ -344,21 +237,21 @@ def _claim_segments(claim: ProfessionalClaim, comp: str) -> list[Segment]:
     for qual, value in (("F8", claim.payer_claim_control_number), ("9F", claim.referral_number),
                         ("G1", claim.prior_authorization)):  # fmt: skip
         if value:
-            out.append(_seg("REF", qual, value))
+            out.append(segment("REF", qual, value))
     out.extend(claim.other)
     if claim.diagnoses:
         hi = ["HI"]
         for n, code in enumerate(claim.diagnoses[:12]):
             hi.append(comp.join(("ABK" if n == 0 else "ABF", code.replace(".", ""))))
-        out.append(_seg(*hi))
+        out.append(segment(*hi))
     if claim.rendering_provider is not None:
         r = claim.rendering_provider
-        out += _name_segments("82", r.entity, r.name, r.first_name, "XX", r.npi, None)
+        out += name_segments("82", r.entity, r.name, r.first_name, "XX", r.npi, None)
         if r.taxonomy:
-            out.append(_seg("PRV", "PE", "PXC", r.taxonomy))
+            out.append(segment("PRV", "PE", "PXC", r.taxonomy))
     if claim.service_facility is not None:
         f = claim.service_facility
-        out += _name_segments("77", "2", f.name, "", "XX", f.npi, f.address)
+        out += name_segments("77", "2", f.name, "", "XX", f.npi, f.address)
     out.extend(other_payer_segments(claim.other_payers))
     for n, line in enumerate(claim.lines, 1):
         out.extend(_line_segments(n, line, comp))
@@ -374,11 +267,11 @@ def professional_claim_segments(
 
 def hierarchy_segments(doc, claim_segments, comp: str, professional: bool) -> list[Segment]:
     """Header and HL hierarchy shared by 837P and 837I; *claim_segments* writes one 2300."""
-    out = [_seg("BHT", "0019", doc.purpose, doc.reference, doc.created.strftime("%Y%m%d"),
+    out = [segment("BHT", "0019", doc.purpose, doc.reference, doc.created.strftime("%Y%m%d"),
                 doc.created.strftime("%H%M"), doc.transaction_type)]  # fmt: skip
-    out.append(_seg("NM1", "41", "2", doc.submitter_name, "", "", "", "", "46", doc.submitter_id))
-    out.append(_seg("PER", "IC", doc.contact_name, "TE", doc.contact_phone))
-    out.append(_seg("NM1", "40", "2", doc.receiver_name, "", "", "", "", "46", doc.receiver_id))
+    out.append(segment("NM1", "41", "2", doc.submitter_name, "", "", "", "", "46", doc.submitter_id))
+    out.append(segment("PER", "IC", doc.contact_name, "TE", doc.contact_phone))
+    out.append(segment("NM1", "40", "2", doc.receiver_name, "", "", "", "", "46", doc.receiver_id))
     # Group claims: billing provider > (subscriber, payer, coverage) > patient.
     by_provider: dict[str, dict] = {}
     providers: dict[str, Provider] = {}
@@ -393,11 +286,11 @@ def hierarchy_segments(doc, claim_segments, comp: str, professional: bool) -> li
         bp = providers[npi]
         hl += 1
         provider_hl = hl
-        out.append(_seg("HL", provider_hl, "", "20", "1"))
+        out.append(segment("HL", provider_hl, "", "20", "1"))
         if bp.taxonomy:
-            out.append(_seg("PRV", "BI", "PXC", bp.taxonomy))
-        out += _name_segments("85", bp.entity, bp.name, bp.first_name, "XX", bp.npi, bp.address)
-        out.append(_seg("REF", "EI", bp.tax_id))
+            out.append(segment("PRV", "BI", "PXC", bp.taxonomy))
+        out += name_segments("85", bp.entity, bp.name, bp.first_name, "XX", bp.npi, bp.address)
+        out.append(segment("REF", "EI", bp.tax_id))
         for claims in subs.values():
             first = claims[0]
             own = [c for c in claims if c.patient is None]
@@ -408,26 +301,26 @@ def hierarchy_segments(doc, claim_segments, comp: str, professional: bool) -> li
             hl += 1
             subscriber_hl = hl
             cov = first.coverage
-            out.append(_seg("HL", subscriber_hl, provider_hl, "22", "1" if dependents else "0"))
+            out.append(segment("HL", subscriber_hl, provider_hl, "22", "1" if dependents else "0"))
             out.append(
-                _seg("SBR", cov.responsibility, "18" if own and not dependents else "", cov.group_number, "", "", "",
+                segment("SBR", cov.responsibility, "18" if own and not dependents else "", cov.group_number, "", "", "",
                      "", "", cov.filing_indicator)
             )  # fmt: skip
             s = first.subscriber
-            out += _name_segments("IL", "1", s.last_name, s.first_name, "MI", s.member_id, s.address)
+            out += name_segments("IL", "1", s.last_name, s.first_name, "MI", s.member_id, s.address)
             if s.birth_date and (professional or own):
-                out.append(_seg("DMG", "D8", fmt_date(s.birth_date), s.gender))
+                out.append(segment("DMG", "D8", fmt_date(s.birth_date), s.gender))
             p = first.payer
-            out += _name_segments("PR", "2", p.name, "", "PI", p.payer_id, p.address)
+            out += name_segments("PR", "2", p.name, "", "PI", p.payer_id, p.address)
             for c in own:
                 out.extend(claim_segments(c, comp))
             for group in dependents.values():
                 hl += 1
                 pt = group[0].patient
-                out.append(_seg("HL", hl, subscriber_hl, "23", "0"))
-                out.append(_seg("PAT", group[0].patient_relationship or "19"))
-                out += _name_segments("QC", "1", pt.last_name, pt.first_name, "", "", pt.address)
-                out.append(_seg("DMG", "D8", fmt_date(pt.birth_date), pt.gender))
+                out.append(segment("HL", hl, subscriber_hl, "23", "0"))
+                out.append(segment("PAT", group[0].patient_relationship or "19"))
+                out += name_segments("QC", "1", pt.last_name, pt.first_name, "", "", pt.address)
+                out.append(segment("DMG", "D8", fmt_date(pt.birth_date), pt.gender))
                 for c in group:
                     out.extend(claim_segments(c, comp))
     return out
@@ -466,38 +359,53 @@ def write_837p(
 # -- reading ----------------------------------------------------------------------------------
 
 
-def _address(loop: Loop) -> Address | None:
-    n3, n4 = loop.segment("N3"), loop.segment("N4")
-    if n3 is None and n4 is None:
-        return None
-    return Address(
-        n3.get(1) if n3 else "", n4.get(1) if n4 else "", n4.get(2) if n4 else "", n4.get(3) if n4 else "",
-        n3.get(2) if n3 else "",
-    )  # fmt: skip
+def read_other_payer(lp: Loop) -> OtherPayer:
+    """One 2320 loop with its 2330A/2330B (837P and 837I alike)."""
+    sbr = lp.segments[0]
+    sub = lp.child("2330A")
+    pay = lp.child("2330B")
+    amt_d, amt_eaf, amt_a8 = lp.segment("AMT", "D"), lp.segment("AMT", "EAF"), lp.segment("AMT", "A8")
+    oi, moa, mia = lp.segment("OI"), lp.segment("MOA"), lp.segment("MIA")
+    op = OtherPayer(
+        sbr.get(1),
+        read_payer(pay) if pay else Payer("", ""),
+        read_person(sub) if sub else Person("", ""),
+        sbr.get(2),
+        sbr.get(3),
+        sbr.get(9),
+        amount(amt_d[2], amt_d, "AMT02") if amt_d else None,
+        amount(amt_eaf[2], amt_eaf, "AMT02") if amt_eaf else None,
+        benefits_assigned=oi.get(3) if oi else "",
+        release=oi.get(6) if oi else "",
+        non_covered=amount(amt_a8[2], amt_a8, "AMT02") if amt_a8 else None,
+        outpatient_adjudication=tuple(moa[1:]) if moa is not None else (),
+        inpatient_adjudication=tuple(mia[1:]) if mia is not None else (),
+    )
+    for seg in lp.all("CAS"):
+        read_cas(seg, op.adjustments)
+    if pay is not None:
+        d = pay.segment("DTP", "573")
+        if d is not None:
+            op.adjudication_date = parse_date(d.get(3), d, "DTP03")
+        f8 = pay.segment("REF", "F8")
+        if f8 is not None:
+            op.claim_control_number = f8.get(2)
+    return op
 
 
-def _person(loop: Loop) -> Person:
-    nm1 = loop.segments[0]
-    person = Person(nm1.get(3), nm1.get(4), nm1.get(9), _address(loop))
-    dmg = loop.segment("DMG")
-    if dmg is not None:
-        person.birth_date = parse_date(dmg.get(2), dmg, "DMG02")
-        person.gender = dmg.get(3)
-    return person
-
-
-def _payer(loop: Loop) -> Payer:
-    nm1 = loop.segments[0]
-    return Payer(nm1.get(3), nm1.get(9), _address(loop))
-
-
-def _provider(loop: Loop) -> Provider:
-    nm1 = loop.segments[0]
-    prov = Provider(nm1.get(3), nm1.get(9), nm1.get(2), nm1.get(4), _address(loop))
-    ref = loop.segment("REF", "EI") or loop.segment("REF", "SY")
-    if ref is not None:
-        prov.tax_id = ref.get(2)
-    return prov
+def read_line_adjudication(lp: Loop, comp: str) -> LineAdjudication:
+    """One 2430 loop (837P and 837I alike)."""
+    svd = lp.segments[0]
+    adj = LineAdjudication(
+        svd.get(1),
+        amount(svd.get(2), svd, "SVD02"),
+        Procedure.parse(svd.get(3), comp),
+        quantity(svd.get(5), svd, "SVD05") or Decimal(0),
+        parse_date((lp.segment("DTP", "573") or ["", "", "", ""])[3], svd, "DTP03"),
+    )
+    for seg in lp.all("CAS"):
+        read_cas(seg, adj.adjustments)
+    return adj
 
 
 def _read_line(loop: Loop, comp: str) -> ServiceLine:
@@ -593,12 +501,12 @@ def _read_claim(loop: Loop, comp: str, base: dict) -> ProfessionalClaim:
         if lid == "2400":
             claim.lines.append(_read_line(lp, comp))
         elif lid == "2310B":
-            claim.rendering_provider = _provider(lp)
+            claim.rendering_provider = read_provider(lp)
             prv = lp.segment("PRV")
             if prv is not None:
                 claim.rendering_provider.taxonomy = prv.get(3)
         elif lid == "2310C":
-            claim.service_facility = _provider(lp)
+            claim.service_facility = read_provider(lp)
         elif lid == "2320":
             claim.other_payers.append(read_other_payer(lp))
     return claim
@@ -632,21 +540,21 @@ def read_837p(txn: Transaction) -> ProfessionalClaims:
     )
     for a in body.children("2000A"):
         bp_loop = a.child("2010AA")
-        bp = _provider(bp_loop) if bp_loop else Provider("", "")
+        bp = read_provider(bp_loop) if bp_loop else Provider("", "")
         prv = a.segment("PRV")
         if prv is not None:
             bp.taxonomy = prv.get(3)
         for b in a.children("2000B"):
             sbr = b.segment("SBR")
             coverage = Coverage(sbr.get(1), sbr.get(2), sbr.get(3), sbr.get(9))
-            subscriber = _person(b.child("2010BA"))
-            payer = _payer(b.child("2010BB"))
+            subscriber = read_person(b.child("2010BA"))
+            payer = read_payer(b.child("2010BB"))
             base = {"billing_provider": bp, "subscriber": subscriber, "payer": payer, "coverage": coverage}
             for claim_loop in b.children("2300"):
                 doc.claims.append(_read_claim(claim_loop, comp, base))
             for c in b.children("2000C"):
                 pat = c.segment("PAT")
-                patient = _person(c.child("2010CA"))
+                patient = read_person(c.child("2010CA"))
                 for claim_loop in c.children("2300"):
                     claim = _read_claim(claim_loop, comp, base)
                     claim.patient = patient
@@ -664,41 +572,3 @@ def professional_claims(doc) -> list[ProfessionalClaims]:
             for t in doc.transactions()
             if t.code == "837" and t.spec.version.startswith("005010X222")
         ]
-
-
-# -- synthetic data (benchmarks, demos): synthetic patients only -------------------------------
-
-
-def synthetic_claims(n_claims: int, seed: int = 11, providers: int = 3) -> ProfessionalClaims:
-    """*n_claims* plausible oncology office claims for made-up patients."""
-    rng = random.Random(seed)
-    codes = [("96413", "412.00", None), ("96415", "88.00", None), ("96367", "95.00", None),
-             ("J9271", "10.50", ("00006302602", "ML")), ("J2506", "14.20", ("55513019001", "UN")),
-             ("99214", "160.00", None), ("96360", "150.00", None)]  # fmt: skip
-    bps = [
-        Provider(f"TEST ONCOLOGY GROUP {i}", npi, "2", address=Address(f"{100 + i} MAIN ST", "SPRINGFIELD", "IL",
-                 "627010001"), tax_id=f"99000000{i}", taxonomy="207RX0202X")
-        for i, npi in enumerate(("1234567893", "1558598797", "1003000126")[:providers])
-    ]  # fmt: skip
-    payer = Payer("SYNTHETIC HEALTH PLAN", "99999", Address("1 PAYER WAY", "SPRINGFIELD", "IL", "62701"))
-    claims = []
-    for i in range(n_claims):
-        sub = Person(f"TESTPATIENT{i % 991}", "SYNTH", f"MEM{i // 2:09d}",
-                     Address(f"{i % 900 + 1} ELM ST", "SPRINGFIELD", "IL", "62704"),
-                     date(1950, 1, 1) + timedelta(days=i % 9000), "F" if i % 2 else "M")  # fmt: skip
-        lines = []
-        dos = date(2026, 10, 1) + timedelta(days=i % 28)
-        for j in range(rng.randint(1, 4)):
-            code, price, ndc = rng.choice(codes)
-            units = Decimal(rng.randint(1, 4))
-            drug = DrugIdentification(ndc[0], Decimal(rng.randint(1, 8)), ndc[1]) if ndc else None
-            lines.append(ServiceLine(Procedure("HC", code), Decimal(price) * units, units, dos, (1,),
-                                     line_control_number=f"L{i:08d}{j}", drug=drug))  # fmt: skip
-        claims.append(
-            ProfessionalClaim(
-                f"PCN{i:09d}", sum((ln.charge for ln in lines), ZERO), "11", ["C5011", "Z5111"], lines,
-                bps[i % len(bps)], sub, payer, Coverage("P", "18", "GRP001", "CI"),
-            )
-        )  # fmt: skip
-    return ProfessionalClaims("TEST ONCOLOGY GROUP", "TOG0001", "BILLING OFFICE", "2175550100",
-                              "SYNTHETIC CLEARINGHOUSE", "CLEAR01", claims, reference="BATCH0001")  # fmt: skip

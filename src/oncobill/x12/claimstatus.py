@@ -7,10 +7,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from oncobill.x12.acks import ClaimStatus, _statuses, _stc
-from oncobill.x12.claims837 import Person, _seg
-from oncobill.x12.eligibility import Party, _party, _party_segments
 from oncobill.x12.model import Loop, Transaction
+from oncobill.x12.segments import (
+    ClaimStatus,
+    Party,
+    Person,
+    name_segments,
+    party_segments,
+    read_party,
+    read_statuses,
+    segment,
+    status_segment,
+)
 from oncobill.x12.specs.x276 import SPEC_276, SPEC_277
 from oncobill.x12.tokenizer import Segment
 from oncobill.x12.values import fmt_amount, fmt_date, optional_amount, parse_date
@@ -75,58 +83,61 @@ class ClaimStatusDocument:
     receiver_statuses: list[ClaimStatus] = field(default_factory=list)
 
 
+# -- writing ----------------------------------------------------------------------------------
+
+
 def _claim_segments(c: StatusClaim, response: bool, comp: str) -> list[Segment]:
-    out = [_seg("TRN", "2" if response else "1", c.trace)]
+    out = [segment("TRN", "2" if response else "1", c.trace)]
     if response:
-        out += [_stc(s, comp) for s in c.statuses]
+        out += [status_segment(s, comp) for s in c.statuses]
     for qual, value in c.references.items():
-        out.append(_seg("REF", qual, value))
+        out.append(segment("REF", qual, value))
     if not response and c.billed is not None:
-        out.append(_seg("AMT", "T3", fmt_amount(c.billed)))
+        out.append(segment("AMT", "T3", fmt_amount(c.billed)))
     if c.service_dates:
-        out.append(_seg("DTP", "472", "RD8" if "-" in c.service_dates else "D8", c.service_dates))
+        out.append(segment("DTP", "472", "RD8" if "-" in c.service_dates else "D8", c.service_dates))
     for ln in c.lines:
         out.append(
-            _seg("SVC", ln.procedure, fmt_amount(ln.charge), fmt_amount(ln.paid), "", "", "", ln.units)
+            segment("SVC", ln.procedure, fmt_amount(ln.charge), fmt_amount(ln.paid), "", "", "", ln.units)
         )
         if response:
-            out += [_stc(s, comp) for s in ln.statuses]
+            out += [status_segment(s, comp) for s in ln.statuses]
         if ln.line_control_number:
-            out.append(_seg("REF", "FJ", ln.line_control_number))
+            out.append(segment("REF", "FJ", ln.line_control_number))
         if ln.service_date:
-            out.append(_seg("DTP", "472", "RD8" if "-" in ln.service_date else "D8", ln.service_date))
+            out.append(segment("DTP", "472", "RD8" if "-" in ln.service_date else "D8", ln.service_date))
     return out
 
 
 def claim_status_segments(doc: ClaimStatusDocument, response: bool, comp: str = ":") -> list[Segment]:
     bht = ["BHT", "0010", "08" if response else "13", doc.reference, doc.created.strftime("%Y%m%d"),
            doc.created.strftime("%H%M")] + (["DG"] if response else [])  # fmt: skip
-    out = [_seg(*bht), _seg("HL", 1, "", "20", "1")]
-    out += _party_segments("PR", doc.payer)
-    out.append(_seg("HL", 2, 1, "21", "1" if doc.providers else "0"))
-    out += _party_segments("41", doc.receiver)
+    out = [segment(*bht), segment("HL", 1, "", "20", "1")]
+    out += party_segments("PR", doc.payer)
+    out.append(segment("HL", 2, 1, "21", "1" if doc.providers else "0"))
+    out += party_segments("41", doc.receiver)
     if response and doc.receiver_trace:
-        out.append(_seg("TRN", "2", doc.receiver_trace))
-        out += [_stc(s, comp) for s in doc.receiver_statuses]
+        out.append(segment("TRN", "2", doc.receiver_trace))
+        out += [status_segment(s, comp) for s in doc.receiver_statuses]
     hl = 2
     for prov in doc.providers:
         hl += 1
         prov_hl = hl
-        out.append(_seg("HL", hl, 2, "19", "1" if prov.members else "0"))
-        out += _party_segments("1P", prov.party)
+        out.append(segment("HL", hl, 2, "19", "1" if prov.members else "0"))
+        out += party_segments("1P", prov.party)
         if response and prov.trace:
-            out.append(_seg("TRN", "1", prov.trace))
-            out += [_stc(s, comp) for s in prov.statuses]
+            out.append(segment("TRN", "1", prov.trace))
+            out += [status_segment(s, comp) for s in prov.statuses]
         for m in prov.members:
             hl += 1
             sub_hl = hl
-            out.append(_seg("HL", hl, prov_hl, "22", "1" if m.dependents else "0"))
+            out.append(segment("HL", hl, prov_hl, "22", "1" if m.dependents else "0"))
             out += _person_segments(m.person, "IL", response)
             for c in m.claims:
                 out += _claim_segments(c, response, comp)
             for d in m.dependents:
                 hl += 1
-                out.append(_seg("HL", hl, sub_hl, "23"))
+                out.append(segment("HL", hl, sub_hl, "23"))
                 out += _person_segments(d.person, "QC", response)
                 for c in d.claims:
                     out += _claim_segments(c, response, comp)
@@ -136,12 +147,8 @@ def claim_status_segments(doc: ClaimStatusDocument, response: bool, comp: str = 
 def _person_segments(p: Person, code: str, response: bool) -> list[Segment]:
     out = []
     if not response and p.birth_date:
-        out.append(_seg("DMG", "D8", fmt_date(p.birth_date), p.gender if p.gender != "U" else ""))
-    out.append(
-        _seg(
-            "NM1", code, "1", p.last_name, p.first_name, "", "", "", "MI" if p.member_id else "", p.member_id
-        )
-    )
+        out.append(segment("DMG", "D8", fmt_date(p.birth_date), p.gender if p.gender != "U" else ""))
+    out += name_segments(code, "1", p.last_name, p.first_name, "MI", p.member_id, None)
     return out
 
 
@@ -157,11 +164,14 @@ def build_277(doc: ClaimStatusDocument, control_number: int | str = 1) -> Transa
     return build_transaction(SPEC_277, control_number, claim_status_segments(doc, response=True))
 
 
+# -- reading ----------------------------------------------------------------------------------
+
+
 def _read_claims(hl: Loop, tracking: str, line_loop: str, comp: str) -> list[StatusClaim]:
     out = []
     for lp in hl.children(tracking):
         c = StatusClaim(lp.segments[0].get(2))
-        c.statuses = _statuses(lp, comp)
+        c.statuses = read_statuses(lp, comp)
         for ref in lp.all("REF"):
             c.references[ref.get(1)] = ref.get(2)
         amt = lp.segment("AMT", "T3")
@@ -176,7 +186,7 @@ def _read_claims(hl: Loop, tracking: str, line_loop: str, comp: str) -> list[Sta
             d = sl.segment("DTP", "472")
             c.lines.append(StatusLine(svc.get(1), optional_amount(svc.get(2), svc, "SVC02"),
                                       optional_amount(svc.get(3), svc, "SVC03"), svc.get(7),
-                                      ref.get(2) if ref else "", d.get(3) if d else "", _statuses(sl, comp)))  # fmt: skip
+                                      ref.get(2) if ref else "", d.get(3) if d else "", read_statuses(sl, comp)))  # fmt: skip
         out.append(c)
     return out
 
@@ -200,7 +210,7 @@ def read_claim_status(txn: Transaction) -> ClaimStatusDocument:
     bht = body.segment("BHT")
     a = body.child("2000A")
     b = a.child("2000B")
-    doc = ClaimStatusDocument(_party(a.child("2100A")), _party(b.child("2100B")), [], bht.get(3))
+    doc = ClaimStatusDocument(read_party(a.child("2100A")), read_party(b.child("2100B")), [], bht.get(3))
     if bht.get(4):
         d = parse_date(bht.get(4), bht, "BHT04")
         t = bht.get(5)[:4].ljust(4, "0")
@@ -208,13 +218,13 @@ def read_claim_status(txn: Transaction) -> ClaimStatusDocument:
     rb = b.child("2200B")
     if rb is not None:
         doc.receiver_trace = rb.segments[0].get(2)
-        doc.receiver_statuses = _statuses(rb, comp)
+        doc.receiver_statuses = read_statuses(rb, comp)
     for c in b.children("2000C"):
-        prov = StatusProvider(_party(c.child("2100C")))
+        prov = StatusProvider(read_party(c.child("2100C")))
         pc = c.child("2200C")
         if pc is not None:
             prov.trace = pc.segments[0].get(2)
-            prov.statuses = _statuses(pc, comp)
+            prov.statuses = read_statuses(pc, comp)
         for d_loop in c.children("2000D"):
             member = StatusMember(
                 _person(d_loop, "2100D"), _read_claims(d_loop, "2200D", line_loop + "0D", comp)

@@ -7,23 +7,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from oncobill.x12.claims837 import Person, _address, _seg
 from oncobill.x12.model import Loop, Transaction
+from oncobill.x12.segments import (
+    Party,
+    Person,
+    name_segments,
+    party_segments,
+    read_address,
+    read_party,
+    segment,
+)
 from oncobill.x12.specs.x270 import SPEC_270, SPEC_271
 from oncobill.x12.tokenizer import Segment
 from oncobill.x12.values import fmt_amount, fmt_date, optional_amount, parse_date
-
-
-@dataclass(slots=True)
-class Party:
-    """Information source (payer) or receiver (provider): NM1 entity, name and identifier."""
-
-    entity_code: str  # NM101: PR payer, 1P provider
-    name: str
-    id_qualifier: str  # NM108: PI, XX (NPI), SV ...
-    identifier: str
-    entity_type: str = "2"
-    first_name: str = ""
 
 
 @dataclass(slots=True)
@@ -86,48 +82,39 @@ class Eligibility:
     rejections: list[Rejection] = field(default_factory=list)
 
 
-def _party_segments(code: str, p: Party) -> list[Segment]:
-    return [_seg("NM1", code or p.entity_code, p.entity_type, p.name, p.first_name, "", "", "", p.id_qualifier,
-                 p.identifier)]  # fmt: skip
+# -- writing ----------------------------------------------------------------------------------
 
 
 def _member_segments(m: EligibilityMember, code: str, response: bool, rep: str) -> list[Segment]:
     out = []
     if m.trace:
-        out.append(_seg("TRN", "2" if response else "1", m.trace, "9877281234"))
+        out.append(segment("TRN", "2" if response else "1", m.trace, "9877281234"))
     p = m.person
-    out.append(
-        _seg(
-            "NM1", code, "1", p.last_name, p.first_name, "", "", "", "MI" if p.member_id else "", p.member_id
-        )
-    )
-    if p.address is not None:
-        out.append(_seg("N3", p.address.street, p.address.street2))
-        out.append(_seg("N4", p.address.city, p.address.state, p.address.postal_code))
+    out += name_segments(code, "1", p.last_name, p.first_name, "MI", p.member_id, p.address)
     for r in m.rejections:
-        out.append(_seg("AAA", r.valid, "", r.reason, r.follow_up))
+        out.append(segment("AAA", r.valid, "", r.reason, r.follow_up))
     if p.birth_date:
-        out.append(_seg("DMG", "D8", fmt_date(p.birth_date), p.gender if p.gender != "U" else ""))
+        out.append(segment("DMG", "D8", fmt_date(p.birth_date), p.gender if p.gender != "U" else ""))
     if m.relationship:
-        out.append(_seg("INS", "N", m.relationship))
+        out.append(segment("INS", "N", m.relationship))
     if not response and m.service_date:
-        out.append(_seg("DTP", "291", "D8", fmt_date(m.service_date)))
+        out.append(segment("DTP", "291", "D8", fmt_date(m.service_date)))
     for qual, value in m.dates:
-        out.append(_seg("DTP", qual, "RD8" if "-" in value else "D8", value))
+        out.append(segment("DTP", qual, "RD8" if "-" in value else "D8", value))
     for st in m.service_types:
-        out.append(_seg("EQ", st))
+        out.append(segment("EQ", st))
     for b in m.benefits:
-        out.append(_seg("EB", b.information, b.coverage_level, rep.join(b.service_types), b.insurance_type, b.plan,
+        out.append(segment("EB", b.information, b.coverage_level, rep.join(b.service_types), b.insurance_type, b.plan,
                         b.time_period, fmt_amount(b.amount), _pct(b.percent), b.quantity_qualifier,
                         _pct(b.quantity), b.authorization_required, b.in_network))  # fmt: skip
         for qual, value in b.dates:
-            out.append(_seg("DTP", qual, "RD8" if "-" in value else "D8", value))
+            out.append(segment("DTP", qual, "RD8" if "-" in value else "D8", value))
         for text in b.messages:
-            out.append(_seg("MSG", text))
+            out.append(segment("MSG", text))
         if b.related:
-            out.append(_seg("LS", "2120"))
+            out.append(segment("LS", "2120"))
             out.extend(b.related)
-            out.append(_seg("LE", "2120"))
+            out.append(segment("LE", "2120"))
     return out
 
 
@@ -140,7 +127,7 @@ def _pct(value: Decimal | None) -> str:
 
 def eligibility_segments(doc: Eligibility, response: bool, rep: str = "^") -> list[Segment]:
     out = [
-        _seg(
+        segment(
             "BHT",
             "0022",
             doc.purpose,
@@ -149,19 +136,19 @@ def eligibility_segments(doc: Eligibility, response: bool, rep: str = "^") -> li
             doc.created.strftime("%H%M"),
         )
     ]
-    out.append(_seg("HL", 1, "", "20", "1"))
-    out += _party_segments("", doc.payer)
-    out += [_seg("AAA", r.valid, "", r.reason, r.follow_up) for r in doc.rejections if r.level == "2100A"]
+    out.append(segment("HL", 1, "", "20", "1"))
+    out += party_segments("", doc.payer)
+    out += [segment("AAA", r.valid, "", r.reason, r.follow_up) for r in doc.rejections if r.level == "2100A"]
     has_subscriber = bool(doc.subscriber.person.last_name or doc.subscriber.person.member_id)
-    out.append(_seg("HL", 2, 1, "21", "1" if has_subscriber else "0"))
-    out += _party_segments("", doc.provider)
-    out += [_seg("AAA", r.valid, "", r.reason, r.follow_up) for r in doc.rejections if r.level == "2100B"]
+    out.append(segment("HL", 2, 1, "21", "1" if has_subscriber else "0"))
+    out += party_segments("", doc.provider)
+    out += [segment("AAA", r.valid, "", r.reason, r.follow_up) for r in doc.rejections if r.level == "2100B"]
     if not has_subscriber:
         return out
-    out.append(_seg("HL", 3, 2, "22", "1" if doc.dependent else "0"))
+    out.append(segment("HL", 3, 2, "22", "1" if doc.dependent else "0"))
     out += _member_segments(doc.subscriber, "IL", response, rep)
     if doc.dependent is not None:
-        out.append(_seg("HL", 4, 3, "23", "0"))
+        out.append(segment("HL", 4, 3, "23", "0"))
         out += _member_segments(doc.dependent, "03", response, rep)
     return out
 
@@ -178,9 +165,7 @@ def build_271(doc: Eligibility, control_number: int | str = 1) -> Transaction:
     return build_transaction(SPEC_271, control_number, eligibility_segments(doc, response=True))
 
 
-def _party(loop: Loop) -> Party:
-    nm1 = loop.segments[0]
-    return Party(nm1.get(1), nm1.get(3), nm1.get(8), nm1.get(9), nm1.get(2), nm1.get(4))
+# -- reading ----------------------------------------------------------------------------------
 
 
 def _rejections(loop: Loop, level: str) -> list[Rejection]:
@@ -190,7 +175,7 @@ def _rejections(loop: Loop, level: str) -> list[Rejection]:
 def _member(hl: Loop, name_loop_id: str, rep: str) -> EligibilityMember:
     name = hl.child(name_loop_id)
     nm1 = name.segments[0]
-    person = Person(nm1.get(3), nm1.get(4), nm1.get(9), _address(name))
+    person = Person(nm1.get(3), nm1.get(4), nm1.get(9), read_address(name))
     dmg = name.segment("DMG")
     if dmg is not None:
         person.birth_date = parse_date(dmg.get(2), dmg, "DMG02")
@@ -235,8 +220,8 @@ def read_eligibility(txn: Transaction) -> Eligibility:
     b = a.child("2000B") if a else None
     c = b.child("2000C") if b else None
     doc = Eligibility(
-        _party(a.child("2100A")),
-        _party(b.child("2100B")) if b else Party("", "", "", ""),
+        read_party(a.child("2100A")),
+        read_party(b.child("2100B")) if b else Party("", "", "", ""),
         _member(c, "2100C", rep) if c else EligibilityMember(Person("", "")),
         reference=bht.get(3),
         purpose=bht.get(2),

@@ -1,4 +1,5 @@
-"""In-memory fast path of ``remit835.read_remittances``: an 835 given as a path, text or bytes.
+"""The typed 835 reader for posting, ``read_remittances``, and its in-memory fast path
+(``fast_remittances``): an 835 given as a path, text or bytes.
 
 Why: in the general reader every segment becomes a ``Segment`` (a list subclass carrying its
 number and position, slower to build and to index than a list) and is placed by the spec
@@ -26,10 +27,19 @@ from __future__ import annotations
 import os
 from operator import attrgetter
 
-from oncobill.x12.remit835 import ServicePayment, _cas, _claim, _service
+from oncobill.x12.reader import Parser, gc_paused
+from oncobill.x12.remit835 import (
+    Remittance,
+    ServicePayment,
+    claim_from_segments,
+    general_remittances,
+    read_remittance,
+    service_from_segments,
+)
+from oncobill.x12.segments import read_cas
 from oncobill.x12.specs.x835 import SPEC
 from oncobill.x12.tokenizer import ISA_LENGTH, Delimiters, Segment, delimiters_from_isa
-from oncobill.x12.values import _AMOUNTS, _DATES, amount, parse_date
+from oncobill.x12.values import AMOUNTS, DATES, amount, parse_date
 
 _L2100 = SPEC.root.find_loop("2100")
 _L2110 = SPEC.root.find_loop("2110")
@@ -37,8 +47,8 @@ _L2110 = SPEC.root.find_loop("2110")
 _ENDS_CLAIM = frozenset(("CLP", "LX", "PLB", "SE"))
 # Segments after which the general reader sits in a 2000 loop (where a CLP opens a claim).
 _IN_2000 = frozenset(("LX", "TS3", "TS2"))
-# Kinds that remit835._claim / _service type (everything else they keep verbatim in ``other``,
-# as a Segment): segment ID -> qualifiers (element 01), None = any.
+# Kinds that remit835.claim_from_segments / service_from_segments type (everything else they
+# keep verbatim in ``other``, as a Segment): segment ID -> qualifiers (element 01), None = any.
 _CLAIM_TYPED = {"CAS": None, "NM1": frozenset(("QC",)), "DTM": frozenset(("232", "233", "050"))}
 _LINE_TYPED = {
     "CAS": None,
@@ -53,8 +63,8 @@ _LINE_TYPED = {
 assert set(_LINE_TYPED) == {"CAS", "DTM", "REF", "AMT", "LQ"}
 
 
-# What remit835._service sets on a line from its SVC segment alone (its other fields are
-# set from the line's other segments, or left unset: the lazy lists).
+# What remit835.service_from_segments sets on a line from its SVC segment alone (its other
+# fields are set from the line's other segments, or left unset: the lazy lists).
 _SVC_FIELDS = attrgetter(
     "procedure", "charge", "paid", "revenue_code", "units_paid", "submitted_procedure", "units_billed",
     "service_date", "service_start", "service_end", "line_control_number", "allowed",
@@ -89,17 +99,24 @@ def _text(source) -> str | None:
     return None
 
 
-def fast_remittances(source) -> list | None:
+def read_remittances(source) -> list[Remittance]:
+    """Parse *source* straight to typed remittances (the fast path for posting): in memory
+    when this module can, else by the general reader, each claim typed as its loop closes."""
+    with gc_paused():
+        fast = fast_remittances(source)
+        if fast is not None:
+            return fast
+        return general_remittances(source)
+
+
+def fast_remittances(source) -> list[Remittance] | None:
     """Typed remittances of *source*, or None when it must be read by the general reader."""
     text = _text(source)
     if text is None:
         return None
     try:
         segments, claims, delims = _split(text)
-        from oncobill.x12.reader import _Parser
-        from oncobill.x12.remit835 import read_remittance
-
-        parser = _Parser("", strict=True, findings=None, detach=frozenset())
+        parser = Parser("", strict=True, findings=None, detach=frozenset())
         parser.tokens = _Segments(segments, delims)
         out = []
         for event in parser.events():
@@ -175,9 +192,9 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
     services: list = []  # its service lines, typed as their segments come
     line = None  # the open service line
     adjustments = None  # its adjustments, once it has one
-    dates, amounts = _DATES, _AMOUNTS
+    dates, amounts = DATES, AMOUNTS
     cas_blocks: dict = {}  # a line's CAS segments (their whole text) -> its adjustments
-    svc_typed: dict = {}  # SVC text -> what _service sets from it (remittances repeat them)
+    svc_typed: dict = {}  # SVC text -> what service_from_segments sets from it (remittances repeat them)
     gs08 = ""
     number = 0  # segments numbered so far (the tokenizer's numbering)
     find, end_text = stripped.find, len(stripped)
@@ -189,7 +206,7 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                 svc, date_text, block, control, allowed = m.groups()
                 typed = svc_typed.get(svc)
                 if typed is None:
-                    line = _service([svc.split(elem)], comp)
+                    line = service_from_segments([svc.split(elem)], comp)
                     if len(svc_typed) < 10_000:
                         svc_typed[svc] = _SVC_FIELDS(line)
                 else:  # the same SVC text types to the same (shared, immutable) values
@@ -209,7 +226,7 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                         adjustments = []
                         cases = block[:-1].split(term)
                         for cas in cases:
-                            _cas(cas.split(elem), adjustments)
+                            read_cas(cas.split(elem), adjustments)
                         found = (tuple(adjustments), len(cases))
                         if len(cas_blocks) < 10_000:
                             cas_blocks[block] = found
@@ -254,11 +271,11 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                             segs.append(parts)
                             continue
                         # A line's typed segments go straight onto its ServicePayment,
-                        # as remit835._service reads them.
+                        # as remit835.service_from_segments reads them.
                         if sid == "CAS":
                             if adjustments is None:
                                 adjustments = line.adjustments = []
-                            _cas(parts, adjustments)
+                            read_cas(parts, adjustments)
                         elif sid == "DTM":
                             d = dates.get(parts[2]) or parse_date(parts[2])
                             qual = parts[1]
@@ -283,7 +300,7 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
                     (segs if mode == 1 else line.other).append(seg)
                     continue
             if sid == "SVC":
-                line = _service([parts], comp)
+                line = service_from_segments([parts], comp)
                 services.append(line)
                 adjustments = None
                 rules = rules_2110
@@ -293,7 +310,7 @@ def _split(text: str) -> tuple[list[Segment], list[list], Delimiters]:
             # read outside it (a 2100 segment after a line, a fallback placement: give up).
             if sid not in _ENDS_CLAIM:
                 raise _GiveUp
-            claim = _claim(segs, (), comp)
+            claim = claim_from_segments(segs, (), comp)
             if services:
                 claim.services = services
             txn_claims.append(claim)

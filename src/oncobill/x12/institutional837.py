@@ -13,15 +13,7 @@ from oncobill.x12.claims837 import (
     DrugIdentification,
     LineAdjudication,
     OtherPayer,
-    Payer,
-    Person,
     ProfessionalClaims,
-    Provider,
-    _name_segments,
-    _payer,
-    _person,
-    _provider,
-    _seg,
     hierarchy_segments,
     line_adjudication_segments,
     other_payer_segments,
@@ -29,7 +21,17 @@ from oncobill.x12.claims837 import (
     read_other_payer,
 )
 from oncobill.x12.model import Loop, Transaction
-from oncobill.x12.remit835 import Procedure
+from oncobill.x12.segments import (
+    Payer,
+    Person,
+    Procedure,
+    Provider,
+    name_segments,
+    read_payer,
+    read_person,
+    read_provider,
+    segment,
+)
 from oncobill.x12.specs.x837i import SPEC as SPEC_837I
 from oncobill.x12.tokenizer import DEFAULT_DELIMITERS, Delimiters, Segment
 from oncobill.x12.values import amount, fmt_amount, fmt_date, fmt_quantity, parse_date, quantity
@@ -82,40 +84,43 @@ class InstitutionalClaim:
     other_payers: list[OtherPayer] = field(default_factory=list)
 
 
+# -- writing ----------------------------------------------------------------------------------
+
+
 def _claim_segments(claim: InstitutionalClaim, comp: str) -> list[Segment]:
     out = [
-        _seg("CLM", claim.patient_control_number, fmt_amount(claim.charge), "", "",
+        segment("CLM", claim.patient_control_number, fmt_amount(claim.charge), "", "",
              comp.join((claim.facility_type, "A", claim.frequency)), "", claim.assignment, claim.benefits_assigned,
              claim.release_of_information)
     ]  # fmt: skip
     out.append(
-        _seg("DTP", "434", "RD8", f"{fmt_date(claim.statement_start)}-{fmt_date(claim.statement_end)}")
+        segment("DTP", "434", "RD8", f"{fmt_date(claim.statement_start)}-{fmt_date(claim.statement_end)}")
     )
-    out.append(_seg("CL1", claim.admission_type, claim.admission_source, claim.patient_status))
+    out.append(segment("CL1", claim.admission_type, claim.admission_source, claim.patient_status))
     if claim.prior_authorization:  # the guide orders 2300 REF*G1 before REF*F8
-        out.append(_seg("REF", "G1", claim.prior_authorization))
+        out.append(segment("REF", "G1", claim.prior_authorization))
     if claim.payer_claim_control_number:
-        out.append(_seg("REF", "F8", claim.payer_claim_control_number))
-    out.append(_seg("HI", comp.join(("ABK", claim.principal_diagnosis.replace(".", "")))))
+        out.append(segment("REF", "F8", claim.payer_claim_control_number))
+    out.append(segment("HI", comp.join(("ABK", claim.principal_diagnosis.replace(".", "")))))
     if claim.other_diagnoses:
-        out.append(_seg("HI", *[comp.join(("ABF", d.replace(".", ""))) for d in claim.other_diagnoses[:12]]))
+        out.append(segment("HI", *[comp.join(("ABF", d.replace(".", ""))) for d in claim.other_diagnoses[:12]]))
     if claim.attending_provider is not None:
         a = claim.attending_provider
-        out += _name_segments("71", "1", a.name, a.first_name, "XX", a.npi, None)
+        out += name_segments("71", "1", a.name, a.first_name, "XX", a.npi, None)
     out.extend(other_payer_segments(claim.other_payers, institutional=True))
     for n, line in enumerate(claim.lines, 1):
-        out.append(_seg("LX", n))
+        out.append(segment("LX", n))
         out.append(
-            _seg("SV2", line.revenue_code, line.procedure.format(comp) if line.procedure else "",
+            segment("SV2", line.revenue_code, line.procedure.format(comp) if line.procedure else "",
                  fmt_amount(line.charge), "UN", fmt_quantity(line.units))
         )  # fmt: skip
         if line.service_date:
-            out.append(_seg("DTP", "472", "D8", fmt_date(line.service_date)))
+            out.append(segment("DTP", "472", "D8", fmt_date(line.service_date)))
         if line.line_control_number:
-            out.append(_seg("REF", "6R", line.line_control_number))
+            out.append(segment("REF", "6R", line.line_control_number))
         if line.drug is not None:
-            out.append(_seg("LIN", "", "N4", line.drug.ndc))
-            out.append(_seg("CTP", "", "", "", fmt_quantity(line.drug.quantity), line.drug.unit))
+            out.append(segment("LIN", "", "N4", line.drug.ndc))
+            out.append(segment("CTP", "", "", "", fmt_quantity(line.drug.quantity), line.drug.unit))
         out.extend(line_adjudication_segments(line.adjudications, comp, line.revenue_code))
     return out
 
@@ -141,6 +146,9 @@ def write_837i(doc: ProfessionalClaims, *, control_number: int = 1) -> str:
     ic = build_interchange([(SPEC_837I, [txn])], sender_id=doc.submitter_id, receiver_id=doc.receiver_id,
                            control_number=control_number, when=doc.created)  # fmt: skip
     return write(ic)
+
+
+# -- reading ----------------------------------------------------------------------------------
 
 
 def _read_claim(loop: Loop, comp: str, base: dict) -> InstitutionalClaim:
@@ -175,7 +183,7 @@ def _read_claim(loop: Loop, comp: str, base: dict) -> InstitutionalClaim:
         claim.prior_authorization = auth.get(2)
     for lp in loop.loops:
         if lp.spec.id == "2310A":
-            claim.attending_provider = _provider(lp)
+            claim.attending_provider = read_provider(lp)
         elif lp.spec.id == "2320":
             claim.other_payers.append(read_other_payer(lp))
         elif lp.spec.id == "2400":
@@ -205,13 +213,13 @@ def read_837i(txn: Transaction) -> ProfessionalClaims:
     comp = txn.delimiters.component
     doc = read_837p(_header_only(txn))
     for a in txn.body.children("2000A"):
-        bp = _provider(a.child("2010AA"))
+        bp = read_provider(a.child("2010AA"))
         for b in a.children("2000B"):
             sbr = b.segment("SBR")
             base = {
                 "billing_provider": bp,
-                "subscriber": _person(b.child("2010BA")),
-                "payer": _payer(b.child("2010BB")),
+                "subscriber": read_person(b.child("2010BA")),
+                "payer": read_payer(b.child("2010BB")),
                 "coverage": Coverage(sbr.get(1), sbr.get(2), sbr.get(3), sbr.get(9)),
             }
             for cl in b.children("2300"):
@@ -220,7 +228,7 @@ def read_837i(txn: Transaction) -> ProfessionalClaims:
                 pat = c.segment("PAT")
                 for cl in c.children("2300"):
                     claim = _read_claim(cl, comp, base)
-                    claim.patient = _person(c.child("2010CA"))
+                    claim.patient = read_person(c.child("2010CA"))
                     claim.patient_relationship = pat.get(1) if pat else ""
                     doc.claims.append(claim)
     return doc

@@ -55,7 +55,11 @@ class gc_paused:
             gc.enable()
 
 
-class _Parser:
+class Parser:
+    """One walk over the segments of *source*, placing them by the spec of each transaction set;
+    ``events()`` yields each loop named in *detach* as it closes, and each interchange when it ends.
+    The typed 835 readers drive it directly (``remit835.general_remittances``, ``fast835``)."""
+
     def __init__(self, source, *, strict: bool, findings: list | None, detach: frozenset[str]) -> None:
         self.tokens = Tokenizer(source)
         self.strict = strict
@@ -344,7 +348,7 @@ def read(source, *, strict: bool = True, findings: list | None = None) -> X12Fil
     Strict (the default) raises :class:`X12Error` at the first malformed segment and never
     returns half a document; with ``strict=False`` problems are appended to *findings*.
     """
-    parser = _Parser(source, strict=strict, findings=findings, detach=frozenset())
+    parser = Parser(source, strict=strict, findings=findings, detach=frozenset())
     out = X12File()
     with gc_paused():
         for event in parser.events():
@@ -359,7 +363,7 @@ def stream(source, loop_id: str, *, strict: bool = True, findings: list | None =
 
     The transaction passed along holds the header read so far (payer, payee, BPR/TRN).
     """
-    parser = _Parser(source, strict=strict, findings=findings, detach=frozenset((loop_id,)))
+    parser = Parser(source, strict=strict, findings=findings, detach=frozenset((loop_id,)))
     for event in parser.events():
         if event[0] == "loop":
             yield event[1], event[2]
@@ -369,7 +373,7 @@ def place_body(spec: TransactionSpec, st: Segment, body: list[Segment]) -> Trans
     """Place body segments into the loops of *spec* (used by writers building documents)."""
     from oncobill.x12.tokenizer import make_segment
 
-    parser = _Parser("", strict=True, findings=None, detach=frozenset())
+    parser = Parser("", strict=True, findings=None, detach=frozenset())
     group = Group(make_segment(["GS", spec.group, "", "", "", "", "1", "X", spec.version]))
     se = make_segment(["SE", str(len(body) + 2), st[2]])
     for seg, n in zip(body, range(2, len(body) + 2)):

@@ -12,89 +12,24 @@ from decimal import Decimal
 
 from oncobill.x12.model import Loop, Transaction
 from oncobill.x12.records import EMPTY, Record, lazy_lists
+from oncobill.x12.segments import Adjustment, Procedure, cas_segments, read_cas, segment
 from oncobill.x12.specs.x835 import SPEC
 from oncobill.x12.tokenizer import DEFAULT_DELIMITERS, Delimiters, Segment, make_segment
 from oncobill.x12.values import (
-    _AMOUNTS,
-    _DATES,
-    _QUANTITIES,
+    AMOUNTS,
+    DATES,
+    QUANTITIES,
     amount,
     fmt_amount,
     fmt_date,
     fmt_quantity,
     parse_date,
     quantity,
-    trim,
 )
 
 ZERO = Decimal("0.00")
-_PROCEDURES: dict = {}  # frozen Procedure objects, shared: a remit repeats the same codes
-# Frozen Adjustment objects by (group, reason, amount text, quantity text): a remittance
-# repeats the same few hundred CAS pairs, and every object kept alive is walked by the
-# garbage collector (at the latest when the interpreter exits), so equal ones are shared.
-_ADJUSTMENTS: dict = {}
-# Line segments whose qualifier (01) and value (02) the guide requires and _service reads.
+# Line segments whose qualifier (01) and value (02) the guide requires and service_from_segments reads.
 _QUALIFIED = frozenset(("DTM", "REF", "AMT", "LQ"))
-_set = object.__setattr__  # frozen records are built field by field, as dataclasses do
-
-
-class Adjustment(Record):
-    """One CAS triplet: group (CO, PR, OA, PI), CARC reason code, amount, optional quantity.
-
-    Frozen, so a reader can share equal adjustments between lines.
-    """
-
-    __slots__ = ("group", "reason", "amount", "quantity")
-    _defaults = {"quantity": None}
-    _frozen = True
-    group: str
-    reason: str
-    amount: Decimal
-    quantity: Decimal | None
-
-    def __init__(self, group: str, reason: str, amount: Decimal, quantity: Decimal | None = None) -> None:
-        _set(self, "group", group)
-        _set(self, "reason", reason)
-        _set(self, "amount", amount)
-        _set(self, "quantity", quantity)
-
-
-class Procedure(Record):
-    """A composite procedure identifier, e.g. ``HC:96413:25`` (qualifier, code, modifiers)."""
-
-    __slots__ = ("qualifier", "code", "modifiers", "description")
-    _defaults = {"modifiers": (), "description": ""}
-    _frozen = True
-    qualifier: str
-    code: str
-    modifiers: tuple[str, ...]
-    description: str
-
-    def __init__(self, qualifier: str, code: str, modifiers: tuple[str, ...] = (), description: str = "") -> None:
-        _set(self, "qualifier", qualifier)
-        _set(self, "code", code)
-        _set(self, "modifiers", modifiers)
-        _set(self, "description", description)
-
-    @classmethod
-    def parse(cls, text: str, component: str) -> Procedure:
-        key = (text, component)
-        found = _PROCEDURES.get(key)
-        if found is None:
-            parts = text.split(component)
-            mods = tuple(m for m in parts[2:6] if m)
-            desc = parts[6] if len(parts) > 6 else ""
-            found = cls(parts[0], parts[1] if len(parts) > 1 else "", mods, desc)
-            if len(_PROCEDURES) > 50_000:
-                _PROCEDURES.clear()
-            _PROCEDURES[key] = found
-        return found
-
-    def format(self, component: str) -> str:
-        parts = [self.qualifier, self.code, *self.modifiers]
-        if self.description:
-            parts += [""] * (6 - len(parts)) + [self.description]
-        return component.join(parts)
 
 
 class ServicePayment(Record):
@@ -358,37 +293,118 @@ class Remittance(Record):
         return sum((c.paid for c in self.claims), ZERO)
 
 
+# -- writing ----------------------------------------------------------------------------------
+
+
+def remittance_segments(remit: Remittance, delimiters: Delimiters = DEFAULT_DELIMITERS) -> list[Segment]:
+    """Body segments (between ST and SE) of an 835 for *remit*."""
+    comp = delimiters.component
+    if remit.bpr is not None:
+        bpr = list(remit.bpr)
+        bpr[2] = fmt_amount(remit.payment_amount)
+        out = [make_segment(bpr)]
+    else:
+        out = [
+            segment(
+                "BPR", remit.handling, fmt_amount(remit.payment_amount), remit.credit_debit, remit.payment_method,
+                "", "", "", "", "", "", "", "", "", "", "", fmt_date(remit.payment_date),
+            )
+        ]  # fmt: skip
+    out.append(segment("TRN", "1", remit.trace_number, remit.originator_id))
+    out.extend(s for s in remit.header_other if s[0] in ("CUR", "REF"))
+    if remit.production_date:
+        out.append(segment("DTM", "405", fmt_date(remit.production_date)))
+    out.append(segment("N1", "PR", remit.payer_name))
+    street, city, state, zip_code = remit.payer_address
+    out.append(segment("N3", street))
+    out.append(segment("N4", city, state, zip_code))
+    if remit.payer_id:
+        out.append(segment("REF", "2U", remit.payer_id))
+    if remit.payer_contact_phone:
+        out.append(segment("PER", "BL", "PROVIDER SERVICES", "TE", remit.payer_contact_phone))
+    out.append(segment("N1", "PE", remit.payee_name, remit.payee_id_qualifier, remit.payee_id))
+    if remit.claims:
+        out.append(segment("LX", "1"))
+    for claim in remit.claims:
+        out.extend(claim_payment_segments(claim, comp))
+    out.extend(_plb_segments(remit.provider_adjustments, comp))
+    return out
+
+
+def claim_payment_segments(claim: ClaimPayment, comp: str = ":") -> list[Segment]:
+    out = [
+        segment(
+            "CLP", claim.patient_control_number, claim.status, fmt_amount(claim.charge), fmt_amount(claim.paid),
+            fmt_amount(claim.patient_responsibility), claim.filing_indicator, claim.payer_claim_control_number,
+            claim.facility_code, claim.frequency, "", claim.drg,
+        )
+    ]  # fmt: skip
+    out.extend(cas_segments(claim.adjustments))
+    has_qc = any(s[0] == "NM1" and s[1] == "QC" for s in claim.other)
+    if not has_qc:
+        out.append(
+            segment(
+                "NM1", "QC", "1", claim.patient_last_name, claim.patient_first_name, "", "", "",
+                claim.patient_id_qualifier, claim.patient_id,
+            )
+        )  # fmt: skip
+    out.extend(claim.other)
+    dates = ("232", claim.statement_start), ("233", claim.statement_end), ("050", claim.received_date)
+    out += _dtm_segments(*dates)
+    for line in claim.services:
+        out.extend(service_payment_segments(line, comp))
+    return out
+
+
+def service_payment_segments(line: ServicePayment, comp: str = ":") -> list[Segment]:
+    out = [
+        segment(
+            "SVC", line.procedure.format(comp), fmt_amount(line.charge), fmt_amount(line.paid), line.revenue_code,
+            fmt_quantity(line.units_paid), line.submitted_procedure.format(comp) if line.submitted_procedure else "",
+            fmt_quantity(line.units_billed),
+        )
+    ]  # fmt: skip
+    out += _dtm_segments(("472", line.service_date), ("150", line.service_start), ("151", line.service_end))
+    out.extend(cas_segments(line.adjustments))
+    if line.line_control_number:
+        out.append(segment("REF", "6R", line.line_control_number))
+    out.extend(s for s in line.other if s[0] == "REF")
+    if line.allowed is not None:
+        out.append(segment("AMT", "B6", fmt_amount(line.allowed)))
+    out.extend(s for s in line.other if s[0] in ("AMT", "QTY"))
+    for rarc in line.remarks:
+        out.append(segment("LQ", "HE", rarc))
+    return out
+
+
+def _dtm_segments(*dates: tuple[str, date | None]) -> list[Segment]:
+    """A DTM for each (qualifier, date) whose date is given, in that order."""
+    return [segment("DTM", qualifier, fmt_date(day)) for qualifier, day in dates if day]
+
+
+def _plb_segments(adjustments: list[ProviderAdjustment], comp: str) -> list[Segment]:
+    out: list[Segment] = []
+    by_provider: dict[tuple, list[ProviderAdjustment]] = {}
+    for adj in adjustments:
+        by_provider.setdefault((adj.provider_id, adj.fiscal_period_end), []).append(adj)
+    for (provider, period), adjs in by_provider.items():
+        for start in range(0, len(adjs), 6):
+            elements = ["PLB", provider, fmt_date(period)]
+            for adj in adjs[start : start + 6]:
+                ident = adj.reason + (comp + adj.reference if adj.reference else "")
+                elements += [ident, fmt_amount(adj.amount)]
+            out.append(segment(*elements))
+    return out
+
+
+def build_remittance(remit: Remittance, control_number: int | str = 1) -> Transaction:
+    """An 835 transaction for *remit* (SE computed when written)."""
+    from oncobill.x12.writer import build_transaction
+
+    return build_transaction(SPEC, control_number, remittance_segments(remit))
+
+
 # -- reading ----------------------------------------------------------------------------------
-
-
-def _cas(seg: Segment, out: list[Adjustment]) -> None:
-    # Hot path of a remittance parse: shared adjustments first, element names only on a miss.
-    n = len(seg)
-    if n == 4:  # one reason/amount pair, the usual CAS, seen before: no loop
-        adj = _ADJUSTMENTS.get((seg[1], seg[2], seg[3], ""))
-        if adj is not None:
-            out.append(adj)
-            return
-    group = seg[1] if n > 1 else ""
-    shared = _ADJUSTMENTS
-    for i in range(2, n, 3):
-        reason = seg[i]
-        if not reason:
-            continue
-        text = seg[i + 1] if i + 1 < n else ""
-        qtext = seg[i + 2] if i + 2 < n else ""
-        key = (group, reason, text, qtext)
-        adj = shared.get(key)
-        if adj is None:
-            amt = _AMOUNTS.get(text)
-            if amt is None:
-                amt = amount(text, seg, f"CAS{i + 1:02d}")
-            qty = quantity(qtext, seg, f"CAS{i + 2:02d}") if qtext else None
-            adj = Adjustment(group, reason, amt, qty)
-            if len(shared) > 100_000:
-                shared.clear()
-            shared[key] = adj
-        out.append(adj)
 
 
 def _too_short(seg, needed: str) -> None:
@@ -408,10 +424,11 @@ _new = object.__new__
 
 def read_service(loop: Loop, comp: str) -> ServicePayment:
     """The typed view of one 2110 service payment loop."""
-    return _service(loop.segments, comp)
+    return service_from_segments(loop.segments, comp)
 
 
-def _service(segs: list, comp: str) -> ServicePayment:
+def service_from_segments(segs: list, comp: str) -> ServicePayment:
+    """A service payment from its 2110 segments (SVC first; Segments or plain lists)."""
     # Hot path (one call per service line): cached conversions inline, the helpers (which
     # name the element in their errors) only on a cache miss or an unusual segment. Empty
     # list fields are left unset (see records.lazy_lists). What goes to ``other`` must match
@@ -420,7 +437,7 @@ def _service(segs: list, comp: str) -> ServicePayment:
     n = len(svc)
     if n < 4:
         _too_short(svc, "SVC01-SVC03 (procedure, charge, payment)")
-    amounts = _AMOUNTS
+    amounts = AMOUNTS
     line = _new(ServicePayment)
     adjustments = other = None
     service_date = start = end = allowed = None
@@ -433,10 +450,10 @@ def _service(segs: list, comp: str) -> ServicePayment:
         if sid == "CAS":
             if adjustments is None:
                 adjustments = line.adjustments = []
-            _cas(seg, adjustments)
+            read_cas(seg, adjustments)
         elif sid == "DTM":
             qual = seg[1]
-            d = _DATES.get(seg[2]) or parse_date(seg[2], seg, "DTM02")
+            d = DATES.get(seg[2]) or parse_date(seg[2], seg, "DTM02")
             if qual == "472":
                 service_date = d
             elif qual == "150":
@@ -460,7 +477,7 @@ def _service(segs: list, comp: str) -> ServicePayment:
                 other = line.other = []
             other.append(seg)
     text = svc[1]
-    line.procedure = _PROCEDURES.get((text, comp)) or Procedure.parse(text, comp)
+    line.procedure = Procedure.parse(text, comp)
     text = svc[2]
     charge = amounts.get(text)
     if charge is None:
@@ -476,7 +493,7 @@ def _service(segs: list, comp: str) -> ServicePayment:
     if n > 5:
         text = svc[5]
         if text:
-            units = _QUANTITIES.get(text)
+            units = QUANTITIES.get(text)
             if units is None:
                 units = quantity(text, svc, "SVC05")
     line.units_paid = units
@@ -492,11 +509,12 @@ def _service(segs: list, comp: str) -> ServicePayment:
 
 def read_claim(loop: Loop, comp: str) -> ClaimPayment:
     """The typed view of one 2100 claim payment loop and its service lines."""
-    return _claim(loop.segments, [lp.segments for lp in loop.loops], comp)
+    return claim_from_segments(loop.segments, [lp.segments for lp in loop.loops], comp)
 
 
-def _claim(segs: list, lines: list, comp: str) -> ClaimPayment:
-    # What goes to ``other`` must match fast835._CLAIM_TYPED (see _service).
+def claim_from_segments(segs: list, lines: list, comp: str) -> ClaimPayment:
+    """A claim payment from its 2100 segments (CLP first) and the segments of each 2110 line."""
+    # What goes to ``other`` must match fast835._CLAIM_TYPED (see service_from_segments).
     clp = segs[0]
     n = len(clp)
     if n < 5:
@@ -514,7 +532,7 @@ def _claim(segs: list, lines: list, comp: str) -> ClaimPayment:
         if sid == "CAS":
             if adjustments is None:
                 adjustments = claim.adjustments = []
-            _cas(seg, adjustments)
+            read_cas(seg, adjustments)
         elif sid == "NM1" and seg[1] == "QC":
             m = len(seg)
             last = seg[3] if m > 3 else ""
@@ -551,7 +569,7 @@ def _claim(segs: list, lines: list, comp: str) -> ClaimPayment:
     claim.statement_end = statement_end
     claim.received_date = received
     if lines:
-        claim.services = [_service(line, comp) for line in lines]
+        claim.services = [service_from_segments(line, comp) for line in lines]
     return claim
 
 
@@ -625,41 +643,23 @@ def remittances(doc) -> list[Remittance]:
         return [read_remittance(txn) for txn in doc.transactions() if txn.code == "835"]
 
 
-def read_remittances(source) -> list[Remittance]:
-    """Parse *source* straight to typed remittances (the fast path for posting).
+def general_remittances(source) -> list[Remittance]:
+    """Typed remittances of *source* by the general reader (any input ``read`` takes).
 
-    Each claim payment loop is typed as soon as it closes and its segments dropped, so
-    no full segment tree is ever held: less memory, less for the allocator to free.
+    Each claim payment loop is typed as soon as it closes and its segments dropped, so no
+    full segment tree is ever held. ``fast835.read_remittances`` falls back to this.
     """
-    from oncobill.x12.reader import _Parser, gc_paused
+    from oncobill.x12.reader import Parser
 
-    with gc_paused():
-        from oncobill.x12.fast835 import fast_remittances
-
-        fast = fast_remittances(source)
-        if fast is not None:
-            return fast
-        return _remittances(_Parser(source, strict=True, findings=None, detach=frozenset(("2100",))))
-
-
-def _remittances(parser, typed: dict | None = None) -> list[Remittance]:
-    """Run *parser* (detaching 2100 loops) and type what it yields; *typed* holds claims
-    already typed by the in-memory reader, by the id of their CLP segment."""
     claims: dict[int, list[ClaimPayment]] = {}
     out: list[Remittance] = []
-    for event in parser.events():
+    for event in Parser(source, strict=True, findings=None, detach=frozenset(("2100",))).events():
         if event[0] == "loop":
             txn, loop = event[1], event[2]
             bucket = claims.get(id(txn))
             if bucket is None:
                 bucket = claims[id(txn)] = []
-            if typed is None:
-                bucket.append(read_claim(loop, txn.delimiters.component))
-            else:
-                segs = loop.segments
-                if len(segs) != 1 or loop.loops:
-                    raise LookupError("a claim loop holds segments the in-memory reader did not type")
-                bucket.append(typed.pop(id(segs[0])))
+            bucket.append(read_claim(loop, txn.delimiters.component))
         else:
             for txn in event[1].transactions():
                 if txn.code == "835":
@@ -676,137 +676,3 @@ def stream_claim_payments(source) -> Iterator[tuple[Transaction, ClaimPayment]]:
     with gc_paused():
         for txn, loop in stream(source, "2100"):
             yield txn, read_claim(loop, txn.delimiters.component)
-
-
-# -- writing ----------------------------------------------------------------------------------
-
-
-def _seg(*elements: str) -> Segment:
-    return make_segment(trim(list(elements)))
-
-
-def _cas_segments(adjustments: list[Adjustment]) -> list[Segment]:
-    """CAS segments: one per group, up to six reason/amount/quantity triplets each."""
-    out: list[Segment] = []
-    by_group: dict[str, list[Adjustment]] = {}
-    for adj in adjustments:
-        by_group.setdefault(adj.group, []).append(adj)
-    for group, adjs in by_group.items():
-        for start in range(0, len(adjs), 6):
-            elements = ["CAS", group]
-            for adj in adjs[start : start + 6]:
-                elements += [adj.reason, fmt_amount(adj.amount), fmt_quantity(adj.quantity)]
-            out.append(_seg(*elements))
-    return out
-
-
-def remittance_segments(remit: Remittance, delimiters: Delimiters = DEFAULT_DELIMITERS) -> list[Segment]:
-    """Body segments (between ST and SE) of an 835 for *remit*."""
-    comp = delimiters.component
-    if remit.bpr is not None:
-        bpr = list(remit.bpr)
-        bpr[2] = fmt_amount(remit.payment_amount)
-        out = [make_segment(bpr)]
-    else:
-        out = [
-            _seg(
-                "BPR", remit.handling, fmt_amount(remit.payment_amount), remit.credit_debit, remit.payment_method,
-                "", "", "", "", "", "", "", "", "", "", "", fmt_date(remit.payment_date),
-            )
-        ]  # fmt: skip
-    out.append(_seg("TRN", "1", remit.trace_number, remit.originator_id))
-    out.extend(s for s in remit.header_other if s[0] in ("CUR", "REF"))
-    if remit.production_date:
-        out.append(_seg("DTM", "405", fmt_date(remit.production_date)))
-    out.append(_seg("N1", "PR", remit.payer_name))
-    street, city, state, zip_code = remit.payer_address
-    out.append(_seg("N3", street))
-    out.append(_seg("N4", city, state, zip_code))
-    if remit.payer_id:
-        out.append(_seg("REF", "2U", remit.payer_id))
-    if remit.payer_contact_phone:
-        out.append(_seg("PER", "BL", "PROVIDER SERVICES", "TE", remit.payer_contact_phone))
-    out.append(_seg("N1", "PE", remit.payee_name, remit.payee_id_qualifier, remit.payee_id))
-    if remit.claims:
-        out.append(_seg("LX", "1"))
-    for claim in remit.claims:
-        out.extend(claim_payment_segments(claim, comp))
-    out.extend(_plb_segments(remit.provider_adjustments, comp))
-    return out
-
-
-def claim_payment_segments(claim: ClaimPayment, comp: str = ":") -> list[Segment]:
-    out = [
-        _seg(
-            "CLP", claim.patient_control_number, claim.status, fmt_amount(claim.charge), fmt_amount(claim.paid),
-            fmt_amount(claim.patient_responsibility), claim.filing_indicator, claim.payer_claim_control_number,
-            claim.facility_code, claim.frequency, "", claim.drg,
-        )
-    ]  # fmt: skip
-    out.extend(_cas_segments(claim.adjustments))
-    has_qc = any(s[0] == "NM1" and s[1] == "QC" for s in claim.other)
-    if not has_qc:
-        out.append(
-            _seg(
-                "NM1", "QC", "1", claim.patient_last_name, claim.patient_first_name, "", "", "",
-                claim.patient_id_qualifier, claim.patient_id,
-            )
-        )  # fmt: skip
-    out.extend(claim.other)
-    if claim.statement_start:
-        out.append(_seg("DTM", "232", fmt_date(claim.statement_start)))
-    if claim.statement_end:
-        out.append(_seg("DTM", "233", fmt_date(claim.statement_end)))
-    if claim.received_date:
-        out.append(_seg("DTM", "050", fmt_date(claim.received_date)))
-    for line in claim.services:
-        out.extend(service_payment_segments(line, comp))
-    return out
-
-
-def service_payment_segments(line: ServicePayment, comp: str = ":") -> list[Segment]:
-    out = [
-        _seg(
-            "SVC", line.procedure.format(comp), fmt_amount(line.charge), fmt_amount(line.paid), line.revenue_code,
-            fmt_quantity(line.units_paid), line.submitted_procedure.format(comp) if line.submitted_procedure else "",
-            fmt_quantity(line.units_billed),
-        )
-    ]  # fmt: skip
-    if line.service_date:
-        out.append(_seg("DTM", "472", fmt_date(line.service_date)))
-    if line.service_start:
-        out.append(_seg("DTM", "150", fmt_date(line.service_start)))
-    if line.service_end:
-        out.append(_seg("DTM", "151", fmt_date(line.service_end)))
-    out.extend(_cas_segments(line.adjustments))
-    if line.line_control_number:
-        out.append(_seg("REF", "6R", line.line_control_number))
-    out.extend(s for s in line.other if s[0] == "REF")
-    if line.allowed is not None:
-        out.append(_seg("AMT", "B6", fmt_amount(line.allowed)))
-    out.extend(s for s in line.other if s[0] in ("AMT", "QTY"))
-    for rarc in line.remarks:
-        out.append(_seg("LQ", "HE", rarc))
-    return out
-
-
-def _plb_segments(adjustments: list[ProviderAdjustment], comp: str) -> list[Segment]:
-    out: list[Segment] = []
-    by_provider: dict[tuple, list[ProviderAdjustment]] = {}
-    for adj in adjustments:
-        by_provider.setdefault((adj.provider_id, adj.fiscal_period_end), []).append(adj)
-    for (provider, period), adjs in by_provider.items():
-        for start in range(0, len(adjs), 6):
-            elements = ["PLB", provider, fmt_date(period)]
-            for adj in adjs[start : start + 6]:
-                ident = adj.reason + (comp + adj.reference if adj.reference else "")
-                elements += [ident, fmt_amount(adj.amount)]
-            out.append(_seg(*elements))
-    return out
-
-
-def build_remittance(remit: Remittance, control_number: int | str = 1) -> Transaction:
-    """An 835 transaction for *remit* (SE computed when written)."""
-    from oncobill.x12.writer import build_transaction
-
-    return build_transaction(SPEC, control_number, remittance_segments(remit))

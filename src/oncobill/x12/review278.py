@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from oncobill.x12.claims837 import Person, _seg
-from oncobill.x12.eligibility import Party, _party, _party_segments
 from oncobill.x12.model import Loop, Transaction
+from oncobill.x12.segments import Party, Person, party_segments, read_party, segment
 from oncobill.x12.specs.x278 import SPEC
 from oncobill.x12.tokenizer import Segment
 from oncobill.x12.values import fmt_amount, fmt_date, fmt_quantity, optional_amount, parse_date, quantity
@@ -70,53 +69,56 @@ class ServicesReview:
     response: bool = False
 
 
+# -- writing ----------------------------------------------------------------------------------
+
+
 def review_segments(doc: ServicesReview, comp: str = ":") -> list[Segment]:
-    out = [_seg("BHT", "0007", "11" if doc.response else "13", doc.reference, doc.created.strftime("%Y%m%d"),
+    out = [segment("BHT", "0007", "11" if doc.response else "13", doc.reference, doc.created.strftime("%Y%m%d"),
                 doc.created.strftime("%H%M"))]  # fmt: skip
-    out.append(_seg("HL", 1, "", "20", "1"))
-    out += _party_segments("X3", doc.umo)
-    out.append(_seg("HL", 2, 1, "21", "1"))
-    out += _party_segments("1P", doc.requester)
-    out.append(_seg("HL", 3, 2, "22", "1"))
+    out.append(segment("HL", 1, "", "20", "1"))
+    out += party_segments("X3", doc.umo)
+    out.append(segment("HL", 2, 1, "21", "1"))
+    out += party_segments("1P", doc.requester)
+    out.append(segment("HL", 3, 2, "22", "1"))
     s = doc.subscriber
-    out.append(_seg("NM1", "IL", "1", s.last_name, s.first_name, "", "", "", "MI", s.member_id))
+    out.append(segment("NM1", "IL", "1", s.last_name, s.first_name, "", "", "", "MI", s.member_id))
     if s.birth_date:
-        out.append(_seg("DMG", "D8", fmt_date(s.birth_date), s.gender if s.gender != "U" else ""))
-    out.append(_seg("HL", 4, 3, "EV", "1" if doc.services else "0"))
+        out.append(segment("DMG", "D8", fmt_date(s.birth_date), s.gender if s.gender != "U" else ""))
+    out.append(segment("HL", 4, 3, "EV", "1" if doc.services else "0"))
     if doc.trace:
-        out.append(_seg("TRN", "2" if doc.response else "1", doc.trace, "9012345678"))
-    out.append(_seg("UM", doc.request_category, doc.certification_type, doc.service_type,
+        out.append(segment("TRN", "2" if doc.response else "1", doc.trace, "9012345678"))
+    out.append(segment("UM", doc.request_category, doc.certification_type, doc.service_type,
                     comp.join((doc.place_of_service, "B"))))  # fmt: skip
     if doc.decision is not None:
-        out.append(_seg("HCR", doc.decision.action, doc.decision.certification_number, doc.decision.reason))
+        out.append(segment("HCR", doc.decision.action, doc.decision.certification_number, doc.decision.reason))
     if doc.event_dates:
-        out.append(_seg("DTP", "AAH", "RD8" if "-" in doc.event_dates else "D8", doc.event_dates))
+        out.append(segment("DTP", "AAH", "RD8" if "-" in doc.event_dates else "D8", doc.event_dates))
     if doc.diagnoses:
         out.append(
-            _seg(
+            segment(
                 "HI", *[comp.join(("ABK" if n == 0 else "ABF", d)) for n, d in enumerate(doc.diagnoses[:12])]
             )
         )
     for n, svc in enumerate(doc.services):
-        out.append(_seg("HL", 5 + n, 4, "SS", "0"))
+        out.append(segment("HL", 5 + n, 4, "SS", "0"))
         if svc.trace:
-            out.append(_seg("TRN", "2" if doc.response else "1", svc.trace, "9012345678"))
-        out.append(_seg("UM", svc.request_category or doc.request_category,
+            out.append(segment("TRN", "2" if doc.response else "1", svc.trace, "9012345678"))
+        out.append(segment("UM", svc.request_category or doc.request_category,
                         svc.certification_type or doc.certification_type, svc.service_type))  # fmt: skip
         if svc.decision is not None:
             out.append(
-                _seg("HCR", svc.decision.action, svc.decision.certification_number, svc.decision.reason)
+                segment("HCR", svc.decision.action, svc.decision.certification_number, svc.decision.reason)
             )
         for qualifier, value in svc.references.items():
-            out.append(_seg("REF", qualifier, value))
+            out.append(segment("REF", qualifier, value))
         if svc.service_dates:
-            out.append(_seg("DTP", "472", "RD8" if "-" in svc.service_dates else "D8", svc.service_dates))
+            out.append(segment("DTP", "472", "RD8" if "-" in svc.service_dates else "D8", svc.service_dates))
         units = fmt_quantity(svc.units)
         if svc.revenue_code:
-            out.append(_seg("SV2", svc.revenue_code, svc.procedure, fmt_amount(svc.charge), "UN" if units else "",
+            out.append(segment("SV2", svc.revenue_code, svc.procedure, fmt_amount(svc.charge), "UN" if units else "",
                             units))  # fmt: skip
         else:
-            out.append(_seg("SV1", svc.procedure, fmt_amount(svc.charge), "UN", units))
+            out.append(segment("SV1", svc.procedure, fmt_amount(svc.charge), "UN", units))
     return out
 
 
@@ -124,6 +126,9 @@ def build_278(doc: ServicesReview, control_number: int | str = 1) -> Transaction
     from oncobill.x12.writer import build_transaction
 
     return build_transaction(SPEC, control_number, review_segments(doc))
+
+
+# -- reading ----------------------------------------------------------------------------------
 
 
 def _decision(loop: Loop) -> Decision | None:
@@ -145,7 +150,7 @@ def read_278(txn: Transaction) -> ServicesReview:
         person.birth_date = parse_date(dmg.get(2), dmg, "DMG02")
         person.gender = dmg.get(3) or "U"
     event = c.child("2000E") or (c.child("2000D").child("2000E") if c.child("2000D") else None)
-    doc = ServicesReview(_party(a.child("2010A")), _party(b.child("2010B")), person, reference=bht.get(3),
+    doc = ServicesReview(read_party(a.child("2010A")), read_party(b.child("2010B")), person, reference=bht.get(3),
                          response=bht.get(2) == "11")  # fmt: skip
     if bht.get(4):
         d = parse_date(bht.get(4), bht, "BHT04")

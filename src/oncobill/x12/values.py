@@ -8,8 +8,11 @@ from decimal import Decimal
 from oncobill.money import MoneyError, money
 from oncobill.x12.errors import X12Error
 
-_AMOUNTS: dict[str, Decimal] = {}
-_QUANTITIES: dict[str, Decimal] = {}
+# Memo tables of converted texts (Decimals and dates are immutable, so sharing them is safe):
+# the typed 835 readers look a text up here first and call the converter, which names the
+# element in its error, only on a miss.
+AMOUNTS: dict[str, Decimal] = {}
+QUANTITIES: dict[str, Decimal] = {}
 
 
 def amount(text: str, seg=None, element: str | None = None) -> Decimal:
@@ -19,7 +22,7 @@ def amount(text: str, seg=None, element: str | None = None) -> Decimal:
     (Decimals are immutable, sharing them is safe); a miss is a ``get``, not a raised KeyError
     (a remittance's claim totals are mostly distinct, and an exception costs thousands of
     instructions)."""
-    found = _AMOUNTS.get(text)
+    found = AMOUNTS.get(text)
     if found is not None:
         return found
     # The usual shape (ASCII digits, at most two decimals) straight to cents; anything else
@@ -33,9 +36,9 @@ def amount(text: str, seg=None, element: str | None = None) -> Decimal:
         and (cents.isdigit() or not cents)
     ):
         value = Decimal(f"{whole}.{cents:0<2}")
-        if len(_AMOUNTS) > 200_000:
-            _AMOUNTS.clear()
-        _AMOUNTS[text] = value
+        if len(AMOUNTS) > 200_000:
+            AMOUNTS.clear()
+        AMOUNTS[text] = value
         return value
     try:
         value = money(text, exact=True)
@@ -47,9 +50,9 @@ def amount(text: str, seg=None, element: str | None = None) -> Decimal:
             element=element,
             position=getattr(seg, "position", None),
         ) from exc
-    if len(_AMOUNTS) > 200_000:
-        _AMOUNTS.clear()
-    _AMOUNTS[text] = value
+    if len(AMOUNTS) > 200_000:
+        AMOUNTS.clear()
+    AMOUNTS[text] = value
     return value
 
 
@@ -62,7 +65,7 @@ def quantity(text: str, seg=None, element: str | None = None) -> Decimal | None:
     if not text:
         return None
     try:
-        return _QUANTITIES[text]
+        return QUANTITIES[text]
     except KeyError:
         pass
     try:
@@ -76,9 +79,9 @@ def quantity(text: str, seg=None, element: str | None = None) -> Decimal | None:
             segment_id=seg[0] if seg else None,
             element=element,
         ) from exc
-    if len(_QUANTITIES) > 100_000:
-        _QUANTITIES.clear()
-    _QUANTITIES[text] = value
+    if len(QUANTITIES) > 100_000:
+        QUANTITIES.clear()
+    QUANTITIES[text] = value
     return value
 
 
@@ -101,7 +104,7 @@ def fmt_quantity(value: Decimal | int | None) -> str:
     return text
 
 
-_DATES: dict[str, date] = {}
+DATES: dict[str, date] = {}  # see AMOUNTS
 
 
 def parse_date(text: str, seg=None, element: str | None = None) -> date | None:
@@ -109,7 +112,7 @@ def parse_date(text: str, seg=None, element: str | None = None) -> date | None:
     if not text:
         return None
     try:
-        return _DATES[text]
+        return DATES[text]
     except KeyError:
         pass
     if len(text) == 8 and text.isdigit():
@@ -118,9 +121,9 @@ def parse_date(text: str, seg=None, element: str | None = None) -> date | None:
         except ValueError:
             value = None
         if value is not None:
-            if len(_DATES) > 50_000:
-                _DATES.clear()
-            _DATES[text] = value
+            if len(DATES) > 50_000:
+                DATES.clear()
+            DATES[text] = value
             return value
     raise X12Error(
         f"{text!r} is not a date (CCYYMMDD)",
