@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from oncobill.claims.models import Claim
 from oncobill.denials import DeniedLine, route
-from oncobill.denials.models import DenialWorkItem
 from oncobill.denials.service import claim_facts, payer_terms
 from oncobill.practice import service as practice_service
 from oncobill.practice.models import Payer
 from oncobill.remittance import service as remittance
 from oncobill.remittance.models import EraImport, RemitAdjustment, RemitClaim, RemitServiceLine
+from oncobill.worklists.models import DenialWorkItem
 from tests.remittance.helpers import NOW, billed_claim, clp, era_text, practice, svc
 
 D = Decimal

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from oncobill.denials.models import DenialWorkItem
 from oncobill.practice import service as practice_service
 from oncobill.remittance import service
-from oncobill.remittance.models import RemitClaim, RemitServiceLine, UnderpaymentItem
+from oncobill.remittance.models import RemitClaim, RemitServiceLine
+from oncobill.worklists.models import DenialWorkItem, UnderpaymentItem
 from tests.remittance.helpers import billed_claim, clp, era_text, practice, svc
 from tests.remittance.test_posting_db import imp
 
