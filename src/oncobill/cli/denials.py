@@ -37,7 +37,7 @@ def list_(queue: str = typer.Option(None, "--queue", help="Only this queue (auth
     from oncobill.worklists import queues
 
     filters = queues.QueueFilter(queue=queue, owner=owner, assignee=assignee, payer=payer, status=status,
-                                  due_before=parse_date(due_before, "--due-before"), overdue=overdue)
+                                 due_before=parse_date(due_before, "--due-before"), overdue=overdue)
     day = parse_date(today, "--today") or date.today()
     with session_scope() as session:
         listing = queues.list_items(session, filters, today=day)

@@ -72,6 +72,6 @@ def resolve(item_id: int = typer.Argument(..., help="The underpayment item id.")
         raise fail(f"status {status!r} is not one of: {', '.join(STATUSES)}")
     with session_scope() as session:
         item = queues.resolve_underpayment(session, item_id, status, actor=actor_name(actor),
-                                            now=datetime.now().replace(microsecond=0), note=note)
+                                           now=datetime.now().replace(microsecond=0), note=note)
         message = f"underpayment {item.id}: {item.status}"
     console.print(message)
