@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from importlib.metadata import entry_points
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +13,8 @@ from sqlalchemy import func, select
 from oncobill.practice import service as practice_service
 from oncobill.remittance import service
 from oncobill.remittance.models import RemitClaim, RemitServiceLine
+from oncobill.denials.routing import DenialRouter
+from oncobill.worklists import feed
 from oncobill.worklists.models import DenialWorkItem, UnderpaymentItem
 from tests.remittance.helpers import billed_claim, clp, era_text, practice, svc
 from tests.remittance.test_posting_db import imp
@@ -37,6 +40,19 @@ def items(session, claim_id=None):
 
 def shortfalls(session):
     return session.scalars(select(UnderpaymentItem).order_by(UnderpaymentItem.id)).all()
+
+
+def test_the_denial_router_is_found_through_its_entry_point_and_routes_at_posting(session, p):
+    """The poster imports no stage's router: the feed finds the denial router in the entry-point group
+    (pyproject.toml), makes one per set, and its rows reach denial_work_items."""
+    [ep] = [ep for ep in entry_points(group=feed.ENTRY_POINTS) if ep.name == "denials"]
+    assert ep.value == "oncobill.denials.routing:DenialRouter"
+    assert DenialRouter in feed.discovered()
+    claim = billed_claim(session, p, [("96413", "350.00", (), 1)])
+    result = imp(session, era_text([clp(claim, "4", [svc("96413", "350.00", "0.00", [("CO", "50", "350.00")])])]))
+    [item] = items(session, claim.id)
+    assert (item.queue, item.action, item.owner) == ("medical_necessity", "appeal", "appeals_specialist")
+    assert result.sets[0].denials_routed == 1
 
 
 # Domain 7.6 examples on a Medicare claim (DOS 2026-10-05, filing limit 365 days, appeal window 120 days),
