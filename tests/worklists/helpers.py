@@ -1,6 +1,6 @@
 """Denied claims posted through the real 835 import, and their denial work items.
 
-Posting routes denials into ``denial_work_items`` (remittance.service); where a test needs an item
+Posting routes denials into ``denial_work_items`` (the worklist feed's denial router); where a test needs an item
 the posting does not queue (a PR transfer is a posting, not work), or before the routing existed,
 the row is built here from ``denials.route`` over the stored remit lines, exactly as posting does.
 """
