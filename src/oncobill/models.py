@@ -10,7 +10,6 @@ from oncobill.claims.models import (
     ClaimStatusEvent,
 )
 from oncobill.db import Base
-from oncobill.denials.models import DenialWorkItem
 from oncobill.ledger.models import JournalEntry, JournalLine
 from oncobill.patients.models import Coverage, Guarantor, Patient, PatientDiagnosis
 from oncobill.practice.models import (
@@ -29,14 +28,13 @@ from oncobill.remittance.models import (
     PayerClaimNumber,
     ProviderAdjustmentPosting,
     QuarantinedEra,
+    RemitAdjustment,
     RemitClaim,
     RemitClaimEntry,
-    RemitAdjustment,
     RemitServiceLine,
-    RemitWorkItem,
-    UnderpaymentItem,
 )
 from oncobill.treatment.models import TreatmentPlan
+from oncobill.worklists.models import DenialWorkItem, RemitWorkItem, UnderpaymentItem
 
 metadata = Base.metadata
 

@@ -357,7 +357,7 @@ def test_secondary_claims_close_the_loop(demo_db):
 def test_denials_and_kpis_in_the_summary(demo_db):
     """The summary's denial queues are what denial_work_items holds; the KPIs agree with the ledger and
     count the denials the payer-side facts caused."""
-    from oncobill.denials.models import DenialWorkItem
+    from oncobill.worklists.models import DenialWorkItem
 
     _, run, session = demo_db
     denials, k = run.summary["denials"], run.summary["kpis"]
@@ -400,7 +400,7 @@ def test_payer_side_facts_land_in_their_queues(demo_db):
     units -> authorization (authorization coordinator); CO-B7 on the lines after the payer ended the
     provider's enrollment -> credentialing (fix the enrollment). Nothing else is denied."""
     from oncobill.claims.models import Claim, ClaimLine, ClaimStatus
-    from oncobill.denials.models import DenialWorkItem
+    from oncobill.worklists.models import DenialWorkItem
 
     _, run, session = demo_db
     facts = run.month.payer_facts
@@ -472,8 +472,8 @@ def test_no_co_denial_reaches_the_patient_or_the_next_payer(demo_db):
     primary's patient responsibility. The ledger stays balanced."""
     from oncobill.claims.models import Claim, ClaimLine
     from oncobill.claims.secondary import prior_adjudication
-    from oncobill.denials.models import DenialWorkItem
     from oncobill.remittance.models import RemitServiceLine
+    from oncobill.worklists.models import DenialWorkItem
 
     _, run, session = demo_db
     items = session.scalars(select(DenialWorkItem).where(DenialWorkItem.group_code == "CO")).all()
@@ -517,7 +517,7 @@ def test_the_demo_works_the_authorization_denial(demo_db):
     """The CO-198 item is worked through the real use case: the appeal letter (with the claim's facts,
     the reason and the extended authorization attached) is on the item, which waits in progress for the
     payer's answer; nothing is posted."""
-    from oncobill.denials.models import DenialWorkItem
+    from oncobill.worklists.models import DenialWorkItem
 
     _, run, session = demo_db
     (fact,) = [f for f in run.month.payer_facts if f.kind == "authorization_fewer_units"]

@@ -12,7 +12,6 @@ from oncobill.denials import (
     ClaimFacts,
     DeniedLine,
     PayerTerms,
-    Refused,
     appeal_letter,
     denied_lines,
     resubmission,
@@ -22,6 +21,7 @@ from oncobill.denials import (
     write_off,
 )
 from oncobill.errors import InvalidInput
+from oncobill.worklists.queues import Refused
 from oncobill.x12.remit835 import Adjustment, ClaimPayment, Procedure, ServicePayment
 
 DOS = date(2026, 10, 5)

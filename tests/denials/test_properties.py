@@ -15,10 +15,10 @@ from oncobill.denials import (
     DeniedLine,
     PatientBillable,
     PayerTerms,
-    Refused,
     route,
     transfer_to_patient,
 )
+from oncobill.worklists.queues import Refused
 
 _CANDIDATES = [str(n) for n in range(1, 320)] + [f"{p}{n}" for p in "ABPWY" for n in range(31)]
 CARCS = [c for c in _CANDIDATES if default_code_sets().carc(c) is not None]  # every CARC the tables know

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from oncobill.denials import Action, ClaimFacts, DeniedLine, PatientBillable, PayerTerms, Role, route
+from oncobill.denials import Action, ClaimFacts, DeniedLine, PatientBillable, PayerTerms, route
 from oncobill.errors import InvalidInput
+from oncobill.worklists.models import Role
 
 DOS = date(2026, 10, 5)
 REMIT = date(2026, 11, 20)

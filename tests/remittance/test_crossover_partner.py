@@ -13,6 +13,7 @@ from oncobill.claims.models import ClaimStatus
 from oncobill.ledger import service as ledger
 from oncobill.remittance import service
 from oncobill.remittance.models import PayerClaimNumber, RemitClaim
+from oncobill.worklists import queues
 from tests.remittance.helpers import NOW, billed_claim, clp, era_text, practice, svc
 
 D = Decimal
@@ -80,7 +81,7 @@ def test_an_835_from_a_payer_the_patient_has_no_coverage_with_is_worked_by_a_per
     result = imp(session, era_text([clp(claim, "1", [svc("96413", "350.00", "250.00", [("CO", "45", "100.00")])])],
                                    payer_id=COMM_PAYER_ID))
     assert result.sets[0].claims_posted == 0
-    [item] = service.open_work_items(session)
+    [item] = queues.open_work_items(session)
     assert item.kind == "not_postable" and "no coverage with it" in item.detail
     assert ledger.claim_line_balance(session, claim.lines[0].id) == D("350.00")
     assert ledger.is_balanced(session)

@@ -12,7 +12,8 @@ from oncobill.cli.main import app
 from oncobill.db import make_engine, unit_of_work
 from oncobill.ledger.models import JournalEntry
 from oncobill.migrations.runner import upgrade
-from oncobill.remittance.models import QuarantinedEra, RemitWorkItem
+from oncobill.remittance.models import QuarantinedEra
+from oncobill.worklists.models import RemitWorkItem
 from tests.remittance.test_era_show import FILES
 
 BY_NAME = {p.name: p for p in FILES}

@@ -18,8 +18,9 @@ from oncobill.remittance.models import (
     ProviderAdjustmentPosting,
     QuarantinedEra,
     RemitClaim,
-    RemitWorkItem,
 )
+from oncobill.worklists import queues
+from oncobill.worklists.models import RemitWorkItem
 from tests.remittance.helpers import NOW, billed_claim, clp, era_text, practice, svc
 
 D = Decimal
@@ -143,7 +144,7 @@ def test_7_5_reversal_undoes_the_earlier_posting_before_the_new_one(session, p):
 def test_reversal_of_nothing_goes_to_the_work_queue(session, p):
     claim = billed_claim(session, p, CHEMO[:1])
     imp(session, era_text([clp(claim, "22", [svc("96413", "-350.00", "-200.00", [("CO", "45", "-150.00")])])]))
-    assert [w.kind for w in service.open_work_items(session)] == ["nothing_to_reverse"]
+    assert [w.kind for w in queues.open_work_items(session)] == ["nothing_to_reverse"]
 
 
 def test_7_2_crossover_19_with_ma18_is_marked(session, p):
@@ -175,7 +176,7 @@ def test_lines_match_when_the_payer_drops_and_reorders_modifiers(session, p):
         svc("96413", "350.00", "250.00", [("CO", "45", "100.00")], mods=("59",)),
     ])]))
     assert line_balance(session, claim, 0) == D("0.00") and line_balance(session, claim, 1) == D("0.00")
-    assert service.open_work_items(session) == []
+    assert queues.open_work_items(session) == []
 
 
 def test_ref_6r_wins_and_unmatched_lines_and_claims_go_to_the_work_queue(session, p):
@@ -187,7 +188,7 @@ def test_ref_6r_wins_and_unmatched_lines_and_claims_go_to_the_work_queue(session
         clp("NOSUCHCLAIM", "1", [svc("96413", "350.00", "250.00", [("CO", "45", "100.00")])], icn="ICN9"),
     ]))
     assert line_balance(session, claim, 1) == D("0.00") and line_balance(session, claim, 0) == D("350.00")
-    kinds = sorted((w.kind, str(w.amount)) for w in service.open_work_items(session))
+    kinds = sorted((w.kind, str(w.amount)) for w in queues.open_work_items(session))
     assert kinds == [("unmatched_claim", "250.00"), ("unmatched_line", "0.00")]
 
 

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import func, select
 
 from oncobill.claims.models import Claim, ClaimStatus, ClaimStatusEvent
-from oncobill.denials.models import DenialWorkItem
 from oncobill.ledger import service as ledger
 from oncobill.ledger.models import JournalEntry
 from oncobill.remittance import service
@@ -21,6 +20,7 @@ from oncobill.remittance.models import (
     RemitClaimEntry,
     RemitServiceLine,
 )
+from oncobill.worklists.models import DenialWorkItem
 from tests.remittance.helpers import billed_claim, clp, era_text, practice, svc
 from tests.remittance.test_posting_db import imp
 

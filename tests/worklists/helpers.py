@@ -1,6 +1,6 @@
 """Denied claims posted through the real 835 import, and their denial work items.
 
-Posting routes denials into ``denial_work_items`` (remittance.service); where a test needs an item
+Posting routes denials into ``denial_work_items`` (the worklist feed's denial router); where a test needs an item
 the posting does not queue (a PR transfer is a posting, not work), or before the routing existed,
 the row is built here from ``denials.route`` over the stored remit lines, exactly as posting does.
 """
@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from oncobill.claims.models import Claim
 from oncobill.denials import DeniedLine, route
-from oncobill.denials.models import DenialWorkItem
 from oncobill.denials.service import claim_facts, payer_terms
 from oncobill.practice import service as practice_service
 from oncobill.practice.models import Payer
 from oncobill.remittance import service as remittance
 from oncobill.remittance.models import EraImport, RemitAdjustment, RemitClaim, RemitServiceLine
+from oncobill.worklists.models import DenialWorkItem
 from tests.remittance.helpers import NOW, billed_claim, clp, era_text, practice, svc
 
 D = Decimal

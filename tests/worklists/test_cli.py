@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from oncobill.claims.models import Claim
 from oncobill.cli.main import app
 from oncobill.db import make_engine, unit_of_work
-from oncobill.denials.models import DenialWorkItem
 from oncobill.ledger import service as ledger
 from oncobill.migrations.runner import upgrade
-from oncobill.remittance.models import Deposit, DepositMatch, UnderpaymentItem
+from oncobill.remittance.models import Deposit, DepositMatch
+from oncobill.worklists.models import DenialWorkItem, UnderpaymentItem
 from tests.worklists.helpers import D, billed_claim, clp, denied, post, setup_practice, svc
 from tests.worklists.test_deposits import CSV, bai2
 from tests.worklists.test_underpayment_queue import short_paid

@@ -13,6 +13,7 @@ from oncobill.ledger.models import JournalEntry
 from oncobill.migrations.runner import upgrade
 from oncobill.remittance import deposits
 from oncobill.remittance.models import DepositMatch
+from oncobill.worklists.queues import Refused
 from tests.concurrency import race
 from tests.worklists.helpers import ACT_AT, D, billed_claim, clp, denied, post, setup_practice, svc
 
@@ -32,7 +33,7 @@ def test_one_write_off_when_two_people_act_at_once(engine):
         item_id = item.id
     act = lambda who: lambda s: denials.act(s, item_id, "write_off", actor=who, now=ACT_AT)
     [second] = race(engine, act("ana"), act("ben"))
-    assert isinstance(second, denials.Refused) and "the item is done (write_off, by ana" in str(second)
+    assert isinstance(second, Refused) and "the item is done (write_off, by ana" in str(second)
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(JournalEntry).where(
             JournalEntry.source == f"denial work item {item_id}")) == 1

@@ -10,14 +10,15 @@ from sqlalchemy import func, select
 
 from oncobill.claims.models import Claim, ClaimStatus
 from oncobill.denials import service as denials
-from oncobill.denials.actions import Refused
-from oncobill.denials.models import DenialWorkItem
 from oncobill.errors import InvalidInput, NotFound
 from oncobill.ledger import service as ledger
 from oncobill.ledger.models import JournalEntry
 from oncobill.ledger.rules import Account
 from oncobill.patients.models import Coverage, CoveragePriority
 from oncobill.practice import service as practice_service
+from oncobill.worklists import queues
+from oncobill.worklists.models import DenialWorkItem
+from oncobill.worklists.queues import Refused
 from tests.worklists.helpers import (
     ACT_AT,
     TODAY,
@@ -251,7 +252,7 @@ def test_no_action_needs_a_note_and_done_items_are_refused(session, p):
         with pytest.raises(Refused, match="the item is done \\(no_action, by b"):
             denials.act(session, item.id, action, actor="b", now=ACT_AT, note="again")
     with pytest.raises(Refused, match="done"):
-        denials.assign(session, item.id, "carol", actor="b", now=ACT_AT)
+        queues.assign(session, item.id, "carol", actor="b", now=ACT_AT)
     assert snapshot(session, item) == before
 
 
@@ -274,10 +275,10 @@ def test_bad_input_is_located_and_writes_nothing(session, p):
 
 def test_assign_records_who(session, p):
     _claim, item = denied(session, p)
-    denials.assign(session, item.id, "carol", actor="lead", now=ACT_AT)
+    queues.assign(session, item.id, "carol", actor="lead", now=ACT_AT)
     assert item.assigned_to == "carol" and "lead: assigned to carol" in item.note
     with pytest.raises(InvalidInput, match="empty"):
-        denials.assign(session, item.id, "", actor="lead", now=ACT_AT)
+        queues.assign(session, item.id, "", actor="lead", now=ACT_AT)
 
 
 def test_show_has_the_facts_the_clocks_and_the_action(session, p):

@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from oncobill.denials import service as denials
-from oncobill.denials.service import QueueFilter
 from oncobill.errors import InvalidInput, NotFound, OncoBillError
 from oncobill.ledger import service as ledger
 from oncobill.ledger.models import JournalEntry, JournalLine
 from oncobill.ledger.rules import Account
+from oncobill.worklists import queues
+from oncobill.worklists.queues import QueueFilter
 from tests.worklists.helpers import (
     ACT_AT,
     TODAY,
@@ -51,7 +52,7 @@ def ids(listing) -> list[int]:
 
 
 def test_list_sorted_by_due_date_with_totals(session, queue):
-    listing = denials.list_items(session, today=TODAY)
+    listing = queues.list_items(session, today=TODAY)
     dues = [row["due_date"] for row in listing.items]
     assert dues == sorted(dues) and len(dues) == 4
     assert listing.items[0]["id"] == queue["dup"].id  # the practice target (30 days) comes first
@@ -61,34 +62,34 @@ def test_list_sorted_by_due_date_with_totals(session, queue):
 
 
 def test_filters(session, p, queue):
-    assert ids(denials.list_items(session, QueueFilter(queue="authorization"), today=TODAY)) == [queue["auth"].id]
-    assert ids(denials.list_items(session, QueueFilter(owner="appeals_specialist"), today=TODAY)) == [queue["med"].id]
-    denials.assign(session, queue["npi"].id, "carol", actor="lead", now=ACT_AT)
-    assert ids(denials.list_items(session, QueueFilter(assignee="carol"), today=TODAY)) == [queue["npi"].id]
-    assert len(denials.list_items(session, QueueFilter(payer="MCR"), today=TODAY).items) == 4
-    assert denials.list_items(session, QueueFilter(payer="COMM"), today=TODAY).items == []
+    assert ids(queues.list_items(session, QueueFilter(queue="authorization"), today=TODAY)) == [queue["auth"].id]
+    assert ids(queues.list_items(session, QueueFilter(owner="appeals_specialist"), today=TODAY)) == [queue["med"].id]
+    queues.assign(session, queue["npi"].id, "carol", actor="lead", now=ACT_AT)
+    assert ids(queues.list_items(session, QueueFilter(assignee="carol"), today=TODAY)) == [queue["npi"].id]
+    assert len(queues.list_items(session, QueueFilter(payer="MCR"), today=TODAY).items) == 4
+    assert queues.list_items(session, QueueFilter(payer="COMM"), today=TODAY).items == []
     with pytest.raises(NotFound, match="payer"):
-        denials.list_items(session, QueueFilter(payer="NOPE"), today=TODAY)
+        queues.list_items(session, QueueFilter(payer="NOPE"), today=TODAY)
     first_due = queue["dup"].due_date
-    assert ids(denials.list_items(session, QueueFilter(due_before=first_due + timedelta(days=1)), today=TODAY)) == [
+    assert ids(queues.list_items(session, QueueFilter(due_before=first_due + timedelta(days=1)), today=TODAY)) == [
         queue["dup"].id]
     denials.act(session, queue["dup"].id, "no_action", actor="b", now=ACT_AT, note="original paid")
-    assert queue["dup"].id not in ids(denials.list_items(session, today=TODAY))  # default: not done
-    assert ids(denials.list_items(session, QueueFilter(status="done"), today=TODAY)) == [queue["dup"].id]
+    assert queue["dup"].id not in ids(queues.list_items(session, today=TODAY))  # default: not done
+    assert ids(queues.list_items(session, QueueFilter(status="done"), today=TODAY)) == [queue["dup"].id]
     with pytest.raises(InvalidInput, match="status"):
-        denials.list_items(session, QueueFilter(status="closed"), today=TODAY)
+        queues.list_items(session, QueueFilter(status="closed"), today=TODAY)
     with pytest.raises(InvalidInput, match="'coders' is not a role: coder, billing_specialist"):
-        denials.list_items(session, QueueFilter(owner="coders"), today=TODAY)
+        queues.list_items(session, QueueFilter(owner="coders"), today=TODAY)
 
 
 def test_overdue(session, queue):
-    assert denials.list_items(session, QueueFilter(overdue=True), today=TODAY).items == []
+    assert queues.list_items(session, QueueFilter(overdue=True), today=TODAY).items == []
     later = queue["dup"].due_date + timedelta(days=1)
-    listing = denials.list_items(session, QueueFilter(overdue=True), today=later)
+    listing = queues.list_items(session, QueueFilter(overdue=True), today=later)
     assert ids(listing) == [queue["dup"].id] and listing.items[0]["days_left"] == -1
     assert listing.items[0]["overdue"] and [t.overdue for t in listing.totals] == [1]
     denials.act(session, queue["dup"].id, "no_action", actor="b", now=ACT_AT, note="done late")
-    assert denials.list_items(session, QueueFilter(overdue=True), today=later).items == []
+    assert queues.list_items(session, QueueFilter(overdue=True), today=later).items == []
 
 
 ACTIONS = st.sampled_from(["corrected_claim", "new_claim", "appeal", "write_off", "transfer_to_patient",

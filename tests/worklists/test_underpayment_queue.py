@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from oncobill.claims.models import Claim
-from oncobill.denials import service as queues
-from oncobill.denials.actions import Refused
 from oncobill.errors import InvalidInput, NotFound
 from oncobill.ledger import service as ledger
 from oncobill.ledger.models import JournalEntry
-from oncobill.remittance.models import RemitClaim, RemitServiceLine, UnderpaymentItem
+from oncobill.remittance.models import RemitClaim, RemitServiceLine
+from oncobill.worklists import queues
+from oncobill.worklists.models import UnderpaymentItem
+from oncobill.worklists.queues import Refused
 from tests.worklists.helpers import ACT_AT, NOW, D, billed_claim, clp, post, setup_practice, svc
 
 

@@ -34,13 +34,13 @@ def list_(queue: str = typer.Option(None, "--queue", help="Only this queue (auth
           overdue: bool = typer.Option(False, "--overdue", help="Only items past their due date."),
           today: str = TODAY_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Work items by due date, most urgent first, with totals per queue."""
-    from oncobill.denials import service
+    from oncobill.worklists import queues
 
-    filters = service.QueueFilter(queue=queue, owner=owner, assignee=assignee, payer=payer, status=status,
-                                  due_before=parse_date(due_before, "--due-before"), overdue=overdue)
+    filters = queues.QueueFilter(queue=queue, owner=owner, assignee=assignee, payer=payer, status=status,
+                                 due_before=parse_date(due_before, "--due-before"), overdue=overdue)
     day = parse_date(today, "--today") or date.today()
     with session_scope() as session:
-        listing = service.list_items(session, filters, today=day)
+        listing = queues.list_items(session, filters, today=day)
     totals = [{"queue": t.queue, "items": t.items, "amount": t.amount, "overdue": t.overdue} for t in listing.totals]
     if as_json:
         print_json({"items": listing.items, "totals": totals})
@@ -102,10 +102,10 @@ def show(item_id: int = typer.Argument(..., help="The work item id."), today: st
 def assign(item_id: int = typer.Argument(..., help="The work item id."),
            person: str = typer.Argument(..., help="Who works it."), actor: str = ACTOR_OPTION) -> None:
     """Give a work item to a person."""
-    from oncobill.denials import service
+    from oncobill.worklists import queues
 
     with session_scope() as session:
-        item = service.assign(session, item_id, person, actor=actor_name(actor), now=_now())
+        item = queues.assign(session, item_id, person, actor=actor_name(actor), now=_now())
         message = f"work item {item.id} assigned to {item.assigned_to}"
     console.print(message)
 

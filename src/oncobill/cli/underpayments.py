@@ -20,10 +20,10 @@ def list_(payer: str = typer.Option(None, "--payer", help="Only this payer (its 
                                                             "(default: open and disputed)."),
           as_json: bool = JSON_OPTION) -> None:
     """Short payments, largest first, with totals per payer."""
-    from oncobill.denials import service
+    from oncobill.worklists import queues
 
     with session_scope() as session:
-        listing = service.list_underpayments(session, payer=payer, status=status)
+        listing = queues.list_underpayments(session, payer=payer, status=status)
     totals = [{"payer": t.payer, "items": t.items, "shortfall": t.shortfall} for t in listing.totals]
     if as_json:
         print_json({"items": listing.items, "totals": totals})
@@ -42,10 +42,10 @@ def list_(payer: str = typer.Option(None, "--payer", help="Only this payer (its 
 @app.command("show")
 def show(item_id: int = typer.Argument(..., help="The underpayment item id."), as_json: bool = JSON_OPTION) -> None:
     """One short payment with the line, the arithmetic and the next steps."""
-    from oncobill.denials import service
+    from oncobill.worklists import queues
 
     with session_scope() as session:
-        data = service.show_underpayment(session, item_id)
+        data = queues.show_underpayment(session, item_id)
     if as_json:
         print_json(data)
         return
@@ -66,12 +66,12 @@ def resolve(item_id: int = typer.Argument(..., help="The underpayment item id.")
             note: str = typer.Option("", "--note", help="What was asked, recovered or why it is accepted."),
             actor: str = ACTOR_OPTION) -> None:
     """Move a short payment along: open -> disputed -> recovered | accepted (accepting bills nobody)."""
-    from oncobill.denials import service
+    from oncobill.worklists import queues
 
     if status not in STATUSES:
         raise fail(f"status {status!r} is not one of: {', '.join(STATUSES)}")
     with session_scope() as session:
-        item = service.resolve_underpayment(session, item_id, status, actor=actor_name(actor),
-                                            now=datetime.now().replace(microsecond=0), note=note)
+        item = queues.resolve_underpayment(session, item_id, status, actor=actor_name(actor),
+                                           now=datetime.now().replace(microsecond=0), note=note)
         message = f"underpayment {item.id}: {item.status}"
     console.print(message)

@@ -343,7 +343,7 @@ def work_denials(session: Session, result: MonthResult, *, worked_on: date) -> N
     from sqlalchemy import select
 
     from oncobill.denials import service as denials
-    from oncobill.denials.models import DenialWorkItem
+    from oncobill.worklists.models import DenialWorkItem
 
     when = datetime.combine(worked_on, time(15, 0))
     for fact in result.payer_facts:

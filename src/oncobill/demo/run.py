@@ -339,7 +339,7 @@ def _denials_summary(session, month: MonthResult) -> dict:
     """Denied or partly denied lines routed to the work queues at posting time (denial_work_items):
     counts per queue, then one row per claim and denial (its lines together) with the queue, the next
     action, its owner and the earliest due date; and the payer-side facts that caused them."""
-    from oncobill.denials.models import DenialWorkItem
+    from oncobill.worklists.models import DenialWorkItem
 
     rows = session.execute(
         select(DenialWorkItem, Claim.patient_control_number, Payer.code)
@@ -370,7 +370,8 @@ def _denials_summary(session, month: MonthResult) -> dict:
 def _remittance_summary(session, month: MonthResult) -> dict:
     """What the month's 835s posted: payments, contractual adjustments, patient responsibility
     (PR moved to the patient or the next payer), denials, and what waits in a queue."""
-    from oncobill.remittance.models import QuarantinedEra, RemitWorkItem
+    from oncobill.remittance.models import QuarantinedEra
+    from oncobill.worklists.models import RemitWorkItem
 
     sets = [s for r in month.remittances for s in r.sets]
     posted = [s for s in sets if s.outcome == "posted"]

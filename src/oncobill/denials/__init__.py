@@ -5,11 +5,12 @@
                  remit_date=date(2026, 11, 20))
     item.queue, item.action, item.owner, item.due_date, item.fix, item.reason
 
-Pure rules: the database side (work-item tables, queues, CLI) is built on top. See docs/denials.md.
+Pure rules: the database side is built on top (``denials.routing``: the router the 835 poster's
+worklist feed finds; ``denials.service``: the acts; the tables and shared queue operations are
+``oncobill.worklists``). See docs/denials.md.
 """
 
 from oncobill.denials.actions import (
-    Refused,
     Resubmission,
     Transfer,
     WriteOff,
@@ -23,7 +24,6 @@ from oncobill.denials.playbook import (
     Action,
     PatientBillable,
     Playbook,
-    Role,
     default_playbook,
     load_playbook,
     parse_playbook,
@@ -42,8 +42,8 @@ from oncobill.denials.rules import (
 )
 
 __all__ = [
-    "Action", "ClaimFacts", "Clock", "DeniedLine", "PatientBillable", "PayerTerms", "Playbook", "Refused",
-    "Resubmission", "Role", "Transfer", "WorkItem", "WriteOff", "appeal_letter", "clocks_for", "default_playbook",
+    "Action", "ClaimFacts", "Clock", "DeniedLine", "PatientBillable", "PayerTerms", "Playbook",
+    "Resubmission", "Transfer", "WorkItem", "WriteOff", "appeal_letter", "clocks_for", "default_playbook",
     "denial_reason", "denied_lines", "front_end_rejection", "load_playbook", "parse_playbook", "resubmission",
     "route", "transfer_to_patient", "transfer_to_secondary", "write_off",
 ]

@@ -17,10 +17,7 @@ from oncobill.errors import InvalidInput
 from oncobill.ledger import rules as ledger_rules
 from oncobill.ledger.rules import Account, EntryDraft, EntryKind, Party, Posting, Refs
 from oncobill.money import ZERO, money
-
-
-class Refused(InvalidInput):
-    """A billing rule forbids the action asked for (the message says which rule)."""
+from oncobill.worklists.queues import Refused
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from oncobill.codes import CodeSets, default_code_sets
 from oncobill.errors import InvalidInput
+from oncobill.worklists.models import Role
 
 BUNDLED = Path(__file__).with_name("data") / "playbook.csv"
 COLUMNS = ("group", "carc", "rarc", "queue", "action", "owner", "patient_billable", "appeal_window_days",
@@ -48,17 +49,6 @@ RESUBMITTING = frozenset({Action.CORRECTED_CLAIM, Action.NEW_CLAIM, Action.BILL_
 # Actions against the payer's decision: the appeal window applies to them.
 DISPUTING = frozenset({Action.APPEAL, Action.SEND_RECORDS}) | RESUBMITTING
 NO_WORK = frozenset({Action.POST_ONLY, Action.TRANSFER_TO_PATIENT})
-
-
-class Role(str, enum.Enum):
-    CODER = "coder"
-    BILLING_SPECIALIST = "billing_specialist"
-    ELIGIBILITY_SPECIALIST = "eligibility_specialist"
-    AUTHORIZATION_COORDINATOR = "authorization_coordinator"
-    CREDENTIALING = "credentialing"
-    APPEALS_SPECIALIST = "appeals_specialist"
-    PAYMENT_POSTER = "payment_poster"
-    PATIENT_ACCOUNTS = "patient_accounts"
 
 
 class PatientBillable(str, enum.Enum):

@@ -1,5 +1,7 @@
-"""The work queues after posting, as use cases: denial work items (list, show, assign, act) and the
-underpayment queue (list, show, resolve). Flushes, never commits: the caller owns the transaction.
+"""The denial acts, as use cases: show an item with the claim's facts and clocks, work it (corrected or
+new claim, appeal letter, write-off, transfer, no action) and close paid appeals. Built on the
+queues' shared operations (``worklists.queues``: list, get, assign, log, close). Flushes, never
+commits: the caller owns the transaction.
 
 Each act runs in a savepoint, so a refusal or a failure half-way leaves nothing behind even when the
 caller goes on. The pure parts stay in ``denials.rules`` / ``denials.actions``: this module reads the
@@ -14,7 +16,6 @@ write-off makes the posted adjustment final and a transfer moves the amount from
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,11 +28,9 @@ from oncobill.claims import lifecycle
 from oncobill.claims import service as claims_service
 from oncobill.claims.models import Claim, ClaimLine, ClaimStatus
 from oncobill.denials import actions
-from oncobill.denials.actions import Refused
-from oncobill.denials.models import DenialWorkItem
-from oncobill.denials.playbook import Action, PatientBillable, Role, default_playbook
+from oncobill.denials.playbook import Action, PatientBillable, default_playbook
 from oncobill.denials.rules import ClaimFacts, Clock, PayerTerms, WorkItem, clocks_for
-from oncobill.errors import InvalidInput, NotFound
+from oncobill.errors import InvalidInput
 from oncobill.fileio import write_atomic
 from oncobill.ledger import service as ledger_service
 from oncobill.ledger.models import JournalLine
@@ -40,109 +39,19 @@ from oncobill.money import ZERO, MoneyError, from_cents, money
 from oncobill.patients.models import Coverage, Patient
 from oncobill.practice.models import BillingEntity, Payer, Provider
 from oncobill.practice.service import settings_in_force
-from oncobill.remittance.models import EraImport, RemitClaim, RemitServiceLine, UnderpaymentItem
+from oncobill.worklists import queues
+from oncobill.worklists.models import DenialWorkItem, Role
+from oncobill.worklists.queues import Refused
 
 ACTS = ("corrected_claim", "new_claim", "appeal", "write_off", "transfer_to_patient", "transfer_to_secondary",
         "no_action")
-OPEN = ("open", "in_progress")
 _CENTS = type_coerce(JournalLine.amount, BigInteger)
 # Recommended actions after which sending the claim again is refused: a duplicate is never resent,
 # a timely-filing write-off has no filing time left, and postings need no claim.
 _NEVER_RESENT = {Action.CHECK_ORIGINAL, Action.WRITE_OFF, Action.POST_ONLY, Action.TRANSFER_TO_PATIENT}
 
 
-# -- reading -------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    """Which work items to list; every field narrows (``status=None``: everything not done)."""
-
-    queue: str | None = None
-    owner: str | None = None  # the playbook role
-    assignee: str | None = None  # the person it is assigned to
-    payer: str | None = None  # payer code
-    status: str | None = None
-    due_before: date | None = None
-    overdue: bool = False
-
-
-@dataclass
-class QueueTotal:
-    queue: str
-    items: int = 0
-    amount: Decimal = ZERO
-    overdue: int = 0
-
-
-@dataclass
-class QueueListing:
-    items: list[dict] = field(default_factory=list)
-    totals: list[QueueTotal] = field(default_factory=list)
-
-
-def get_item(session: Session, item_id: int, *, for_update: bool = False) -> DenialWorkItem:
-    """The item; ``for_update`` locks its row (read afresh) so two people cannot work it at once."""
-    item = session.get(DenialWorkItem, item_id, with_for_update=for_update or None, populate_existing=for_update)
-    if item is None:
-        raise NotFound("denial work item", item_id)
-    return item
-
-
-def _payer_id(session: Session, code: str) -> int:
-    payer_id = session.scalar(select(Payer.id).where(Payer.code == code))
-    if payer_id is None:
-        raise NotFound("payer", code)
-    return payer_id
-
-
-def list_items(session: Session, filters: QueueFilter = QueueFilter(), *, today: date) -> QueueListing:
-    """Work items by due date (the most urgent first, items without a deadline last), with totals per queue."""
-    f = filters
-    query = select(DenialWorkItem, Claim.patient_control_number, Payer.code).join(
-        Claim, Claim.id == DenialWorkItem.claim_id).join(Payer, Payer.id == DenialWorkItem.payer_id)
-    if f.status is None:
-        query = query.where(DenialWorkItem.status.in_(OPEN))
-    elif f.status not in ("open", "in_progress", "done"):
-        raise InvalidInput("status", f"{f.status!r} is not open, in_progress or done")
-    else:
-        query = query.where(DenialWorkItem.status == f.status)
-    if f.queue:
-        query = query.where(DenialWorkItem.queue == f.queue)
-    if f.owner:
-        if f.owner not in {r.value for r in Role}:
-            raise InvalidInput("owner", f"{f.owner!r} is not a role: {', '.join(r.value for r in Role)}")
-        query = query.where(DenialWorkItem.owner == f.owner)
-    if f.assignee:
-        query = query.where(DenialWorkItem.assigned_to == f.assignee)
-    if f.payer:
-        query = query.where(DenialWorkItem.payer_id == _payer_id(session, f.payer))
-    if f.due_before:
-        query = query.where(DenialWorkItem.due_date < f.due_before)
-    if f.overdue:
-        query = query.where(DenialWorkItem.due_date < today, DenialWorkItem.status != "done")
-    query = query.order_by(DenialWorkItem.due_date.is_(None), DenialWorkItem.due_date, DenialWorkItem.id)
-    out = QueueListing()
-    totals: dict[str, QueueTotal] = {}
-    for item, pcn, payer_code in session.execute(query):
-        row = _summary(item, pcn, payer_code, today)
-        out.items.append(row)
-        t = totals.setdefault(item.queue, QueueTotal(item.queue))
-        t.items += 1
-        t.amount += item.amount
-        t.overdue += row["overdue"]
-    out.totals = sorted(totals.values(), key=lambda t: t.queue)
-    return out
-
-
-def _summary(item: DenialWorkItem, pcn: str, payer_code: str, today: date) -> dict:
-    days_left = None if item.due_date is None else (item.due_date - today).days
-    return {"id": item.id, "claim": pcn, "payer": payer_code, "procedure": item.procedure,
-            "denial": f"{item.group_code}-{item.carc}" + "".join(f" {r}" for r in item.rarcs or []),
-            "amount": item.amount, "partial": item.partial, "queue": item.queue, "action": item.action,
-            "owner": item.owner, "assigned_to": item.assigned_to, "due_date": item.due_date, "days_left": days_left,
-            "overdue": bool(days_left is not None and days_left < 0 and item.status != "done"),
-            "status": item.status, "resolution": item.resolution}
-
+# -- the claim as the rules read it -------------------------------------------------------------------------------------
 
 def payer_terms(session: Session, payer: Payer, on: date) -> PayerTerms:
     """The payer's clocks from its payer settings in force on the date of service."""
@@ -167,15 +76,13 @@ def claim_facts(session: Session, claim: Claim, *, notice_on_file: bool = False)
     entity: BillingEntity = claim.billing_entity
     doctor: Provider = claim.rendering_provider
     accepted = min((e.at.date() for e in claim.events if e.to_status is ClaimStatus.PAYER_ACCEPTED), default=None)
-    paid = session.scalar(select(func.count()).select_from(RemitClaim).where(
-        RemitClaim.claim_id == claim.id, RemitClaim.paid > 0, RemitClaim.reversed_by_id.is_(None)))
     secondary = _secondary_payer(session, claim)
     return ClaimFacts(
         patient_control_number=claim.patient_control_number, service_from=claim.service_from,
         payer_claim_number=claim.payer_claim_number or "", patient_name=f"{patient.first_name} {patient.last_name}",
         member_id=claim.coverage.member_id, billing_provider=entity.legal_name, billing_npi=entity.group_npi,
         rendering_provider=doctor.display_name, rendering_npi=doctor.npi, total_charge=claim.total_charge,
-        ever_paid=bool(paid), payer_accepted_on=accepted,
+        ever_paid=queues.ever_paid(session, claim.id), payer_accepted_on=accepted,
         rejected_at_front_end=claim.status in (ClaimStatus.ACK_REJECTED, ClaimStatus.PAYER_REJECTED),
         secondary_payer=secondary.name if secondary else "", notice_on_file=notice_on_file)
 
@@ -197,21 +104,14 @@ def _claim_line(claim: Claim, item: DenialWorkItem) -> ClaimLine | None:
     return next((cl for cl in claim.lines if cl.id == item.claim_line_id), None)
 
 
-def _remit_date(session: Session, item: DenialWorkItem) -> date:
-    era = session.get(EraImport, item.era_import_id) if item.era_import_id else None
-    if era is None:
-        return item.created_at.date()
-    return era.payment_date or era.imported_at.date()
-
-
 def show_item(session: Session, item_id: int, *, today: date) -> dict:
     """One item with the claim's facts, the clocks and the recommended action."""
-    item = get_item(session, item_id)
+    item = queues.get_item(session, item_id)
     claim = session.get(Claim, item.claim_id)
     payer = session.get(Payer, item.payer_id)
     facts = claim_facts(session, claim)
     line = _claim_line(claim, item)
-    remit_date = _remit_date(session, item)
+    remit_date = queues.remit_date(session, item)
     clocks: list[Clock] = []
     clock_note = ""
     try:
@@ -223,65 +123,18 @@ def show_item(session: Session, item_id: int, *, today: date) -> dict:
                                  rejected_at_front_end=facts.rejected_at_front_end))
     except InvalidInput as exc:
         clock_note = str(exc)
-    out = _summary(item, claim.patient_control_number, payer.code, today)
-    out.update({
+    facts_shown = {
         "claim_status": claim.status.value, "payer_name": payer.name,
         "payer_claim_number": facts.payer_claim_number, "patient": facts.patient_name, "member_id": facts.member_id,
         "date_of_service": line.service_date if line else claim.service_from,
         "line_control_number": line.line_control_number if line else "",
         "line_charge": line.charge if line else claim.total_charge,
         "rendering_provider": facts.rendering_provider, "secondary_payer": facts.secondary_payer,
-        "ever_paid": facts.ever_paid, "payer_accepted_on": facts.payer_accepted_on, "remit_date": remit_date,
-        "reason": item.reason, "fix": item.fix, "route": item.route, "patient_billable": item.patient_billable,
-        "due_reason": item.due_reason,
-        "clocks": [{"name": c.name, "starts": c.starts, "days": c.days, "deadline": c.deadline,
-                    "days_left": (c.deadline - today).days} for c in clocks],
-        "clock_note": clock_note, "created_at": item.created_at, "resolved_at": item.resolved_at,
-        "resolved_by": item.resolved_by, "result_claim": _pcn(session, item.result_claim_id),
-        "journal_entry_id": item.journal_entry_id, "note": item.note, "document": item.document,
-    })
-    return out
-
-
-def _pcn(session: Session, claim_id: int | None) -> str | None:
-    return None if claim_id is None else session.scalar(
-        select(Claim.patient_control_number).where(Claim.id == claim_id))
-
-
-# -- assigning and acting ------------------------------------------------------------------------
-
-def _log(item: DenialWorkItem, when: datetime, actor: str, text: str) -> None:
-    """The item's history, newest last; the column keeps the most recent 2,000 characters."""
-    entry = f"{when.isoformat(sep=' ', timespec='minutes')} {actor}: {text}"
-    item.note = ((item.note + "\n") if item.note else "") + entry
-    if len(item.note) > 2000:
-        item.note = item.note[-2000:]
-
-
-def _check_actor(actor: str, where: str) -> str:
-    if not actor or not actor.strip():
-        raise InvalidInput(where, "who acts must be named (--actor)")
-    return actor.strip()[:60]
-
-
-def assign(session: Session, item_id: int, person: str, *, actor: str, now: datetime) -> DenialWorkItem:
-    """Give an item to a person (a done item is not reassigned)."""
-    where = f"denial work item {item_id}: assign"
-    actor = _check_actor(actor, where)
-    if not person or not person.strip():
-        raise InvalidInput(where, "the person to assign to is empty")
-    item = get_item(session, item_id, for_update=True)
-    _refuse_done(item, where)
-    item.assigned_to = person.strip()[:60]
-    _log(item, now, actor, f"assigned to {item.assigned_to}")
-    session.flush()
-    return item
-
-
-def _refuse_done(item: DenialWorkItem, where: str) -> None:
-    if item.status == "done":
-        raise Refused(where, f"the item is done ({item.resolution}, by {item.resolved_by} on "
-                             f"{item.resolved_at:%Y-%m-%d %H:%M}); a done item is not worked again")
+        "ever_paid": facts.ever_paid, "payer_accepted_on": facts.payer_accepted_on, "remit_date": remit_date}
+    clocks_shown = {"clocks": [{"name": c.name, "starts": c.starts, "days": c.days, "deadline": c.deadline,
+                                "days_left": (c.deadline - today).days} for c in clocks],
+                    "clock_note": clock_note}
+    return queues.show(session, item, today=today, facts=facts_shown, clocks=clocks_shown)
 
 
 @dataclass
@@ -302,7 +155,7 @@ def act(session: Session, item_id: int, action: str, *, actor: str, now: datetim
     """Do the work an item asks for. All-or-nothing (a savepoint), records who and when, refuses a
     done item, and keeps the ledger balanced; the builders' refusals name the billing rule."""
     where = f"denial work item {item_id}: {action}"
-    actor = _check_actor(actor, where)
+    actor = queues.check_actor(actor, where)
     if action not in ACTS:
         raise InvalidInput(where, f"unknown action; one of {', '.join(ACTS)}")
     value = None
@@ -312,8 +165,8 @@ def act(session: Session, item_id: int, action: str, *, actor: str, now: datetim
         except MoneyError as exc:
             raise InvalidInput(f"{where}: amount", str(exc)) from None
     with session.begin_nested():
-        item = get_item(session, item_id, for_update=True)
-        _refuse_done(item, where)
+        item = queues.get_item(session, item_id, for_update=True)
+        queues.refuse_done(item, where)
         claim = session.get(Claim, item.claim_id)
         facts = claim_facts(session, claim, notice_on_file=notice_on_file)
         work = work_item(item, claim)
@@ -326,11 +179,6 @@ def act(session: Session, item_id: int, action: str, *, actor: str, now: datetim
     return result
 
 
-def _done(item: DenialWorkItem, resolution: str, actor: str, now: datetime, text: str) -> None:
-    item.status, item.resolution, item.resolved_at, item.resolved_by = "done", resolution, now, actor
-    _log(item, now, actor, text)
-
-
 def _resubmit(session, item, claim, facts, work, *, where, actor, now, action: str, note: str) -> ActResult:
     if work.action in _NEVER_RESENT:
         raise Refused(where, f"the playbook says {work.action.value} for {item.group_code}-{item.carc} "
@@ -339,7 +187,7 @@ def _resubmit(session, item, claim, facts, work, *, where, actor, now, action: s
                                                   Claim.frequency_code.in_(("1", "7"))).order_by(Claim.id).limit(1))
     if existing is not None:  # another item of this claim already produced the corrected claim
         resolution = "corrected_claim" if existing.frequency_code == "7" else "new_claim"
-        _done(item, resolution, actor, now, f"{resolution}: covered by {existing.patient_control_number} "
+        queues.done(item, resolution, actor, now, f"{resolution}: covered by {existing.patient_control_number} "
                                             f"(frequency {existing.frequency_code}), already made for this claim"
                                             + (f"; {note}" if note else ""))
         item.result_claim_id = existing.id
@@ -361,7 +209,7 @@ def _resubmit(session, item, claim, facts, work, *, where, actor, now, action: s
     item.result_claim_id = new.id
     resolution = "corrected_claim" if new.frequency_code == "7" else "new_claim"
     f8 = f", REF*F8 {new.payer_claim_number}" if new.frequency_code == "7" else ""
-    _done(item, resolution, actor, now, f"{resolution}: {new.patient_control_number} (frequency "
+    queues.done(item, resolution, actor, now, f"{resolution}: {new.patient_control_number} (frequency "
                                         f"{new.frequency_code}{f8}), {plan.reason}" + (f"; {note}" if note else ""))
     return ActResult(item.id, action, item.status, item.resolution,
                      f"{new.patient_control_number} created as a draft (frequency {new.frequency_code}): "
@@ -388,10 +236,10 @@ def _act_appeal(session, item, claim, facts, work, *, where, actor, now, letter,
     payer = session.get(Payer, claim.payer_id)
     text = actions.appeal_letter(replace(work, action=Action.APPEAL), facts,
                                  payer_terms(session, payer, claim.service_from),
-                                 remit_date=_remit_date(session, item), today=now.date(), attachments=attachments)
+                                 remit_date=queues.remit_date(session, item), today=now.date(), attachments=attachments)
     item.document = text
     item.status = "in_progress"
-    _log(item, now, actor, "appeal letter written; awaiting the payer" + (f"; {note}" if note else ""))
+    queues.log(item, now, actor, "appeal letter written; awaiting the payer" + (f"; {note}" if note else ""))
     written = None
     if letter is not None:
         try:
@@ -481,7 +329,7 @@ def _act_write_off(session, item, claim, facts, work, *, where, actor, now, amou
                                         from_adjustment=from_adjustment)
         ids.append(_post(session, draft, actor=actor, now=now, item=item))
     item.journal_entry_id = ids[0]
-    _done(item, "write_off", actor, now, f"written off {plan.amount} ({plan.reason}); entries "
+    queues.done(item, "write_off", actor, now, f"written off {plan.amount} ({plan.reason}); entries "
                                        + ", ".join(map(str, ids)))
     return ActResult(item.id, "write_off", item.status, item.resolution,
                      f"{plan.amount} written off, never billed to the patient", journal_entry_ids=ids)
@@ -519,7 +367,7 @@ def _act_to_patient(session, item, claim, facts, work, *, where, actor, now, amo
     notice = "; signed notice (ABN/waiver) on file, attested" if facts.notice_on_file else ""
     moved = (f"moved {plan.amount} to the patient (entries {', '.join(map(str, ids))})" if ids else
              f"{plan.amount} was already on the patient's account since the remit was posted")
-    _done(item, "transfer_to_patient", actor, now, moved + notice + (f"; {note}" if note else ""))
+    queues.done(item, "transfer_to_patient", actor, now, moved + notice + (f"; {note}" if note else ""))
     return ActResult(item.id, "transfer_to_patient", item.status, item.resolution, moved, journal_entry_ids=ids)
 
 
@@ -530,14 +378,14 @@ def _act_to_secondary(session, item, claim, facts, work, *, where, actor, now, a
     item.journal_entry_id = ids[0] if ids else None
     moved = (f"moved {plan.amount} to {secondary.name} (entries {', '.join(map(str, ids))})" if ids else
              f"{plan.amount} was already with {secondary.name} since the remit was posted")
-    _done(item, "transfer_to_secondary", actor, now, moved + (f"; {note}" if note else ""))
+    queues.done(item, "transfer_to_secondary", actor, now, moved + (f"; {note}" if note else ""))
     return ActResult(item.id, "transfer_to_secondary", item.status, item.resolution, moved, journal_entry_ids=ids)
 
 
 def _act_no_action(session, item, claim, facts, work, *, where, actor, now, note, **_) -> ActResult:
     if not note:
         raise InvalidInput(where, "say why nothing is done (--note)")
-    _done(item, "no_action", actor, now, f"no action: {note}")
+    queues.done(item, "no_action", actor, now, f"no action: {note}")
     return ActResult(item.id, "no_action", item.status, item.resolution, f"closed without action: {note}")
 
 
@@ -558,113 +406,11 @@ def close_paid_appeals(session: Session, *, actor: str, now: datetime) -> list[i
         or_(DenialWorkItem.status == "in_progress", DenialWorkItem.resolution == "no_action"))
         .order_by(DenialWorkItem.id).with_for_update()).all()
     for item in appealed:
-        query = select(RemitServiceLine.paid, EraImport.trace_number).join(
-            RemitClaim, RemitClaim.id == RemitServiceLine.remit_claim_id).join(
-            EraImport, EraImport.id == RemitClaim.era_import_id).where(
-            RemitClaim.claim_id == item.claim_id, RemitClaim.reversed_by_id.is_(None),
-            RemitClaim.claim_status_code != "22", RemitServiceLine.paid > 0)
-        if item.remit_claim_id is not None:
-            query = query.where(RemitClaim.id > item.remit_claim_id)
-        if item.claim_line_id is not None:
-            query = query.where(RemitServiceLine.claim_line_id == item.claim_line_id)
-        row = session.execute(query.order_by(RemitClaim.id).limit(1)).first()
+        row = queues.later_payment(session, item)
         if row is None:
             continue
         before = f" (it had been closed: {item.resolution}, by {item.resolved_by})" if item.status == "done" else ""
-        _done(item, "paid_on_appeal", actor, now, f"paid {row.paid} on appeal (835 trace {row.trace_number}){before}")
+        queues.done(item, "paid_on_appeal", actor, now, f"paid {row.paid} on appeal (835 trace {row.trace_number}){before}")
         closed.append(item.id)
     session.flush()
     return closed
-
-
-# -- the underpayment queue ----------------------------------------------------------------------
-
-UNDERPAYMENT_MOVES = {"open": ("disputed", "accepted"), "disputed": ("recovered", "accepted")}
-
-
-@dataclass
-class PayerTotal:
-    payer: str
-    items: int = 0
-    shortfall: Decimal = ZERO
-
-
-@dataclass
-class UnderpaymentListing:
-    items: list[dict] = field(default_factory=list)
-    totals: list[PayerTotal] = field(default_factory=list)
-
-
-def _underpayment_row(u: UnderpaymentItem, pcn: str, payer_code: str, line: ClaimLine | None) -> dict:
-    return {"id": u.id, "claim": pcn, "payer": payer_code,
-            "procedure": ":".join([line.code, *line.modifiers]) if line else "",
-            "date_of_service": line.service_date if line else None, "units": line.units if line else None,
-            "allowed": u.allowed, "expected": u.expected, "shortfall": u.shortfall, "basis": u.basis,
-            "status": u.status, "created_at": u.created_at, "resolved_at": u.resolved_at,
-            "resolved_by": u.resolved_by, "note": u.note}
-
-
-def list_underpayments(session: Session, *, payer: str | None = None, status: str | None = None
-                       ) -> UnderpaymentListing:
-    """Short payments (default: open and disputed), largest first, with totals per payer."""
-    query = select(UnderpaymentItem, Claim.patient_control_number, Payer.code, ClaimLine).join(
-        Claim, Claim.id == UnderpaymentItem.claim_id).join(Payer, Payer.id == UnderpaymentItem.payer_id).join(
-        ClaimLine, ClaimLine.id == UnderpaymentItem.claim_line_id)
-    if status is None:
-        query = query.where(UnderpaymentItem.status.in_(("open", "disputed")))
-    elif status not in ("open", "disputed", "recovered", "accepted", "void"):
-        raise InvalidInput("status", f"{status!r} is not open, disputed, recovered, accepted or void")
-    else:
-        query = query.where(UnderpaymentItem.status == status)
-    if payer:
-        query = query.where(UnderpaymentItem.payer_id == _payer_id(session, payer))
-    out = UnderpaymentListing()
-    totals: dict[str, PayerTotal] = defaultdict(lambda: PayerTotal(""))
-    for u, pcn, code, line in session.execute(query.order_by(UnderpaymentItem.shortfall.desc(), UnderpaymentItem.id)):
-        out.items.append(_underpayment_row(u, pcn, code, line))
-        t = totals[code]
-        t.payer, t.items, t.shortfall = code, t.items + 1, t.shortfall + u.shortfall
-    out.totals = sorted(totals.values(), key=lambda t: t.payer)
-    return out
-
-
-def get_underpayment(session: Session, item_id: int, *, for_update: bool = False) -> UnderpaymentItem:
-    u = session.get(UnderpaymentItem, item_id, with_for_update=for_update or None, populate_existing=for_update)
-    if u is None:
-        raise NotFound("underpayment item", item_id)
-    return u
-
-
-def show_underpayment(session: Session, item_id: int) -> dict:
-    u = get_underpayment(session, item_id)
-    claim = session.get(Claim, u.claim_id)
-    line = session.get(ClaimLine, u.claim_line_id)
-    payer = session.get(Payer, u.payer_id)
-    remit = session.get(RemitServiceLine, u.remit_service_line_id)
-    row = _underpayment_row(u, claim.patient_control_number, payer.code, line)
-    row.update({"payer_name": payer.name, "payer_claim_number": claim.payer_claim_number,
-                "line_control_number": line.line_control_number, "charge": line.charge,
-                "paid": remit.paid if remit else None, "claim_status": claim.status.value,
-                "next": list(UNDERPAYMENT_MOVES.get(u.status, ()))})
-    return row
-
-
-def resolve_underpayment(session: Session, item_id: int, status: str, *, actor: str, now: datetime,
-                         note: str = "") -> UnderpaymentItem:
-    """open -> disputed | accepted; disputed -> recovered | accepted. Nothing is posted: the shortfall was
-    posted as the payer's adjustment with the remit, and accepting it never bills the patient."""
-    where = f"underpayment item {item_id}: {status}"
-    actor = _check_actor(actor, where)
-    u = get_underpayment(session, item_id, for_update=True)
-    allowed = UNDERPAYMENT_MOVES.get(u.status, ())
-    if status not in allowed:
-        raise Refused(where, f"the item is {u.status}; allowed: {', '.join(allowed) or 'none (resolved)'}")
-    if status in ("recovered", "accepted") and not note.strip():
-        raise InvalidInput(where, "say what was recovered or why the short payment is accepted (--note)")
-    u.status = status
-    if status in ("recovered", "accepted"):
-        u.resolved_at, u.resolved_by = now, actor
-    entry = f"{now.isoformat(sep=' ', timespec='minutes')} {actor}: {status}" + (f": {note.strip()}" if note.strip() else "")
-    u.note = (((u.note + "\n") if u.note else "") + entry)[-1000:]
-    session.flush()
-    return u

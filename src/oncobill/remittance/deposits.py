@@ -24,7 +24,8 @@ from oncobill.errors import InvalidInput, NotFound
 from oncobill.fileio import read_input
 from oncobill.money import ZERO
 from oncobill.remittance import reconciliation
-from oncobill.remittance.models import Deposit, DepositMatch, EraImport, RemitWorkItem
+from oncobill.remittance.models import Deposit, DepositMatch, EraImport
+from oncobill.worklists.models import RemitWorkItem
 
 FORMATS = ("csv", "bai2")
 # Remit work items that carry money nobody's account received yet.

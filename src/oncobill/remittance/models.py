@@ -1,8 +1,8 @@
 """Remittance tables: each 835 set imported once, what it posted per claim and per service line
 (with every CAS triplet, kept verbatim for the secondary claim's 2320/2430 loops), the payer's
-claim numbers seen, provider-level adjustments, quarantined sets, the work queue for what could
-not be matched (nothing from an 835 is ever dropped silently), the underpayment queue, and bank
-deposits with the ERAs they were matched to."""
+claim numbers seen, provider-level adjustments, quarantined sets, and bank deposits with the ERAs
+they were matched to. The queues fed from posting (remit work, denials, underpayments) are
+``worklists.models``."""
 
 from __future__ import annotations
 
@@ -130,31 +130,6 @@ class ProviderAdjustmentPosting(Base):
     __table_args__ = (CheckConstraint("amount <> 0", name="amount"),)
 
 
-class RemitWorkItem(Base):
-    """Something in an 835 the importer could not post by itself: a person decides."""
-
-    __tablename__ = "remit_work_items"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    era_import_id: Mapped[int] = mapped_column(ForeignKey("era_imports.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    patient_control_number: Mapped[str] = mapped_column(String(38))
-    payer_claim_number: Mapped[str] = mapped_column(String(50))
-    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
-    procedure: Mapped[str] = mapped_column(String(60))
-    line_control_number: Mapped[str] = mapped_column(String(50))
-    amount: Mapped[Decimal] = mapped_column(Money)  # what the payer paid on it (may be 0 or negative)
-    detail: Mapped[str] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(10), default="open")
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-
-    __table_args__ = (
-        CheckConstraint("kind IN ('unmatched_claim', 'unmatched_line', 'nothing_to_reverse', 'not_postable')",
-                        name="kind"),
-        CheckConstraint("status IN ('open', 'done')", name="status"),
-    )
-
-
 class RemitServiceLine(Base):
     """One SVC of a posted CLP, as the payer sent it, and the claim line it was matched to.
 
@@ -200,32 +175,6 @@ class RemitAdjustment(Base):
     quantity: Mapped[Decimal | None] = mapped_column(Quantity)
 
     __table_args__ = (CheckConstraint("group_code IN ('CO', 'PR', 'OA', 'PI', 'CR')", name="group_code"),)
-
-
-class UnderpaymentItem(Base):
-    """A paid line whose allowed amount is below what the contract says: a short payment to chase."""
-
-    __tablename__ = "underpayment_items"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    remit_service_line_id: Mapped[int] = mapped_column(ForeignKey("remit_service_lines.id"), unique=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
-    claim_line_id: Mapped[int] = mapped_column(ForeignKey("claim_lines.id"))
-    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"), index=True)
-    allowed: Mapped[Decimal] = mapped_column(Money)  # what the payer allowed
-    expected: Mapped[Decimal] = mapped_column(Money)  # what the contract says it should allow
-    shortfall: Mapped[Decimal] = mapped_column(Money)
-    basis: Mapped[str] = mapped_column(String(300))  # how the expectation was computed, in words
-    status: Mapped[str] = mapped_column(String(12), default="open")
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
-    resolved_by: Mapped[str | None] = mapped_column(String(60))
-    note: Mapped[str] = mapped_column(String(1000), default="")
-
-    __table_args__ = (
-        CheckConstraint("shortfall > 0", name="shortfall"),
-        CheckConstraint("status IN ('open', 'disputed', 'recovered', 'accepted', 'void')", name="status"),
-    )
 
 
 class Deposit(Base):

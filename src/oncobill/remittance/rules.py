@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from oncobill.denials.rules import DeniedLine
 from oncobill.x12.remit835 import Adjustment, ClaimPayment, Remittance, ServicePayment
 
 ZERO = Decimal("0.00")
@@ -71,26 +70,3 @@ def balancing_problems(remit: Remittance) -> list[str]:
 def patient_responsibility(adjustments: list[Adjustment]) -> Decimal:
     return sum((a.amount for a in adjustments if a.group == "PR"), ZERO)
 
-
-ROUTED_GROUPS = frozenset({"CO", "PR", "OA", "PI"})  # CR (a correction of an earlier remit) is not a denial
-
-
-def claim_denials(claim: ClaimPayment, needs_work) -> list[tuple[int | None, DeniedLine]]:
-    """The adjustments of one CLP that are denials to work, each with the position of its SVC (from 0;
-    None for a claim-level CAS). *needs_work(group, carc, rarcs)* is the playbook's say (CO-45,
-    CO-253, OA-23 and PR-1/2/3 are postings, not denials); a zero or negative amount gives back an
-    earlier reduction and is no denial. Same choice as ``denials.denied_lines``, kept with the SVC."""
-    out: list[tuple[int | None, DeniedLine]] = []
-    for adj in claim.adjustments:
-        if adj.group in ROUTED_GROUPS and adj.amount > ZERO and needs_work(adj.group, adj.reason, ()):
-            out.append((None, DeniedLine(adj.group, adj.reason, adj.amount, service_date=claim.statement_start)))
-    for index, svc in enumerate(claim.services):
-        rarcs = tuple(svc.remarks)
-        for adj in svc.adjustments:
-            if adj.group not in ROUTED_GROUPS or adj.amount <= ZERO or not needs_work(adj.group, adj.reason, rarcs):
-                continue
-            out.append((index, DeniedLine(adj.group, adj.reason, adj.amount, rarcs, svc.procedure.code,
-                                          tuple(svc.procedure.modifiers), svc.units_paid or svc.units_billed,
-                                          svc.charge, svc.paid, svc.service_date or svc.service_start,
-                                          svc.line_control_number)))
-    return out

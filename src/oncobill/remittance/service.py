@@ -24,7 +24,6 @@ from oncobill.bulk import BackgroundCopies, insert_rows, next_ids, row_copy, upd
 from oncobill.claims import lifecycle
 from oncobill.claims.models import Claim, ClaimLine, ClaimStatus, ClaimStatusEvent
 from oncobill.db import among
-from oncobill.denials.models import DenialWorkItem
 from oncobill.errors import InvalidInput
 from oncobill.fileio import read_input
 from oncobill.ledger import rules as ledger
@@ -32,6 +31,7 @@ from oncobill.ledger.models import JournalEntry
 from oncobill.ledger.service import entry_copies, post, post_many, reverse
 from oncobill.patients.models import Coverage, CoveragePriority
 from oncobill.practice.models import Payer
+from oncobill.practice.service import PayerSettingsBook
 from oncobill.remittance import posting
 from oncobill.remittance.matching import BilledLine, match_lines
 from oncobill.remittance.models import (
@@ -43,11 +43,10 @@ from oncobill.remittance.models import (
     RemitClaim,
     RemitClaimEntry,
     RemitServiceLine,
-    RemitWorkItem,
-    UnderpaymentItem,
 )
-from oncobill.remittance.routing import WorklistFeed
 from oncobill.remittance.rules import balancing_problems
+from oncobill.worklists.feed import WorklistFeed
+from oncobill.worklists.models import DenialWorkItem, RemitWorkItem, UnderpaymentItem
 from oncobill.x12 import X12Error, read
 from oncobill.x12.fast835 import fast_remittances
 from oncobill.x12.remit835 import ClaimPayment, Remittance, read_remittance
@@ -269,7 +268,8 @@ class _Poster:
         # What each CLP said, kept verbatim (remit_service_lines, remit_adjustments): per remit claim id,
         # its payment, the claim line each SVC was matched to (None: unmatched or a reversal) and the claim.
         self.details: list[tuple[int, ClaimPayment, list[tuple[int | None, str]], _ClaimRow | None]] = []
-        self.worklists = WorklistFeed(session, era, out, remit_date=self.effective, now=now)
+        self.worklists = WorklistFeed(session, era.id, out, remit_date=self.effective, now=now,
+                                      settings_in_force=PayerSettingsBook(session).in_force)
         self.remit_payer_id: int | None = session.scalar(
             select(Payer.id).where(Payer.payer_id == payer_key(remit)).order_by(Payer.id).limit(1))
         self.copies: BackgroundCopies | None = None  # PostgreSQL: COPYs on a worker thread
@@ -740,11 +740,6 @@ def crossed_over(session: Session, claim_id: int) -> bool:
     """The payer forwarded this claim to the secondary (CLP02 19 + MA18): do not bill the secondary."""
     return session.scalar(select(RemitClaim.id).where(RemitClaim.claim_id == claim_id,
                                                       RemitClaim.crossed_over.is_(True)).limit(1)) is not None
-
-
-def open_work_items(session: Session) -> list[RemitWorkItem]:
-    return list(session.scalars(select(RemitWorkItem).where(RemitWorkItem.status == "open")
-                                .order_by(RemitWorkItem.id)))
 
 
 def posted_on(session: Session, day: date) -> list[EraImport]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from oncobill.errors import InvalidInput
-from oncobill.remittance.underpayments import (
+from oncobill.worklists.underpayments import (
     ContractFeeTable,
     ContractTerms,
     PaidLine,

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from importlib.metadata import entry_points
 
 import pytest
 from sqlalchemy import func, select
 
-from oncobill.denials.models import DenialWorkItem
+from oncobill.denials.routing import DenialRouter
 from oncobill.practice import service as practice_service
 from oncobill.remittance import service
-from oncobill.remittance.models import RemitClaim, RemitServiceLine, UnderpaymentItem
+from oncobill.remittance.models import RemitClaim, RemitServiceLine
+from oncobill.worklists import feed
+from oncobill.worklists.models import DenialWorkItem, UnderpaymentItem
 from tests.remittance.helpers import billed_claim, clp, era_text, practice, svc
 from tests.remittance.test_posting_db import imp
 
@@ -37,6 +40,51 @@ def items(session, claim_id=None):
 
 def shortfalls(session):
     return session.scalars(select(UnderpaymentItem).order_by(UnderpaymentItem.id)).all()
+
+
+def test_the_denial_router_is_found_through_its_entry_point_and_routes_at_posting(session, p):
+    """The poster imports no stage's router: the feed finds the denial router in the entry-point group
+    (pyproject.toml), makes one per set, and its rows reach denial_work_items."""
+    [ep] = [ep for ep in entry_points(group=feed.ENTRY_POINTS) if ep.name == "denials"]
+    assert ep.value == "oncobill.denials.routing:DenialRouter"
+    assert DenialRouter in feed.discovered()
+    claim = billed_claim(session, p, [("96413", "350.00", (), 1)])
+    result = imp(session, era_text([clp(claim, "4", [svc("96413", "350.00", "0.00", [("CO", "50", "350.00")])])]))
+    [item] = items(session, claim.id)
+    assert (item.queue, item.action, item.owner) == ("medical_necessity", "appeal", "appeals_specialist")
+    assert result.sets[0].denials_routed == 1
+
+
+def test_every_router_is_given_the_posted_claims_facts_and_the_payer_settings_in_force(session, p, monkeypatch):
+    """What a stage's router receives: one PostingSet per set, then per chunk each posted claim with its
+    stored line ids and the payer's name, filing limit and settings on the date of service."""
+    seen = []
+
+    class Spy:
+        table = DenialWorkItem.__table__
+        counter = "denials_routed"
+
+        def __init__(self, posting):
+            seen.append(posting)
+
+        def route(self, chunk):
+            seen.extend(chunk)
+            return []
+
+    monkeypatch.setattr(feed, "discovered", lambda: (Spy,))
+    claim = billed_claim(session, p, [("96413", "350.00", (), 1)])
+    result = imp(session, era_text([clp(claim, "1", [svc("96413", "350.00", "300.00", [("CO", "45", "50.00")])])]))
+    posting, posted = seen
+    rc = session.scalar(select(RemitClaim).where(RemitClaim.claim_id == claim.id))
+    assert (posting.era_import_id, posted.remit_claim_id) == (rc.era_import_id, rc.id)
+    assert (posted.claim_id, posted.patient_control_number, posted.service_from, posted.payer_id) == (
+        claim.id, claim.patient_control_number, claim.service_from, p["medicare"].id)
+    assert (posted.payer.name, posted.payer.timely_filing_days) == (p["medicare"].name,
+                                                                   p["medicare"].timely_filing_days)
+    assert posted.payer.settings["appeal_window_days"] == 120
+    assert [claim_line for _, claim_line in posted.stored] == [claim.lines[0].id]
+    assert posted.payment.patient_control_number == claim.patient_control_number
+    assert items(session) == [] and result.sets[0].denials_routed == 0
 
 
 # Domain 7.6 examples on a Medicare claim (DOS 2026-10-05, filing limit 365 days, appeal window 120 days),
