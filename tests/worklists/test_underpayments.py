@@ -7,12 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from oncobill.codes.fees import ContractFeeTable, MedicareFees
 from oncobill.errors import InvalidInput
 from oncobill.worklists.underpayments import (
-    ContractFeeTable,
     ContractTerms,
     PaidLine,
-    SandboxMedicareFees,
     expected_allowed,
     paid_lines,
     review_underpayments,
@@ -20,7 +19,7 @@ from oncobill.worklists.underpayments import (
 from oncobill.x12.remit835 import Adjustment, ClaimPayment, Procedure, ServicePayment
 
 DOS = date(2026, 10, 6)
-SANDBOX = SandboxMedicareFees()
+MEDICARE_FEES = MedicareFees()
 MEDICARE = ContractTerms.from_settings("Medicare Part B", {"sequestration_percent": "2"})
 PRAIRIE = ContractTerms.from_settings("Prairie Blue PPO", {"contract_percent_of_medicare": "145"})
 
@@ -32,8 +31,8 @@ def line(code, units, charge, allowed, *, pos="11", modifiers=(), institutional=
 
 def test_medicare_drug_at_the_asp_limit_per_unit():
     # J9271 ASP limit 62.253/mg x 200 = 12,450.60 (docs/sandbox-payer.md worked example)
-    assert review_underpayments([line("J9271", 200, "15000.00", "12450.60")], MEDICARE, SANDBOX).findings == ()
-    (f,) = review_underpayments([line("J9271", 200, "15000.00", "11945.20")], MEDICARE, SANDBOX).findings
+    assert review_underpayments([line("J9271", 200, "15000.00", "12450.60")], MEDICARE, MEDICARE_FEES).findings == ()
+    (f,) = review_underpayments([line("J9271", 200, "15000.00", "11945.20")], MEDICARE, MEDICARE_FEES).findings
     assert (f.expected_allowed, f.actual_allowed, f.difference) == (
         Decimal("12450.60"), Decimal("11945.20"), Decimal("505.40"))
     assert "ASP limit 62.253/1 MG x 200 units x 100% (Medicare Part B) = 12450.60" in f.explanation
@@ -41,54 +40,54 @@ def test_medicare_drug_at_the_asp_limit_per_unit():
 
 
 def test_commercial_at_its_percentage_of_medicare():
-    got = expected_allowed(line("96413", 1, "400.00", "0"), PRAIRIE, SANDBOX)
+    got = expected_allowed(line("96413", 1, "400.00", "0"), PRAIRIE, MEDICARE_FEES)
     assert got.amount == Decimal("193.24")  # 133.27 x 145% = 193.2415
-    (f,) = review_underpayments([line("96413", 1, "400.00", "180.00")], PRAIRIE, SANDBOX).findings
+    (f,) = review_underpayments([line("96413", 1, "400.00", "180.00")], PRAIRIE, MEDICARE_FEES).findings
     assert f.difference == Decimal("13.24")
 
 
 def test_drug_percentage_overrides_for_drugs_only():
     terms = ContractTerms.from_settings("PPO", {"contract_percent_of_medicare": "125", "drug_percent_of_medicare": "110"})
-    assert expected_allowed(line("J9045", 11, "500.00", "0"), terms, SANDBOX).amount == Decimal("37.52")  # 34.111 x 1.1
-    assert expected_allowed(line("96413", 1, "400.00", "0"), terms, SANDBOX).amount == Decimal("166.59")  # 166.5875
+    assert expected_allowed(line("J9045", 11, "500.00", "0"), terms, MEDICARE_FEES).amount == Decimal("37.52")  # 34.111 x 1.1
+    assert expected_allowed(line("96413", 1, "400.00", "0"), terms, MEDICARE_FEES).amount == Decimal("166.59")  # 166.5875
 
 
 def test_place_of_service_picks_non_facility_or_facility():
-    assert expected_allowed(line("96405", 1, "200.00", "0", pos="11"), MEDICARE, SANDBOX).amount == Decimal("84.50")
-    assert expected_allowed(line("96405", 1, "200.00", "0", pos="22"), MEDICARE, SANDBOX).amount == Decimal("23.71")
-    assert expected_allowed(line("77300", 1, "200.00", "0", modifiers=("26",)), MEDICARE, SANDBOX).amount == \
+    assert expected_allowed(line("96405", 1, "200.00", "0", pos="11"), MEDICARE, MEDICARE_FEES).amount == Decimal("84.50")
+    assert expected_allowed(line("96405", 1, "200.00", "0", pos="22"), MEDICARE, MEDICARE_FEES).amount == Decimal("23.71")
+    assert expected_allowed(line("77300", 1, "200.00", "0", modifiers=("26",)), MEDICARE, MEDICARE_FEES).amount == \
         Decimal("32.73")
 
 
 def test_a_charge_below_the_contract_is_the_expectation():
-    got = expected_allowed(line("96413", 1, "120.00", "0"), PRAIRIE, SANDBOX)
+    got = expected_allowed(line("96413", 1, "120.00", "0"), PRAIRIE, MEDICARE_FEES)
     assert got.amount == Decimal("120.00") and "the charge 120.00 is less" in got.explanation
 
 
 def test_tolerance_boundary_to_the_cent():
-    assert review_underpayments([line("96413", 1, "400.00", "192.24")], PRAIRIE, SANDBOX).findings == ()  # 1.00 short
-    (f,) = review_underpayments([line("96413", 1, "400.00", "192.23")], PRAIRIE, SANDBOX).findings
+    assert review_underpayments([line("96413", 1, "400.00", "192.24")], PRAIRIE, MEDICARE_FEES).findings == ()  # 1.00 short
+    (f,) = review_underpayments([line("96413", 1, "400.00", "192.23")], PRAIRIE, MEDICARE_FEES).findings
     assert f.difference == Decimal("1.01")
     exact = ContractTerms.from_settings("Prairie", {"contract_percent_of_medicare": "145",
                                                     "underpayment_tolerance": "0.00"})
-    assert review_underpayments([line("96413", 1, "400.00", "193.23")], exact, SANDBOX).findings[0].difference == \
+    assert review_underpayments([line("96413", 1, "400.00", "193.23")], exact, MEDICARE_FEES).findings[0].difference == \
         Decimal("0.01")
 
 
 def test_overpayment_is_not_a_finding_and_no_fee_is_reported_not_guessed():
     review = review_underpayments([line("96413", 1, "400.00", "250.00"), line("99214", 1, "250.00", "100.00")],
-                                  PRAIRIE, SANDBOX)
+                                  PRAIRIE, MEDICARE_FEES)
     assert review.findings == () and review.checked == 1
     (skipped, why), = review.not_checked
     assert skipped.code == "99214" and "not checked" in why
     with_unlisted = ContractTerms("Sandbox PPO", unlisted_percent_of_charge=Decimal(50))
-    (f,) = review_underpayments([line("99214", 1, "250.00", "100.00")], with_unlisted, SANDBOX).findings
+    (f,) = review_underpayments([line("99214", 1, "250.00", "100.00")], with_unlisted, MEDICARE_FEES).findings
     assert (f.expected_allowed, f.difference) == (Decimal("125.00"), Decimal("25.00"))
 
 
 def test_institutional_non_drug_lines_are_not_priced_by_the_pfs():
-    assert expected_allowed(line("96413", 1, "900.00", "0", institutional=True), MEDICARE, SANDBOX) is None
-    assert expected_allowed(line("J9271", 200, "15000.00", "0", institutional=True), MEDICARE, SANDBOX).amount == \
+    assert expected_allowed(line("96413", 1, "900.00", "0", institutional=True), MEDICARE, MEDICARE_FEES) is None
+    assert expected_allowed(line("J9271", 200, "15000.00", "0", institutional=True), MEDICARE, MEDICARE_FEES).amount == \
         Decimal("12450.60")
 
 
@@ -149,7 +148,7 @@ def test_paid_lines_from_an_835_claim():
     got = paid_lines(claim)
     assert [(p.code, p.allowed, p.allowed_basis) for p in got] == [
         ("J9271", Decimal("12450.60"), "paid + PR + CO-253, no AMT*B6"), ("96413", Decimal("133.27"), "AMT*B6")]
-    assert review_underpayments(got, MEDICARE, SANDBOX).findings == ()
+    assert review_underpayments(got, MEDICARE, MEDICARE_FEES).findings == ()
     secondary = ClaimPayment("OB5", "2", Decimal("15490.00"), Decimal("0.00"), services=[drug])
     assert paid_lines(secondary) == []
 
@@ -185,7 +184,7 @@ def test_the_sandbox_payer_pays_its_own_schedule_so_nothing_is_short(tmp_path):
     checked = 0
     for remit in remits(report.files[0].remittance):
         for cp in remit.claims:
-            review = review_underpayments(paid_lines(cp), terms[remit.payer_id], SANDBOX)
+            review = review_underpayments(paid_lines(cp), terms[remit.payer_id], MEDICARE_FEES)
             assert review.findings == (), review.findings
             checked += review.checked
     assert checked == 4
@@ -195,7 +194,7 @@ def test_the_sandbox_payer_pays_its_own_schedule_so_nothing_is_short(tmp_path):
     short = [PaidLine(p.patient_control_number, p.line_control_number, p.code, p.modifiers, p.units, p.charge,
                       (p.allowed * Decimal("0.95")).quantize(Decimal("0.01")), p.paid, p.place_of_service,
                       p.service_date) for p in lines]
-    found = review_underpayments(short, terms["COM01"], SANDBOX).findings
+    found = review_underpayments(short, terms["COM01"], MEDICARE_FEES).findings
     assert [(f.code, f.expected_allowed, f.difference) for f in found] == [
         ("96413", Decimal("166.59"), Decimal("8.33")), ("J9271", Decimal("13695.66"), Decimal("684.78"))]
 
@@ -207,5 +206,5 @@ def test_an_837i_remit_is_recognised_by_its_revenue_codes():
     claim = ClaimPayment("OB9", "1", Decimal("334.00"), Decimal("0.00"), facility_code="13", services=[admin])
     (got,) = paid_lines(claim)
     assert got.institutional and got.place_of_service == "22"
-    review = review_underpayments([got], PRAIRIE, SANDBOX)  # hospital non-drug lines: not priced by the PFS
+    review = review_underpayments([got], PRAIRIE, MEDICARE_FEES)  # hospital non-drug lines: not priced by the PFS
     assert review.findings == () and review.checked == 0 and len(review.not_checked) == 1

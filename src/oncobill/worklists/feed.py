@@ -15,24 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from importlib.metadata import entry_points
-from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from oncobill.errors import InvalidInput
 from oncobill.worklists.models import UnderpaymentItem
 from oncobill.worklists.tables import payers
-from oncobill.worklists.underpayments import (
-    ContractFeeTable,
-    ContractTerms,
-    Fee,
-    FeeSource,
-    SandboxMedicareFees,
-    indexed_paid_lines,
-    review_underpayments,
-)
+from oncobill.codes.fees import FeeSource, FeeSources
+from oncobill.worklists.underpayments import ContractTerms, indexed_paid_lines, review_underpayments
 from oncobill.x12.remit835 import ClaimPayment
 
 ENTRY_POINTS = "oncobill.worklists"
@@ -87,19 +78,6 @@ def discovered() -> tuple[Callable[[PostingSet], Router], ...]:
     return tuple(ep.load() for ep in sorted(entry_points(group=ENTRY_POINTS), key=lambda ep: ep.name))
 
 
-class _CachedFees:
-    """A fee source asked once per code, modifiers, setting and day (an 835 repeats them thousands of times)."""
-
-    def __init__(self, source: FeeSource):
-        self.source, self.seen = source, {}
-
-    def fee(self, code: str, modifiers: tuple[str, ...], place_of_service: str, on: date) -> Fee | None:
-        key = (code, modifiers, place_of_service, on)
-        if key not in self.seen:
-            self.seen[key] = self.source.fee(code, modifiers, place_of_service, on)
-        return self.seen[key]
-
-
 class UnderpaymentRouter:
     """Paid lines of a primary's answer judged against the contract; a short one becomes an item."""
 
@@ -109,32 +87,14 @@ class UnderpaymentRouter:
     def __init__(self, posting: PostingSet):
         self.now = posting.now
         self.terms: dict[tuple[int, date], tuple[ContractTerms, FeeSource]] = {}
-        self.fee_sources: dict[str, FeeSource] = {}
-
-    def fee_source(self, payer: str, settings: Mapping[str, Any]) -> FeeSource:
-        """The practice's contract table when the payer's ``contract_fee_table`` setting names one (a CSV
-        path), else the bundled Medicare schedule (times ``contract_percent_of_medicare``)."""
-        table = settings.get("contract_fee_table")
-        key = str(table) if table else ""
-        if key not in self.fee_sources:
-            if not table:
-                self.fee_sources[key] = _CachedFees(SandboxMedicareFees())
-            else:
-                path = Path(str(table))
-                try:
-                    text = path.read_text(encoding="utf-8")
-                except OSError as exc:
-                    raise InvalidInput(f"payer {payer}: setting contract_fee_table",
-                                       f"{path} cannot be read ({exc.strerror or exc})") from None
-                self.fee_sources[key] = _CachedFees(ContractFeeTable.from_csv(text, source=path.name))
-        return self.fee_sources[key]
+        self.fee_sources = FeeSources()  # the one owner of which schedule judges a payer
 
     def terms_for(self, claim: PostedClaim) -> tuple[ContractTerms, FeeSource]:
         key = (claim.payer_id, claim.service_from)
         if key not in self.terms:
             payer = claim.payer
             self.terms[key] = (ContractTerms.from_settings(payer.name, payer.settings),
-                               self.fee_source(payer.name, payer.settings))
+                               self.fee_sources.for_payer(payer.name, payer.settings))
         return self.terms[key]
 
     def route(self, chunk: Sequence[PostedClaim]) -> list[dict]:

@@ -2,22 +2,22 @@
 
 Expected allowed = the lesser of the charge and ``fee per unit x units x contract %``, rounded to the
 cent once (how Medicare and the sandbox payer price). The fee per unit comes through :class:`FeeSource`:
-the sandbox's bundled Medicare schedule (drugs at the ASP payment limit, services at the PFS
-non-facility or facility amount by place of service) or a practice's own contract table. The contract
+Medicare's by date of service (``oncobill.codes.fees.MedicareFees``: drugs at the ASP payment limit,
+services at the PFS non-facility or facility amount by place of service) or a practice's own contract
+table, as ``codes.fees.FeeSources`` chooses from the payer's settings (docs/fees.md). The contract
 percentage comes from payer settings (``contract_percent_of_medicare``, else 100). A line allowed
 more than ``tolerance`` below the expectation becomes a finding for the underpayment queue.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Protocol
+from typing import Any
 
+from oncobill.codes.fees import FeeSource
 from oncobill.errors import InvalidInput
 from oncobill.money import ZERO, MoneyError, money
 
@@ -26,106 +26,6 @@ FACILITY_POS = frozenset({"19", "21", "22", "23", "24"})  # PFS facility rate (d
 QUEUE = "underpayments"
 # Statuses whose allowed amount is this payer's own (not secondaries, reversals or denials).
 PRIMARY_STATUSES = frozenset({"1", "19"})
-
-
-@dataclass(frozen=True, slots=True)
-class Fee:
-    per_unit: Decimal  # before the contract percentage unless ``contracted``
-    basis: str  # "ASP limit 62.253/1 MG", "PFS non-facility", "contract table row 4"
-    drug: bool = False
-    contracted: bool = False  # already the contract's own amount: no percentage applied
-
-
-class FeeSource(Protocol):
-    """Answers the fee for one line as billed, on its date of service; None when it has none."""
-
-    def fee(self, code: str, modifiers: tuple[str, ...], place_of_service: str, on: date) -> Fee | None: ...
-
-
-class SandboxMedicareFees:
-    """The sandbox payer's bundled Medicare schedule (``sandbox_payer/fees.py``), read, not copied."""
-
-    def __init__(self, schedule=None):
-        if schedule is None:
-            from oncobill.sandbox_payer.fees import medicare_fee_schedule  # only when asked for
-
-            schedule = medicare_fee_schedule()
-        self.schedule = schedule
-
-    def fee(self, code: str, modifiers: tuple[str, ...], place_of_service: str, on: date) -> Fee | None:
-        found = self.schedule.medicare_fee(code, tuple(modifiers), place_of_service)
-        if found is None or found.per_unit is None:
-            return None  # no fee here, or CMS marks the setting NA
-        return Fee(found.per_unit, found.source, drug=self.schedule.is_drug(code))
-
-
-@dataclass(frozen=True, slots=True)
-class ContractRate:
-    code: str
-    modifier: str  # "" any, or 26/TC
-    setting: str  # "" any, "office" or "facility"
-    per_unit: Decimal
-    effective_from: date
-    effective_to: date | None
-    row: int
-
-
-class ContractFeeTable:
-    """A practice's own contract rates: CSV ``code,modifier,setting,per_unit,effective_from,effective_to``
-    (setting ``office``/``facility`` or blank for both; dates YYYY-MM-DD; effective_to blank = open)."""
-
-    def __init__(self, rates: list[ContractRate], source: str = "contract"):
-        self.rates = rates
-        self.source = source
-
-    @classmethod
-    def from_csv(cls, text: str, *, source: str = "contract.csv") -> ContractFeeTable:
-        reader = csv.DictReader(io.StringIO(text))
-        need = ("code", "per_unit", "effective_from")
-        missing = [c for c in need if c not in (reader.fieldnames or ())]
-        if missing:
-            raise InvalidInput(f"{source} header", f"missing column(s): {', '.join(missing)}")
-        rates = []
-        for row_no, row in enumerate(reader, start=2):
-            where = f"{source} row {row_no}"
-            r = {k: (v or "").strip() for k, v in row.items() if k}
-            if not r.get("code"):
-                raise InvalidInput(where, "code is empty")
-            setting = r.get("setting", "").lower()
-            if setting not in ("", "office", "facility"):
-                raise InvalidInput(f"{where}: setting", f"{setting!r} is not office, facility or blank")
-            try:
-                per_unit = Decimal(r["per_unit"])
-            except InvalidOperation:
-                raise InvalidInput(f"{where}: per_unit", f"{r['per_unit']!r} is not an amount") from None
-            if not per_unit.is_finite() or per_unit < 0:
-                raise InvalidInput(f"{where}: per_unit", f"{r['per_unit']!r} is not an amount of 0 or more")
-            try:
-                start = date.fromisoformat(r["effective_from"])
-                end = date.fromisoformat(r["effective_to"]) if r.get("effective_to") else None
-            except ValueError as exc:
-                raise InvalidInput(f"{where}: dates", f"not YYYY-MM-DD ({exc})") from None
-            if end is not None and end < start:
-                raise InvalidInput(f"{where}: dates", f"effective_to {end} is before effective_from {start}")
-            rates.append(ContractRate(r["code"].upper(), r.get("modifier", "").upper(), setting, per_unit, start, end,
-                                      row_no))
-        return cls(rates, source)
-
-    def fee(self, code: str, modifiers: tuple[str, ...], place_of_service: str, on: date) -> Fee | None:
-        setting = "facility" if place_of_service in FACILITY_POS else "office"
-        best = None
-        for rate in self.rates:
-            if rate.code != code or not (rate.effective_from <= on and (rate.effective_to is None or on <= rate.effective_to)):
-                continue
-            if rate.modifier and rate.modifier not in modifiers or rate.setting and rate.setting != setting:
-                continue
-            rank = (bool(rate.modifier), bool(rate.setting), rate.effective_from)
-            if best is None or rank > best[0]:
-                best = (rank, rate)
-        if best is None:
-            return None
-        rate = best[1]
-        return Fee(rate.per_unit, f"{self.source} row {rate.row}", contracted=True)
 
 
 @dataclass(frozen=True, slots=True)
